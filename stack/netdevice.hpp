@@ -1,0 +1,73 @@
+// net_device: what the stack knows of a NIC, and the driver hooks it calls
+// (include/linux/netdevice.h in miniature). The qdisc sits on the device's
+// single TX queue; the driver stops and wakes that queue.
+#pragma once
+
+#include <array>
+#include <cstdint>
+#include <functional>
+#include <memory>
+#include <string>
+
+namespace wirepath {
+
+struct sk_buff;
+struct Qdisc;
+
+enum netdev_tx_t { NETDEV_TX_OK = 0x00, NETDEV_TX_BUSY = 0x10 };
+
+// dev_queue_xmit / qdisc return codes (NET_XMIT_*).
+enum { NET_XMIT_SUCCESS = 0x00, NET_XMIT_DROP = 0x01, NET_XMIT_CN = 0x02 };
+
+// netdev_features_t bits we model.
+enum : uint32_t {
+  NETIF_F_SG = 1u << 0,
+  NETIF_F_IP_CSUM = 1u << 1,   // IPv4 TCP/UDP checksum offload
+  NETIF_F_TSO = 1u << 2,
+  NETIF_F_HW_VLAN_CTAG_TX = 1u << 3,
+};
+
+struct net_device_ops {
+  // Returns NETDEV_TX_OK (skb now owned by the driver) or NETDEV_TX_BUSY
+  // (skb untouched, still the caller's; the driver has stopped the queue).
+  std::function<netdev_tx_t(sk_buff *, struct net_device *)> ndo_start_xmit;
+};
+
+struct net_device_stats {
+  uint64_t tx_packets = 0, tx_bytes = 0, tx_dropped = 0, tx_errors = 0;
+  uint64_t tx_busy = 0;  // NETDEV_TX_BUSY returns seen by the qdisc layer
+};
+
+struct net_device {
+  std::string name = "eth0";
+  int ifindex = 1;
+  uint32_t mtu = 1500;
+  std::array<uint8_t, 6> dev_addr{};
+  uint32_t features = 0;     // what the stack may use
+  uint32_t hw_features = 0;  // what the driver says the NIC can do
+  uint32_t tx_queue_len = 1000;
+  bool up = true;
+  net_device_ops ops;
+  net_device_stats stats;
+  void *priv = nullptr;  // netdev_priv: the driver's adapter
+
+  // TX queue state (struct netdev_queue): __QUEUE_STATE_DRV_XOFF.
+  bool queue_stopped = false;
+  std::unique_ptr<Qdisc> qdisc;
+
+  net_device();
+  ~net_device();
+  net_device(const net_device &) = delete;
+  net_device &operator=(const net_device &) = delete;
+};
+
+// Queue control for drivers. netif_wake_queue restarts the qdisc (in Linux it
+// raises NET_TX_SOFTIRQ via __netif_schedule; here qdisc_run runs at once).
+void netif_stop_queue(net_device *dev);
+void netif_wake_queue(net_device *dev);
+bool netif_queue_stopped(const net_device *dev);
+
+// The stack's entry to the device layer: enqueue on the qdisc and run it.
+int dev_queue_xmit(sk_buff *skb);
+
+}  // namespace wirepath
