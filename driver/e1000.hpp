@@ -1,0 +1,114 @@
+// The e1000e-style TX driver: descriptor ring in host memory, ndo_start_xmit,
+// doorbell over MMIO, MSI + NAPI-style completion. Functions carry the names
+// of drivers/net/ethernet/intel/e1000e/netdev.c where they do the same job.
+#pragma once
+
+#include <cstdint>
+#include <functional>
+#include <vector>
+
+#include "driver/e1000_hw.hpp"
+#include "driver/mmio.hpp"
+#include "sim/host_mem.hpp"
+#include "stack/netdevice.hpp"
+#include "stack/skbuff.hpp"
+
+namespace wirepath {
+
+struct E1000Config {
+  uint32_t tx_ring_count = 256;         // TxDescriptors module parameter (e1000e default)
+  uint32_t max_per_txd = E1000_MAX_PER_TXD;  // split buffers longer than this
+  // Stop the queue after a send when fewer descriptors than this are free
+  // (e1000e: worst-case next packet). 0 disables, so a full ring is met by
+  // NETDEV_TX_BUSY instead: tests use it to exercise that path.
+  uint32_t stop_threshold = DESC_NEEDED;
+  uint32_t tipg = 12;        // IFG in bytes written to TIPG.IPGT
+  bool pad_short = true;     // TCTL.PSP
+  int napi_weight = 64;
+  void validate() const;
+};
+
+// One descriptor's bookkeeping (struct e1000_buffer).
+struct e1000_buffer {
+  sk_buff *skb = nullptr;     // set on the packet's last descriptor
+  uint64_t dma = 0;
+  uint32_t length = 0;
+  int32_t next_to_watch = -1;  // on the first descriptor: index of the EOP one
+  uint32_t bytecount = 0;
+};
+
+struct e1000_ring {
+  uint64_t dma = 0;      // physical address of the descriptors
+  uint32_t count = 0;    // descriptors
+  uint32_t size = 0;     // bytes
+  uint32_t next_to_use = 0, next_to_clean = 0;
+  std::vector<e1000_buffer> buffer_info;
+};
+
+// What the driver did at a doorbell, for latency accounting outside the driver.
+struct TxPacketRecord {
+  uint64_t trace_id = 0;
+  uint32_t first_desc = 0, last_desc = 0;
+  uint64_t last_buf_end = 0;  // physical address one past the packet's last byte
+  uint32_t len = 0;
+};
+
+struct E1000TxStats {
+  uint64_t packets = 0, bytes = 0, busy = 0, restart_queue = 0, doorbells = 0;
+  uint64_t irqs = 0, spurious_irqs = 0, polls = 0, cleaned = 0;
+};
+
+class E1000Adapter {
+public:
+  E1000Adapter(HostMemory &mem, Mmio &mmio, net_device &netdev, const E1000Config &cfg);
+  ~E1000Adapter();
+  E1000Adapter(const E1000Adapter &) = delete;
+  E1000Adapter &operator=(const E1000Adapter &) = delete;
+
+  // Probe + open: reset the NIC, allocate the ring, program TX, enable interrupts.
+  int e1000e_open();
+  // Close: mask interrupts, disable TX, free what is still on the ring.
+  void e1000e_close();
+
+  // ndo_start_xmit.
+  netdev_tx_t e1000_xmit_frame(sk_buff *skb);
+
+  // MSI handler: reads ICR, masks, schedules NAPI. Returns true if it was ours.
+  bool e1000_intr_msi();
+  // NAPI poll: clean, and when done re-enable interrupts. Returns work done.
+  int e1000e_poll(int budget);
+  bool napi_scheduled() const { return napi_scheduled_; }
+
+  // Reclaim descriptors the NIC marked DD; wakes the queue. Returns true if all cleaned.
+  bool e1000_clean_tx_irq(int budget);
+
+  uint32_t e1000_desc_unused() const;
+  const e1000_ring &tx_ring() const { return ring_; }
+  const E1000TxStats &stats() const { return stats_; }
+  const E1000Config &config() const { return cfg_; }
+
+  std::function<void(const std::vector<TxPacketRecord> &)> on_doorbell;
+
+private:
+  void e1000e_setup_tx_resources();
+  void e1000_configure_tx();
+  void e1000_irq_enable();
+  void e1000_irq_disable();
+  int e1000_tx_map(sk_buff *skb, uint32_t first);
+  void e1000_tx_queue(uint32_t first, int count);
+  int e1000_maybe_stop_tx(uint32_t size);
+  e1000_tx_desc *desc(uint32_t i);
+  void unmap_and_free(e1000_buffer &bi, bool transmitted);
+
+  HostMemory &mem_;
+  Mmio &mmio_;
+  net_device &netdev_;
+  E1000Config cfg_;
+  e1000_ring ring_;
+  bool napi_scheduled_ = false;
+  bool open_ = false;
+  std::vector<TxPacketRecord> pending_doorbell_;
+  E1000TxStats stats_;
+};
+
+}  // namespace wirepath

@@ -1,0 +1,106 @@
+// Bring-up and tear-down: e1000e_open -> e1000e_setup_tx_resources ->
+// e1000_configure_tx -> e1000_irq_enable.
+#include <cstring>
+#include <stdexcept>
+
+#include <fmt/format.h>
+
+#include "driver/e1000.hpp"
+
+namespace wirepath {
+
+void E1000Config::validate() const {
+  // The NIC needs TDLEN to be a multiple of 128 bytes: 8 descriptors.
+  if (tx_ring_count < 16 || tx_ring_count > 4096 || tx_ring_count % 8)
+    throw std::invalid_argument(
+        fmt::format("e1000: tx_ring_count={} must be a multiple of 8 in 16..4096", tx_ring_count));
+  if (max_per_txd < 1 || max_per_txd > 16288)
+    throw std::invalid_argument(fmt::format("e1000: max_per_txd={} must be in 1..16288", max_per_txd));
+  if (stop_threshold >= tx_ring_count)
+    throw std::invalid_argument(fmt::format("e1000: stop_threshold={} must be below tx_ring_count={}",
+                                            stop_threshold, tx_ring_count));
+  if (tipg > 1023) throw std::invalid_argument(fmt::format("e1000: tipg={} does not fit TIPG.IPGT (10 bits)", tipg));
+  if (napi_weight < 1) throw std::invalid_argument("e1000: napi_weight must be >= 1");
+}
+
+E1000Adapter::E1000Adapter(HostMemory &mem, Mmio &mmio, net_device &netdev, const E1000Config &cfg)
+    : mem_(mem), mmio_(mmio), netdev_(netdev), cfg_(cfg) {
+  cfg_.validate();
+  netdev_.priv = this;
+  // The NIC fetches any number of descriptors per packet: scatter-gather.
+  // Checksum/TSO/VLAN offloads are not in the RTL yet, so not advertised.
+  netdev_.hw_features = NETIF_F_SG;
+  netdev_.features = netdev_.hw_features;
+  netdev_.ops.ndo_start_xmit = [this](sk_buff *skb, net_device *) { return e1000_xmit_frame(skb); };
+}
+
+E1000Adapter::~E1000Adapter() {
+  // Without a bus there is nothing to tell the NIC; just return what we hold.
+  for (auto &bi : ring_.buffer_info) unmap_and_free(bi, false);
+  if (ring_.dma) mem_.free(ring_.dma);
+}
+
+e1000_tx_desc *E1000Adapter::desc(uint32_t i) {
+  return reinterpret_cast<e1000_tx_desc *>(mem_.ptr(ring_.dma + 16ull * i, 16));
+}
+
+void E1000Adapter::e1000e_setup_tx_resources() {
+  ring_.count = cfg_.tx_ring_count;
+  ring_.size = (ring_.count * 16 + 4095) & ~4095u;  // ALIGN(size, 4096) as e1000e
+  ring_.dma = mem_.alloc(ring_.size, 4096);
+  std::memset(mem_.ptr(ring_.dma, ring_.size), 0, ring_.size);
+  ring_.buffer_info.assign(ring_.count, e1000_buffer{});
+  ring_.next_to_use = ring_.next_to_clean = 0;
+}
+
+void E1000Adapter::e1000_configure_tx() {
+  mmio_.writel(static_cast<uint32_t>(ring_.dma), E1000_TDBAL);
+  mmio_.writel(static_cast<uint32_t>(ring_.dma >> 32), E1000_TDBAH);
+  mmio_.writel(ring_.count * 16, E1000_TDLEN);
+  mmio_.writel(0, E1000_TDH);
+  mmio_.writel(0, E1000_TDT);
+  mmio_.writel(cfg_.tipg, E1000_TIPG);
+  uint32_t tctl = E1000_TCTL_EN | (0x0Fu << E1000_TCTL_CT_SHIFT) | (0x3Fu << E1000_TCTL_COLD_SHIFT);
+  if (cfg_.pad_short) tctl |= E1000_TCTL_PSP;
+  mmio_.writel(tctl, E1000_TCTL);
+}
+
+void E1000Adapter::e1000_irq_enable() { mmio_.writel(E1000_ICR_TXDW, E1000_IMS); }
+void E1000Adapter::e1000_irq_disable() { mmio_.writel(~0u, E1000_IMC); }
+
+int E1000Adapter::e1000e_open() {
+  if (open_) return -16;  // -EBUSY
+  mmio_.writel(E1000_CTRL_RST, E1000_CTRL);
+  // A non-posted read cannot pass the posted reset write: once it returns,
+  // the reset has reached the NIC.
+  const uint32_t status = mmio_.readl(E1000_STATUS);
+  if (!(status & E1000_STATUS_LU))
+    throw std::runtime_error(fmt::format("e1000: link is down after reset (STATUS=0x{:08x})", status));
+  e1000e_setup_tx_resources();
+  e1000_configure_tx();
+  e1000_irq_enable();
+  netdev_.queue_stopped = false;
+  open_ = true;
+  return 0;
+}
+
+void E1000Adapter::e1000e_close() {
+  if (!open_) return;
+  e1000_irq_disable();
+  mmio_.writel(0, E1000_TCTL);
+  netif_stop_queue(&netdev_);
+  for (auto &bi : ring_.buffer_info) unmap_and_free(bi, false);
+  open_ = false;
+}
+
+void E1000Adapter::unmap_and_free(e1000_buffer &bi, bool transmitted) {
+  if (bi.skb) {
+    if (transmitted)
+      consume_skb(bi.skb);
+    else
+      kfree_skb_reason(bi.skb, skb_drop_reason::DEV_READY);
+  }
+  bi = e1000_buffer{};
+}
+
+}  // namespace wirepath

@@ -1,0 +1,31 @@
+// The CPU's side of BAR0: the driver's writel/readl become TLM transactions
+// on the PCIe link. writel is posted (no stall); readl stalls the calling
+// SC_THREAD for the full round trip, as a real uncached load does.
+#pragma once
+
+#include <cstdint>
+
+#include <systemc>
+#include <tlm>
+#include <tlm_utils/simple_initiator_socket.h>
+
+#include "driver/mmio.hpp"
+
+namespace wirepath {
+
+class HostCpu : public sc_core::sc_module, public Mmio {
+public:
+  tlm_utils::simple_initiator_socket<HostCpu> mmio_socket;
+
+  explicit HostCpu(sc_core::sc_module_name name);
+  void writel(uint32_t value, uint32_t reg) override;
+  uint32_t readl(uint32_t reg) override;  // call only from an SC_THREAD
+
+  uint64_t writes() const { return writes_; }
+  uint64_t reads() const { return reads_; }
+
+private:
+  uint64_t writes_ = 0, reads_ = 0;
+};
+
+}  // namespace wirepath
