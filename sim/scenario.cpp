@@ -1,0 +1,104 @@
+#include "sim/scenario.hpp"
+
+#include <random>
+#include <stdexcept>
+
+#include <fmt/format.h>
+
+#include "sim/sc_time_util.hpp"
+
+namespace wirepath {
+
+void UdpScenarioConfig::validate() const {
+  if (datagrams == 0) throw std::invalid_argument("scenario: --datagrams must be >= 1");
+  if (min_payload < 1 || max_payload > 65507 || min_payload > max_payload)
+    throw std::invalid_argument(
+        fmt::format("scenario: payload sizes {}..{} must satisfy 1 <= min <= max <= 65507", min_payload, max_payload));
+}
+
+UdpScenarioResult run_udp_scenario(System &sys, const UdpScenarioConfig &cfg) {
+  cfg.validate();
+  UdpScenarioResult r;
+  NetStack &st = sys.stack();
+  const HostNetConfig &net = sys.config().net;
+  std::mt19937_64 rng(sys.config().seed);
+  std::uniform_int_distribution<uint32_t> size(cfg.min_payload, cfg.max_payload);
+
+  const int fd = st.socket(AF_INET, SOCK_DGRAM, 0);
+  if (fd < 0) throw std::runtime_error(fmt::format("scenario: socket() failed: errno {}", -fd));
+  int err = st.bind(fd, sockaddr_in_t{AF_INET, cfg.src_port, net.local_ip});
+  if (!err) err = st.connect(fd, sockaddr_in_t{AF_INET, cfg.dst_port, net.peer_ip});
+  if (err) throw std::runtime_error(fmt::format("scenario: bind/connect failed: errno {}", -err));
+
+  std::vector<uint8_t> payload;
+  for (uint32_t i = 0; i < cfg.datagrams; i++) {
+    // First and last datagrams are the extremes, the rest uniform in between.
+    const uint32_t len = i == 0 ? cfg.min_payload : i == 1 ? cfg.max_payload : size(rng);
+    payload.resize(len);
+    for (uint32_t b = 0; b < len; b++) payload[b] = static_cast<uint8_t>(rng());
+    sys.cpu_work(cfg.send_cost);
+    const long n = st.send(fd, payload.data(), payload.size(), 0);
+    if (n < 0) {
+      r.send_errors++;
+      continue;
+    }
+    r.sent++;
+    r.payload_bytes += len;
+    r.payload_sizes.push_back(len);
+  }
+  st.close(fd);
+  sys.wait_for_frames(r.sent, cfg.drain_timeout);
+  r.finished = now_ps();
+  return r;
+}
+
+namespace {
+std::string ns(ps_t ps) { return fmt::format("{:.1f}", ps / 1000.0); }
+}  // namespace
+
+std::string format_summary(const System &sys, const UdpScenarioResult &r) {
+  const WireStats &w = sys.wire();
+  const LatencyTracker &lat = sys.latency();
+  std::string out;
+  out += fmt::format("sent        {} UDP datagrams, {} payload bytes, {} send errors\n", r.sent, r.payload_bytes,
+                     r.send_errors);
+  out += fmt::format("wire        {} frames, {} bytes (DA..FCS), FCS errors {}, preamble errors {}\n", w.frames,
+                     w.bytes, w.fcs_errors, w.preamble_errors);
+  if (w.frames && w.last_end > w.first_start) {
+    const double secs = (w.last_end - w.first_start) * 1e-12;
+    const double line_bytes = w.bytes + 20.0 * w.frames;  // + preamble/SFD 8 + minimum IFG 12
+    out += fmt::format("throughput  {:.3f} Gb/s of frames, {:.1f}% of 10GbE line rate, over {:.1f} us\n",
+                       w.bytes * 8 / secs / 1e9, 100.0 * line_bytes * 8 / secs / 10e9, secs * 1e6);
+  }
+  out += fmt::format("latency     doorbell (TDT writel) to first byte on XGMII, {} frames, ns:\n",
+                     lat.done().size());
+  out += fmt::format("  {:<30} {:>9} {:>9} {:>9}\n", "stage", "min", "median", "max");
+  auto row = [&](const char *name, LatencySummary s) {
+    out += fmt::format("  {:<30} {:>9} {:>9} {:>9}\n", name, ns(s.min), ns(s.median), ns(s.max));
+  };
+  row("MMIO write (TDT to NIC)", lat.stage(&FrameLatency::doorbell, &FrameLatency::mmio));
+  row("descriptor fetch", lat.stage(&FrameLatency::mmio, &FrameLatency::desc));
+  row("data fetch", lat.stage(&FrameLatency::desc, &FrameLatency::data));
+  row("MAC (FIFO to /S/)", lat.stage(&FrameLatency::data, &FrameLatency::wire));
+  row("total", lat.total());
+  const skb_stats &s = skb_counters();
+  out += fmt::format("drops       {} (", s.total_dropped());
+  bool first = true;
+  for (int i = 0; i < static_cast<int>(skb_drop_reason::NUM_REASONS); i++) {
+    if (!s.dropped[i]) continue;
+    out += fmt::format("{}{} {}", first ? "" : ", ", skb_drop_reason_name(static_cast<skb_drop_reason>(i)),
+                       s.dropped[i]);
+    first = false;
+  }
+  out += fmt::format("{}), skbs still live {}\n", first ? "none" : "", s.live());
+  const E1000TxStats &d = sys.adapter().stats();
+  const NicStats &n = sys.nic().stats();
+  out += fmt::format("driver      {} doorbells, {} busy, {} interrupts, {} polls, {} cleaned\n", d.doorbells, d.busy,
+                     d.irqs, d.polls, d.cleaned);
+  out += fmt::format("nic         {} cycles, {} DMA reads ({} bytes), {} DMA writes, {} MSIs, {} DMA errors\n",
+                     n.cycles, n.dma_reads, n.dma_read_bytes, n.dma_writes, n.msis, n.dma_errors);
+  out += fmt::format("sim time    {:.3f} us\n", r.finished / 1e6);
+  return out;
+}
+
+}  // namespace wirepath

@@ -1,0 +1,117 @@
+// The whole co-simulation: host (memory, stack, driver, CPU threads), the PCIe
+// link and the Verilated NIC, with the wire monitor at the far end.
+//
+//   app thread: sendto() -> stack -> dev_queue_xmit -> e1000_xmit_frame
+//        -> writel(TDT) -> HostCpu -> PcieLink -> NicModel(BAR0) -> RTL
+//   RTL DMA -> NicModel(dma) -> PcieLink -> HostBridge -> HostMemory
+//   RTL XGMII -> XgmiiRx -> pcap + latency;  RTL irq -> MSI -> irq thread
+//        -> e1000_intr_msi -> e1000e_poll -> e1000_clean_tx_irq
+#pragma once
+
+#include <array>
+#include <cstdint>
+#include <functional>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include <systemc>
+
+#include "driver/e1000.hpp"
+#include "sim/host_bridge.hpp"
+#include "sim/host_cpu.hpp"
+#include "sim/host_mem.hpp"
+#include "sim/latency.hpp"
+#include "sim/nic_model.hpp"
+#include "sim/pcap_writer.hpp"
+#include "sim/pcie_link.hpp"
+#include "stack/net.hpp"
+
+namespace wirepath {
+
+struct HostNetConfig {
+  uint32_t local_ip = 0x0A000001;  // 10.0.0.1
+  unsigned prefix_len = 24;
+  uint32_t gateway = 0x0A0000FE;   // 10.0.0.254
+  uint32_t peer_ip = 0x0A000002;   // 10.0.0.2, the link partner
+  std::array<uint8_t, 6> local_mac{0x02, 0x00, 0x00, 0x00, 0x00, 0x01};
+  std::array<uint8_t, 6> peer_mac{0x02, 0x00, 0x00, 0x00, 0x00, 0x02};
+  std::array<uint8_t, 6> gateway_mac{0x02, 0x00, 0x00, 0x00, 0x00, 0xFE};
+};
+
+struct SystemConfig {
+  PcieConfig pcie;
+  NicConfig nic;
+  E1000Config e1000;
+  HostNetConfig net;
+  size_t host_mem_bytes = 64u << 20;
+  std::string pcap_path;  // empty: no pcap
+  uint64_t seed = 1;
+  bool keep_frames = false;  // keep every wire frame in memory (tests)
+};
+
+struct WireStats {
+  uint64_t frames = 0, bytes = 0;  // bytes: DA..FCS
+  uint64_t fcs_errors = 0, preamble_errors = 0;
+  ps_t first_start = 0, last_end = 0;
+};
+
+class System : public sc_core::sc_module {
+public:
+  System(sc_core::sc_module_name name, const SystemConfig &cfg);
+  ~System() override;
+
+  // The application: runs in its own SC_THREAD once the driver is up. When
+  // it returns the system drains (until the ring is empty) and stops.
+  std::function<void(System &)> app;
+  // Run until the app is done and drained, or until limit of simulated time.
+  void run(ps_t limit);
+
+  // For use inside app: spend CPU time; wait until n frames are on the wire.
+  void cpu_work(ps_t t);
+  bool wait_for_frames(uint64_t n, ps_t timeout);
+  bool wait_for_tx_idle(ps_t timeout);
+
+  const SystemConfig &config() const { return cfg_; }
+  HostMemory &mem() { return mem_; }
+  NetStack &stack() { return *stack_; }
+  net_device &netdev() { return *dev_; }
+  E1000Adapter &adapter() { return *adapter_; }
+  NicModel &nic() { return nic_; }
+  PcieLink &link() { return link_; }
+  HostBridge &bridge() { return bridge_; }
+  const LatencyTracker &latency() const { return lat_; }
+  const WireStats &wire() const { return wire_; }
+  const std::vector<WireFrame> &frames() const { return frames_; }
+  const std::vector<ps_t> &frame_times() const { return frame_times_; }
+  bool app_done() const { return app_done_; }
+  bool drained() const { return drained_; }
+  const NicModel &nic() const { return nic_; }
+  const E1000Adapter &adapter() const { return *adapter_; }
+  const NetStack &stack() const { return *stack_; }
+
+private:
+  void boot_thread();
+  void irq_thread();
+  void on_wire_frame(const WireFrame &f, ps_t start);
+  void setup_stack();
+
+  SystemConfig cfg_;
+  HostMemory mem_;
+  std::unique_ptr<NetStack> stack_;
+  net_device *dev_ = nullptr;
+  HostCpu cpu_;
+  PcieLink link_;
+  HostBridge bridge_;
+  NicModel nic_;
+  std::unique_ptr<E1000Adapter> adapter_;
+  std::unique_ptr<PcapWriter> pcap_;
+  LatencyTracker lat_;
+  WireStats wire_;
+  std::vector<WireFrame> frames_;
+  std::vector<ps_t> frame_times_;
+  sc_core::sc_event wire_ev_;
+  bool app_done_ = false, drained_ = false, driver_up_ = false;
+};
+
+}  // namespace wirepath
