@@ -1,0 +1,210 @@
+// nic_desc_fetch: prefetches legacy TX descriptors from the ring into a FIFO.
+// Keeps its own fetch pointer (separate from TDH) and reads up to
+// MaxBurstDescs descriptors per AXI burst, never past the ring end, a 4 KiB
+// boundary or the FIFO space reserved for them.
+module nic_desc_fetch #(
+  parameter int unsigned AxiDataWidth   = 128,
+  parameter int unsigned DescFifoDepth  = 16,  // descriptors, power of two
+  parameter int unsigned MaxBurstDescs  = 8,   // descriptors per AXI burst
+  parameter int unsigned MaxOutstanding = 2,   // descriptor bursts in flight
+  localparam int unsigned BeatBytes     = AxiDataWidth / 8
+) (
+  input  logic                      clk_i,
+  input  logic                      rst_ni,
+  input  logic                      tx_en_i,
+  input  logic [63:0]               tdba_i,
+  input  logic [15:0]               ring_size_i,
+  input  logic [15:0]               tdt_i,
+  input  logic                      tdh_wr_i,
+  input  logic [15:0]               tdh_wdata_i,
+  // AR request (to the read mux)
+  output logic                      ar_valid_o,
+  output logic [63:0]               ar_addr_o,
+  output logic [7:0]                ar_len_o,
+  input  logic                      ar_ready_i,
+  // R beats with ID 0
+  input  logic                      r_valid_i,
+  input  logic [AxiDataWidth-1:0]   r_data_i,
+  input  logic [1:0]                r_resp_i,
+  input  logic                      r_last_i,
+  output logic                      r_ready_o,
+  // Fetched descriptors, in ring order
+  output logic                      desc_valid_o,
+  output nic_pkg::desc_entry_t      desc_o,
+  input  logic                      desc_ready_i
+);
+  import nic_pkg::*;
+
+  localparam int unsigned DescPerBeat = BeatBytes / DescBytes;
+  localparam int unsigned SlotW       = (DescPerBeat > 1) ? $clog2(DescPerBeat) : 1;
+  localparam int unsigned BeatOffW    = $clog2(BeatBytes);
+  localparam int unsigned FifoCntW    = $clog2(DescFifoDepth) + 1;
+  localparam int unsigned CntW        = $clog2(MaxBurstDescs) + 1;
+  localparam int unsigned BqW         = RingIdxW + CntW + SlotW;
+  localparam int unsigned BqDepth     = (MaxOutstanding < 2) ? 2 : MaxOutstanding;
+
+  if (AxiDataWidth < 128 || AxiDataWidth > 512 || (AxiDataWidth & (AxiDataWidth - 1)) != 0)
+  begin : gen_bad_width
+    $error("nic_desc_fetch: AxiDataWidth must be a power of two in 128..512");
+  end
+  if (MaxBurstDescs < 1 || MaxBurstDescs > DescFifoDepth) begin : gen_bad_burst
+    $error("nic_desc_fetch: MaxBurstDescs must be in 1..DescFifoDepth");
+  end
+
+  // ---------------------------------------------------------------------------
+  // Request side
+  // ---------------------------------------------------------------------------
+  logic [15:0]         fetch_q, fetch_d;
+  logic [FifoCntW-1:0] inflight_q, inflight_d;  // requested, not yet in the FIFO
+  logic                ar_valid_q, ar_valid_d;
+  logic [63:0]         ar_addr_q, ar_addr_d;
+  logic [7:0]          ar_len_q, ar_len_d;
+
+  logic [FifoCntW-1:0] fifo_count;
+  logic                fifo_push, fifo_pop, fifo_empty, fifo_full;
+  desc_entry_t         fifo_wdata;
+
+  logic                bq_push, bq_pop, bq_empty, bq_full;
+  logic [BqW-1:0]      bq_wdata, bq_rdata;
+  logic [$clog2(BqDepth):0] bq_count_unused;
+
+  logic                fetch_go;
+  logic [CntW-1:0]     fetch_cnt;
+  logic [63:0]         fetch_addr;
+  logic                r_push;
+
+  always_comb begin : p_request
+    logic [16:0] avail, to4k, room, cnt;
+    logic [16:0] span;
+    logic [15:0] next_fetch;
+
+    fetch_addr = tdba_i + {44'h0, fetch_q, 4'h0};
+    // Descriptors up to TDT, or up to the ring end when TDT has wrapped.
+    avail = (tdt_i > fetch_q) ? 17'(tdt_i) - 17'(fetch_q) : 17'(ring_size_i) - 17'(fetch_q);
+    to4k  = (17'h1000 - {5'h0, fetch_addr[11:0]}) >> 4;
+    room  = 17'(DescFifoDepth) - 17'(fifo_count) - 17'(inflight_q);
+    cnt   = 17'(MaxBurstDescs);
+    if (avail < cnt) cnt = avail;
+    if (to4k < cnt) cnt = to4k;
+    if (room < cnt) cnt = room;
+    fetch_cnt = CntW'(cnt);
+
+    fetch_go = tx_en_i && (ring_size_i != '0) && (fetch_q != tdt_i) && (fetch_q < ring_size_i) &&
+               (cnt != '0) && !ar_valid_q && !bq_full;
+
+    span = 17'(fetch_addr[BeatOffW-1:0]) + (cnt << 4) + 17'(BeatBytes - 1);
+
+    next_fetch = fetch_q + 16'(cnt);
+    if (next_fetch >= ring_size_i) next_fetch = '0;
+
+    fetch_d    = fetch_q;
+    ar_valid_d = ar_valid_q && !ar_ready_i;
+    ar_addr_d  = ar_addr_q;
+    ar_len_d   = ar_len_q;
+    if (fetch_go) begin
+      fetch_d    = next_fetch;
+      ar_valid_d = 1'b1;
+      ar_addr_d  = fetch_addr & ~(64'(BeatBytes) - 64'd1);
+      ar_len_d   = 8'((span >> BeatOffW) - 17'd1);
+    end
+    // Software TDH writes (only accepted while disabled) move the fetch pointer too.
+    if (tdh_wr_i) fetch_d = tdh_wdata_i;
+
+    inflight_d = inflight_q + (fetch_go ? FifoCntW'(cnt) : '0) - FifoCntW'(r_push);
+
+    bq_push  = fetch_go;
+    bq_wdata = {fetch_q, fetch_cnt, SlotW'(fetch_addr[BeatOffW-1:0] >> 4)};
+  end
+
+  // ---------------------------------------------------------------------------
+  // Response side: unpack each beat into descriptors, one per cycle.
+  // ---------------------------------------------------------------------------
+  logic                active_q, active_d;
+  logic [RingIdxW-1:0] idx_q, idx_d;
+  logic [CntW-1:0]     left_q, left_d;
+  logic [SlotW-1:0]    slot_q, slot_d;
+
+  always_comb begin : p_response
+    logic beat_end;
+    active_d = active_q;
+    idx_d    = idx_q;
+    left_d   = left_q;
+    slot_d   = slot_q;
+    bq_pop   = 1'b0;
+    r_push   = 1'b0;
+    r_ready_o = 1'b0;
+    beat_end = 1'b0;
+    fifo_wdata.err  = (r_resp_i != 2'b00);
+    fifo_wdata.idx  = idx_q;
+    fifo_wdata.desc = r_data_i[DescBytes*8*int'(slot_q) +: DescBytes*8];
+
+    if (!active_q) begin
+      if (!bq_empty) begin
+        bq_pop   = 1'b1;
+        active_d = 1'b1;
+        {idx_d, left_d, slot_d} = bq_rdata;
+      end
+    end else if (r_valid_i) begin
+      r_push   = 1'b1;
+      beat_end = (32'(slot_q) == DescPerBeat - 1) || (left_q == CntW'(1));
+      r_ready_o = beat_end;
+      idx_d    = idx_q + 1'b1;
+      left_d   = left_q - 1'b1;
+      slot_d   = beat_end ? '0 : slot_q + 1'b1;
+      if (left_q == CntW'(1)) active_d = 1'b0;
+    end
+  end
+
+  assign fifo_push    = r_push;
+  assign fifo_pop     = desc_valid_o && desc_ready_i;
+  assign desc_valid_o = !fifo_empty;
+
+  nic_fifo #(.Width(BqW), .Depth(BqDepth)) u_burst_q (
+    .clk_i, .rst_ni,
+    .push_i(bq_push), .wdata_i(bq_wdata),
+    .pop_i(bq_pop), .rdata_o(bq_rdata),
+    .empty_o(bq_empty), .full_o(bq_full), .count_o(bq_count_unused)
+  );
+
+  nic_fifo #(.Width($bits(desc_entry_t)), .Depth(DescFifoDepth)) u_desc_fifo (
+    .clk_i, .rst_ni,
+    .push_i(fifo_push), .wdata_i(fifo_wdata),
+    .pop_i(fifo_pop), .rdata_o(desc_o),
+    .empty_o(fifo_empty), .full_o(fifo_full), .count_o(fifo_count)
+  );
+
+  always_ff @(posedge clk_i or negedge rst_ni) begin : p_regs
+    if (!rst_ni) begin
+      fetch_q    <= '0;
+      inflight_q <= '0;
+      ar_valid_q <= 1'b0;
+      ar_addr_q  <= '0;
+      ar_len_q   <= '0;
+      active_q   <= 1'b0;
+      idx_q      <= '0;
+      left_q     <= '0;
+      slot_q     <= '0;
+    end else begin
+      fetch_q    <= fetch_d;
+      inflight_q <= inflight_d;
+      ar_valid_q <= ar_valid_d;
+      ar_addr_q  <= ar_addr_d;
+      ar_len_q   <= ar_len_d;
+      active_q   <= active_d;
+      idx_q      <= idx_d;
+      left_q     <= left_d;
+      slot_q     <= slot_d;
+    end
+  end
+
+  assign ar_valid_o = ar_valid_q;
+  assign ar_addr_o  = ar_addr_q;
+  assign ar_len_o   = ar_len_q;
+
+  // Space was reserved at request time, so a fetched descriptor always fits.
+  NoPushWhenFull: assert property (@(posedge clk_i) disable iff (!rst_ni) fifo_push |-> !fifo_full);
+  // The last descriptor of a burst arrives in the burst's last beat.
+  LastBeatMatches: assert property (@(posedge clk_i) disable iff (!rst_ni)
+      r_push && left_q == CntW'(1) |-> r_last_i);
+
+endmodule

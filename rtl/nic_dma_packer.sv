@@ -1,0 +1,168 @@
+// nic_dma_packer: realigns data DMA read beats (any start byte, any length)
+// into packed 64-bit words for the TX FIFO, following the command queue. At a
+// frame's end it flushes the partial word and pushes the frame's metadata, so
+// a frame is visible to the MAC only once all of its words are stored.
+module nic_dma_packer #(
+  parameter int unsigned AxiDataWidth = 128,
+  parameter int unsigned CmdDepth     = 8,  // data reads in flight
+  localparam int unsigned BeatBytes   = AxiDataWidth / 8
+) (
+  input  logic                    clk_i,
+  input  logic                    rst_ni,
+  // Commands from the request side
+  input  logic                    cmd_push_i,
+  input  nic_pkg::dma_cmd_t       cmd_i,
+  output logic                    cmd_full_o,
+  // R beats with ID 1
+  input  logic                    r_valid_i,
+  input  logic [AxiDataWidth-1:0] r_data_i,
+  input  logic [1:0]              r_resp_i,
+  input  logic                    r_last_i,
+  output logic                    r_ready_o,
+  // TX FIFO and metadata FIFO writes
+  output logic                    tx_push_o,
+  output logic [63:0]             tx_data_o,
+  output logic                    meta_push_o,
+  output nic_pkg::tx_meta_t       meta_o
+);
+  import nic_pkg::*;
+
+  localparam int unsigned BeatOffW = $clog2(BeatBytes);
+
+  dma_cmd_t cmd;
+  logic     cmd_empty, cmd_pop;
+  logic [$clog2(CmdDepth):0] cmd_count_unused;
+
+  nic_fifo #(.Width($bits(dma_cmd_t)), .Depth(CmdDepth)) u_cmd_q (
+    .clk_i, .rst_ni,
+    .push_i(cmd_push_i), .wdata_i(cmd_i),
+    .pop_i(cmd_pop), .rdata_o(cmd),
+    .empty_o(cmd_empty), .full_o(cmd_full_o), .count_o(cmd_count_unused)
+  );
+
+  // acc holds up to 15 not yet emitted bytes, byte 0 = next byte on the wire.
+  logic [127:0]        acc_q, acc_d;
+  logic [3:0]          acc_cnt_q, acc_cnt_d;
+  logic                started_q, started_d;  // current command has consumed bytes
+  logic [BeatOffW-1:0] ptr_q, ptr_d;          // next byte within the current beat
+  logic [12:0]         rem_q, rem_d;          // bytes left in the current command
+  logic                flush_q, flush_d;      // frame complete: drain acc, push meta
+  logic                ifcs_q, ifcs_d;
+  logic [15:0]         flen_q, flen_d;
+  logic                ferr_q, ferr_d;
+
+  always_comb begin : p_pack
+    logic [3:0]          emit_n, cnt1, take;
+    logic [127:0]        acc1;
+    logic [BeatOffW:0]   ptr, beat_left;
+    logic [12:0]         rem;
+    logic [63:0]         bytes;
+
+    acc_d     = acc_q;
+    acc_cnt_d = acc_cnt_q;
+    started_d = started_q;
+    ptr_d     = ptr_q;
+    rem_d     = rem_q;
+    flush_d   = flush_q;
+    ifcs_d    = ifcs_q;
+    flen_d    = flen_q;
+    ferr_d    = ferr_q;
+    cmd_pop   = 1'b0;
+    r_ready_o = 1'b0;
+    meta_push_o = 1'b0;
+
+    // Emit a full word, or while flushing whatever is left.
+    if (acc_cnt_q >= 4'd8) emit_n = 4'd8;
+    else if (flush_q)      emit_n = acc_cnt_q;
+    else                   emit_n = 4'd0;
+    tx_push_o = (emit_n != 4'd0);
+    tx_data_o = acc_q[63:0];
+    cnt1      = acc_cnt_q - emit_n;
+    acc1      = acc_q >> {emit_n, 3'b000};
+
+    // Take up to 8 bytes of the current beat per cycle (the line rate).
+    ptr       = started_q ? {1'b0, ptr_q} : (BeatOffW+1)'(cmd.off);
+    rem       = started_q ? rem_q : cmd.nbytes;
+    beat_left = (BeatOffW+1)'(BeatBytes) - ptr;
+    take      = 4'd8;
+    if (13'(beat_left) < 13'(take)) take = 4'(beat_left);
+    if (rem < 13'(take))            take = 4'(rem);
+    bytes     = 64'(r_data_i >> {ptr, 3'b000});
+    // Zero the lanes past take so they do not corrupt acc.
+    if (take != 4'd8) bytes = bytes & ~(64'hFFFF_FFFF_FFFF_FFFF << {take, 3'b000});
+
+    acc_d     = acc1;
+    acc_cnt_d = cnt1;
+
+    if (flush_q) begin
+      if (cnt1 == 4'd0) begin
+        meta_push_o = 1'b1;
+        flush_d = 1'b0;
+        flen_d  = '0;
+        ferr_d  = 1'b0;
+      end
+    end else if (!cmd_empty) begin
+      if (!cmd.has_data) begin
+        cmd_pop = 1'b1;
+        ferr_d  = ferr_q | cmd.err;
+        if (cmd.eop) begin
+          flush_d = 1'b1;
+          ifcs_d  = cmd.ifcs;
+        end
+      end else if (r_valid_i) begin
+        acc_d     = acc1 | ({64'h0, bytes} << {cnt1, 3'b000});
+        acc_cnt_d = cnt1 + take;
+        flen_d    = flen_q + 16'(take);
+        ferr_d    = ferr_q | (r_resp_i != 2'b00);
+        ptr_d     = BeatOffW'(ptr + (BeatOffW+1)'(take));
+        rem_d     = rem - 13'(take);
+        started_d = 1'b1;
+        // Accept the beat once all of its wanted bytes are taken.
+        r_ready_o = (13'(take) == rem) || ({1'b0, take} == 5'(beat_left));
+        if (13'(take) == rem) begin
+          cmd_pop   = 1'b1;
+          started_d = 1'b0;
+          if (cmd.eop) begin
+            flush_d = 1'b1;
+            ifcs_d  = cmd.ifcs;
+          end
+        end
+      end
+    end
+
+    meta_o.err  = ferr_q;
+    meta_o.ifcs = ifcs_q;
+    meta_o.len  = flen_q;
+  end
+
+  always_ff @(posedge clk_i or negedge rst_ni) begin : p_regs
+    if (!rst_ni) begin
+      acc_q     <= '0;
+      acc_cnt_q <= '0;
+      started_q <= 1'b0;
+      ptr_q     <= '0;
+      rem_q     <= '0;
+      flush_q   <= 1'b0;
+      ifcs_q    <= 1'b0;
+      flen_q    <= '0;
+      ferr_q    <= 1'b0;
+    end else begin
+      acc_q     <= acc_d;
+      acc_cnt_q <= acc_cnt_d;
+      started_q <= started_d;
+      ptr_q     <= ptr_d;
+      rem_q     <= rem_d;
+      flush_q   <= flush_d;
+      ifcs_q    <= ifcs_d;
+      flen_q    <= flen_d;
+      ferr_q    <= ferr_d;
+    end
+  end
+
+  // A command's last byte lies in its burst's last beat.
+  LastBeatMatches: assert property (@(posedge clk_i) disable iff (!rst_ni)
+      r_ready_o && cmd_pop |-> r_last_i);
+  NoBeatWithoutCmd: assert property (@(posedge clk_i) disable iff (!rst_ni)
+      r_valid_i |-> !cmd_empty);
+
+endmodule

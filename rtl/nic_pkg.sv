@@ -1,0 +1,115 @@
+// nic_pkg: register map, descriptor layout, queue entry types and the CRC-32
+// helpers shared by the NIC TX path modules.
+// Guarded: `rtl/nic_pkg.sv rtl/*.sv` names this file twice.
+`ifndef NIC_PKG_SV
+`define NIC_PKG_SV
+package nic_pkg;
+
+  // BAR0 register byte offsets (Intel 8254x layout).
+  localparam logic [16:0] RegCtrl   = 17'h00000;
+  localparam logic [16:0] RegStatus = 17'h00008;
+  localparam logic [16:0] RegIcr    = 17'h000C0;
+  localparam logic [16:0] RegIcs    = 17'h000C8;
+  localparam logic [16:0] RegIms    = 17'h000D0;
+  localparam logic [16:0] RegImc    = 17'h000D8;
+  localparam logic [16:0] RegTctl   = 17'h00400;
+  localparam logic [16:0] RegTipg   = 17'h00410;
+  localparam logic [16:0] RegTdbal  = 17'h03800;
+  localparam logic [16:0] RegTdbah  = 17'h03804;
+  localparam logic [16:0] RegTdlen  = 17'h03808;
+  localparam logic [16:0] RegTdh    = 17'h03810;
+  localparam logic [16:0] RegTdt    = 17'h03818;
+  localparam logic [16:0] RegGptc   = 17'h04080;
+  localparam logic [16:0] RegGotcl  = 17'h04090;
+  localparam logic [16:0] RegGotch  = 17'h04094;
+  localparam logic [16:0] RegTotl   = 17'h040C8;
+  localparam logic [16:0] RegToth   = 17'h040CC;
+  localparam logic [16:0] RegTpt    = 17'h040D4;
+
+  // Register fields.
+  localparam int unsigned CtrlRstBit  = 26;
+  localparam logic [31:0] StatusValue = 32'h0000_0083;  // FD, LU, 10 Gb/s
+  localparam int unsigned IcrTxdwBit  = 0;
+  localparam int unsigned IcrTxqeBit  = 1;
+  localparam int unsigned TctlEnBit   = 1;
+  localparam int unsigned TctlPspBit  = 3;
+  localparam logic [31:0] TipgReset   = 32'h0000_000C;
+  localparam int unsigned MinIfgBytes = 12;
+  localparam int unsigned MinFrameBytes = 60;  // without FCS, PSP pads to this
+
+  // Ring indices are 16 bits wide (TDH/TDT).
+  localparam int unsigned RingIdxW  = 16;
+  localparam int unsigned DescBytes = 16;
+
+  // Legacy TX descriptor; packed so bits [8i+7:8i] are byte i in memory.
+  typedef struct packed {
+    logic [15:0] special;
+    logic [7:0]  css;
+    logic [7:0]  sta;
+    logic [7:0]  cmd;
+    logic [7:0]  cso;
+    logic [15:0] length;
+    logic [63:0] addr;
+  } tx_desc_t;
+
+  localparam int unsigned CmdEopBit  = 0;
+  localparam int unsigned CmdIfcsBit = 1;
+  localparam int unsigned CmdRsBit   = 3;
+  localparam int unsigned StaByte    = 12;  // byte offset of STA in a descriptor
+  localparam logic [7:0]  StaDd      = 8'h01;
+
+  // A fetched descriptor with its ring index; err = the fetch read failed.
+  typedef struct packed {
+    logic                err;
+    logic [RingIdxW-1:0] idx;
+    tx_desc_t            desc;
+  } desc_entry_t;
+
+  // Completion queue entry: one per descriptor taken by the data DMA.
+  typedef struct packed {
+    logic [RingIdxW-1:0] idx;
+    logic                rs;
+    logic                eop;
+  } cpl_entry_t;
+
+  // Per-frame metadata, pushed once all of the frame's words are in the TX FIFO.
+  typedef struct packed {
+    logic        err;
+    logic        ifcs;
+    logic [15:0] len;
+  } tx_meta_t;
+
+  // Data DMA read command, queued from the request side to the packer in the
+  // order the reads were issued. has_data = 0: no read, only err/eop marks.
+  localparam int unsigned MaxReadBytes = 512;  // bytes per data read burst
+  typedef struct packed {
+    logic        has_data;
+    logic        err;
+    logic        eop;
+    logic        ifcs;
+    logic [5:0]  off;     // byte offset of the first byte in the first beat
+    logic [12:0] nbytes;  // 1..MaxReadBytes when has_data
+  } dma_cmd_t;
+
+  // CRC-32 as Ethernet/zlib: reflected polynomial 0x04C11DB7.
+  localparam logic [31:0] CrcPolyRefl = 32'hEDB8_8320;
+  localparam logic [31:0] CrcInit     = 32'hFFFF_FFFF;
+
+  function automatic logic [31:0] crc32_byte(logic [31:0] crc, logic [7:0] data);
+    logic [31:0] c;
+    c = crc ^ {24'h0, data};
+    for (int b = 0; b < 8; b++) begin
+      c = c[0] ? ((c >> 1) ^ CrcPolyRefl) : (c >> 1);
+    end
+    return c;
+  endfunction
+
+  // XGMII control characters.
+  localparam logic [7:0] XgmiiIdle  = 8'h07;
+  localparam logic [7:0] XgmiiStart = 8'hFB;
+  localparam logic [7:0] XgmiiTerm  = 8'hFD;
+  localparam logic [7:0] XgmiiSfd   = 8'hD5;
+  localparam logic [7:0] XgmiiPre   = 8'h55;
+
+endpackage
+`endif  // NIC_PKG_SV

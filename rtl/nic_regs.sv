@@ -1,0 +1,235 @@
+// nic_regs: BAR0 register file behind an AXI4-Lite slave (8254x offsets).
+// The AXI handshake state is reset only by the port reset so the B response of
+// a CTRL.RST write still completes; register contents reset on core_rst_ni.
+module nic_regs (
+  input  logic        clk_i,
+  input  logic        rst_ni,       // port reset: AXI-Lite handshake state
+  input  logic        core_rst_ni,  // port reset or CTRL.RST: register contents
+  // AXI4-Lite slave
+  input  logic [16:0] s_axil_awaddr_i,
+  input  logic        s_axil_awvalid_i,
+  output logic        s_axil_awready_o,
+  input  logic [31:0] s_axil_wdata_i,
+  input  logic [3:0]  s_axil_wstrb_i,
+  input  logic        s_axil_wvalid_i,
+  output logic        s_axil_wready_o,
+  output logic [1:0]  s_axil_bresp_o,
+  output logic        s_axil_bvalid_o,
+  input  logic        s_axil_bready_i,
+  input  logic [16:0] s_axil_araddr_i,
+  input  logic        s_axil_arvalid_i,
+  output logic        s_axil_arready_o,
+  output logic [31:0] s_axil_rdata_o,
+  output logic [1:0]  s_axil_rresp_o,
+  output logic        s_axil_rvalid_o,
+  input  logic        s_axil_rready_i,
+  // Control outputs
+  output logic        soft_rst_o,     // one-cycle pulse after a CTRL.RST write
+  output logic        tx_en_o,
+  output logic        tx_psp_o,
+  output logic [9:0]  ipgt_o,
+  output logic [63:0] tdba_o,
+  output logic [15:0] ring_size_o,    // descriptors: TDLEN / 16
+  output logic [15:0] tdt_o,
+  output logic        tdh_wr_o,       // software TDH write (only while TCTL.EN = 0)
+  output logic [15:0] tdh_wdata_o,
+  // Status inputs
+  input  logic [15:0] tdh_i,
+  input  logic        txdw_set_i,
+  input  logic        txqe_set_i,
+  input  logic        frame_sent_i,
+  input  logic [16:0] frame_octets_i,
+  output logic        irq_o
+);
+  import nic_pkg::*;
+
+  // ---------------------------------------------------------------------------
+  // AXI-Lite handshakes: a write needs AW and W together; one of each in flight.
+  // ---------------------------------------------------------------------------
+  logic        bvalid_q, bvalid_d, rvalid_q, rvalid_d;
+  logic [31:0] rdata_q, rdata_d;
+  logic        soft_rst_q, soft_rst_d;
+  logic        wr_fire, rd_fire;
+  logic [16:0] waddr, raddr;
+  logic [31:0] wmask, wval;
+
+  assign s_axil_awready_o = s_axil_awvalid_i && s_axil_wvalid_i && !bvalid_q;
+  assign s_axil_wready_o  = s_axil_awready_o;
+  assign s_axil_arready_o = !rvalid_q;
+  assign wr_fire = s_axil_awready_o;
+  assign rd_fire = s_axil_arvalid_i && s_axil_arready_o;
+  assign waddr   = {s_axil_awaddr_i[16:2], 2'b00};
+  assign raddr   = {s_axil_araddr_i[16:2], 2'b00};
+  assign wmask   = {{8{s_axil_wstrb_i[3]}}, {8{s_axil_wstrb_i[2]}},
+                    {8{s_axil_wstrb_i[1]}}, {8{s_axil_wstrb_i[0]}}};
+  assign wval    = s_axil_wdata_i & wmask;
+
+  assign s_axil_bvalid_o = bvalid_q;
+  assign s_axil_bresp_o  = 2'b00;
+  assign s_axil_rvalid_o = rvalid_q;
+  assign s_axil_rdata_o  = rdata_q;
+  assign s_axil_rresp_o  = 2'b00;
+  assign soft_rst_o      = soft_rst_q;
+
+  // ---------------------------------------------------------------------------
+  // Register state
+  // ---------------------------------------------------------------------------
+  logic [31:0] ctrl_q, ctrl_d, icr_q, icr_d, ims_q, ims_d, tctl_q, tctl_d;
+  logic [31:0] tipg_q, tipg_d, tdbal_q, tdbal_d, tdbah_q, tdbah_d, tdlen_q, tdlen_d;
+  logic [15:0] tdt_q, tdt_d;
+  logic [31:0] gptc_q, gptc_d, tpt_q, tpt_d;
+  logic [63:0] gotc_q, gotc_d, tot_q, tot_d;
+
+  function automatic logic [31:0] merge(logic [31:0] old, logic [31:0] val, logic [31:0] mask);
+    return (old & ~mask) | (val & mask);
+  endfunction
+
+  always_comb begin : p_regs_next
+    logic [15:0] tdt_new;
+    logic        rd_icr, rd_gptc, rd_gotch, rd_tpt, rd_toth;
+    ctrl_d  = ctrl_q;
+    icr_d   = icr_q;
+    ims_d   = ims_q;
+    tctl_d  = tctl_q;
+    tipg_d  = tipg_q;
+    tdbal_d = tdbal_q;
+    tdbah_d = tdbah_q;
+    tdlen_d = tdlen_q;
+    tdt_d   = tdt_q;
+    tdh_wr_o    = 1'b0;
+    tdh_wdata_o = s_axil_wdata_i[15:0];
+    soft_rst_d  = 1'b0;
+    tdt_new     = (tdt_q & ~wmask[15:0]) | (s_axil_wdata_i[15:0] & wmask[15:0]);
+
+    if (wr_fire) begin
+      unique case (waddr)
+        RegCtrl: begin
+          // RST self-clears: never stored, it reads back 0.
+          ctrl_d = merge(ctrl_q, s_axil_wdata_i, wmask) & ~(32'h1 << CtrlRstBit);
+          soft_rst_d = wval[CtrlRstBit];
+        end
+        RegIcr:   icr_d = icr_q & ~wval;
+        RegIcs:   icr_d = icr_q | wval;
+        RegIms:   ims_d = ims_q | wval;
+        RegImc:   ims_d = ims_q & ~wval;
+        RegTctl:  tctl_d = merge(tctl_q, s_axil_wdata_i, wmask);
+        RegTipg:  tipg_d = merge(tipg_q, s_axil_wdata_i, wmask);
+        RegTdbal: tdbal_d = merge(tdbal_q, s_axil_wdata_i, wmask) & 32'hFFFF_FFF0;
+        RegTdbah: tdbah_d = merge(tdbah_q, s_axil_wdata_i, wmask);
+        RegTdlen: tdlen_d = merge(tdlen_q, s_axil_wdata_i, wmask) & 32'h000F_FF80;
+        RegTdh:   tdh_wr_o = !tctl_q[TctlEnBit];
+        // A tail outside the ring would make the fetcher run past its end.
+        RegTdt:   if (tdt_new < ring_size_o) tdt_d = tdt_new;
+        default: ;
+      endcase
+    end
+
+    // Clear-on-read side effects happen when the read is accepted.
+    rd_icr   = rd_fire && (raddr == RegIcr);
+    rd_gptc  = rd_fire && (raddr == RegGptc);
+    rd_gotch = rd_fire && (raddr == RegGotch);
+    rd_tpt   = rd_fire && (raddr == RegTpt);
+    rd_toth  = rd_fire && (raddr == RegToth);
+
+    if (rd_icr) icr_d = '0;
+    // Hardware causes set in the same cycle as a clear are kept.
+    icr_d[IcrTxdwBit] = icr_d[IcrTxdwBit] | txdw_set_i;
+    icr_d[IcrTxqeBit] = icr_d[IcrTxqeBit] | txqe_set_i;
+
+    gptc_d = (rd_gptc  ? '0 : gptc_q) + 32'(frame_sent_i);
+    tpt_d  = (rd_tpt   ? '0 : tpt_q)  + 32'(frame_sent_i);
+    gotc_d = (rd_gotch ? '0 : gotc_q) + (frame_sent_i ? 64'(frame_octets_i) : 64'h0);
+    tot_d  = (rd_toth  ? '0 : tot_q)  + (frame_sent_i ? 64'(frame_octets_i) : 64'h0);
+  end
+
+  always_comb begin : p_read
+    logic [31:0] val;
+    unique case (raddr)
+      RegCtrl:   val = ctrl_q;
+      RegStatus: val = StatusValue;
+      RegIcr:    val = icr_q;
+      RegIms:    val = ims_q;
+      RegTctl:   val = tctl_q;
+      RegTipg:   val = tipg_q;
+      RegTdbal:  val = tdbal_q;
+      RegTdbah:  val = tdbah_q;
+      RegTdlen:  val = tdlen_q;
+      RegTdh:    val = {16'h0, tdh_i};
+      RegTdt:    val = {16'h0, tdt_q};
+      RegGptc:   val = gptc_q;
+      RegGotcl:  val = gotc_q[31:0];
+      RegGotch:  val = gotc_q[63:32];
+      RegTotl:   val = tot_q[31:0];
+      RegToth:   val = tot_q[63:32];
+      RegTpt:    val = tpt_q;
+      default:   val = '0;
+    endcase
+    rdata_d  = rd_fire ? val : rdata_q;
+    rvalid_d = rd_fire || (rvalid_q && !s_axil_rready_i);
+    bvalid_d = wr_fire || (bvalid_q && !s_axil_bready_i);
+  end
+
+  always_ff @(posedge clk_i or negedge rst_ni) begin : p_axil_regs
+    if (!rst_ni) begin
+      bvalid_q   <= 1'b0;
+      rvalid_q   <= 1'b0;
+      rdata_q    <= '0;
+      soft_rst_q <= 1'b0;
+    end else begin
+      bvalid_q   <= bvalid_d;
+      rvalid_q   <= rvalid_d;
+      rdata_q    <= rdata_d;
+      soft_rst_q <= soft_rst_d;
+    end
+  end
+
+  always_ff @(posedge clk_i or negedge core_rst_ni) begin : p_csr_regs
+    if (!core_rst_ni) begin
+      ctrl_q  <= '0;
+      icr_q   <= '0;
+      ims_q   <= '0;
+      tctl_q  <= '0;
+      tipg_q  <= TipgReset;
+      tdbal_q <= '0;
+      tdbah_q <= '0;
+      tdlen_q <= '0;
+      tdt_q   <= '0;
+      gptc_q  <= '0;
+      gotc_q  <= '0;
+      tpt_q   <= '0;
+      tot_q   <= '0;
+    end else begin
+      ctrl_q  <= ctrl_d;
+      icr_q   <= icr_d;
+      ims_q   <= ims_d;
+      tctl_q  <= tctl_d;
+      tipg_q  <= tipg_d;
+      tdbal_q <= tdbal_d;
+      tdbah_q <= tdbah_d;
+      tdlen_q <= tdlen_d;
+      tdt_q   <= tdt_d;
+      gptc_q  <= gptc_d;
+      gotc_q  <= gotc_d;
+      tpt_q   <= tpt_d;
+      tot_q   <= tot_d;
+    end
+  end
+
+  assign tx_en_o     = tctl_q[TctlEnBit];
+  assign tx_psp_o    = tctl_q[TctlPspBit];
+  assign ipgt_o      = tipg_q[9:0];
+  assign tdba_o      = {tdbah_q, tdbal_q};
+  assign ring_size_o = tdlen_q[19:4];
+  assign tdt_o       = tdt_q;
+  assign irq_o       = |(icr_q & ims_q);
+
+  // Registers are word aligned: the low address bits select nothing.
+  logic unused_addr;
+  assign unused_addr = ^{s_axil_awaddr_i[1:0], s_axil_araddr_i[1:0]};
+
+  BValidStable: assert property (@(posedge clk_i) disable iff (!rst_ni)
+                                 s_axil_bvalid_o && !s_axil_bready_i |=> s_axil_bvalid_o);
+  RValidStable: assert property (@(posedge clk_i) disable iff (!rst_ni)
+                                 s_axil_rvalid_o && !s_axil_rready_i |=> s_axil_rvalid_o && $stable(s_axil_rdata_o));
+
+endmodule

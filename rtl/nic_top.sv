@@ -1,0 +1,217 @@
+// nic_top: NIC TX path. BAR0 registers, descriptor prefetch, data DMA with
+// realignment into a store-and-forward TX FIFO, 64-bit XGMII MAC, and
+// descriptor write-back; one shared AXI4 master for all host memory access.
+module nic_top #(
+  parameter int unsigned AxiDataWidth = 128,   // DMA data width, power of two 128..512
+  parameter int unsigned AxiIdWidth   = 4,
+  parameter int unsigned TxFifoBytes  = 16384  // store-and-forward packet buffer
+) (
+  input  logic                      clk_i,
+  input  logic                      rst_ni,
+  // AXI4-Lite slave: BAR0 registers
+  input  logic [16:0]               s_axil_awaddr_i,
+  input  logic                      s_axil_awvalid_i,
+  output logic                      s_axil_awready_o,
+  input  logic [31:0]               s_axil_wdata_i,
+  input  logic [3:0]                s_axil_wstrb_i,
+  input  logic                      s_axil_wvalid_i,
+  output logic                      s_axil_wready_o,
+  output logic [1:0]                s_axil_bresp_o,
+  output logic                      s_axil_bvalid_o,
+  input  logic                      s_axil_bready_i,
+  input  logic [16:0]               s_axil_araddr_i,
+  input  logic                      s_axil_arvalid_i,
+  output logic                      s_axil_arready_o,
+  output logic [31:0]               s_axil_rdata_o,
+  output logic [1:0]                s_axil_rresp_o,
+  output logic                      s_axil_rvalid_o,
+  input  logic                      s_axil_rready_i,
+  // AXI4 master for DMA
+  output logic [AxiIdWidth-1:0]     m_axi_arid_o,
+  output logic [63:0]               m_axi_araddr_o,
+  output logic [7:0]                m_axi_arlen_o,
+  output logic [2:0]                m_axi_arsize_o,
+  output logic [1:0]                m_axi_arburst_o,
+  output logic                      m_axi_arvalid_o,
+  input  logic                      m_axi_arready_i,
+  input  logic [AxiIdWidth-1:0]     m_axi_rid_i,
+  input  logic [AxiDataWidth-1:0]   m_axi_rdata_i,
+  input  logic [1:0]                m_axi_rresp_i,
+  input  logic                      m_axi_rlast_i,
+  input  logic                      m_axi_rvalid_i,
+  output logic                      m_axi_rready_o,
+  output logic [AxiIdWidth-1:0]     m_axi_awid_o,
+  output logic [63:0]               m_axi_awaddr_o,
+  output logic [7:0]                m_axi_awlen_o,
+  output logic [2:0]                m_axi_awsize_o,
+  output logic [1:0]                m_axi_awburst_o,
+  output logic                      m_axi_awvalid_o,
+  input  logic                      m_axi_awready_i,
+  output logic [AxiDataWidth-1:0]   m_axi_wdata_o,
+  output logic [AxiDataWidth/8-1:0] m_axi_wstrb_o,
+  output logic                      m_axi_wlast_o,
+  output logic                      m_axi_wvalid_o,
+  input  logic                      m_axi_wready_i,
+  input  logic [AxiIdWidth-1:0]     m_axi_bid_i,
+  input  logic [1:0]                m_axi_bresp_i,
+  input  logic                      m_axi_bvalid_i,
+  output logic                      m_axi_bready_o,
+  // Interrupt, level: |(ICR & IMS)
+  output logic                      irq_o,
+  // XGMII TX, lane 0 = bits 7:0 = first byte
+  output logic [63:0]               xgmii_txd_o,
+  output logic [7:0]                xgmii_txc_o
+);
+  import nic_pkg::*;
+
+  localparam int unsigned TxFifoWords = TxFifoBytes / 8;
+  localparam int unsigned MetaDepth   = 32;
+
+  if (AxiDataWidth < 128 || AxiDataWidth > 512 || (AxiDataWidth & (AxiDataWidth - 1)) != 0)
+  begin : gen_bad_width
+    $error("nic_top: AxiDataWidth must be a power of two in 128..512");
+  end
+  if (TxFifoBytes < 2048 || (TxFifoBytes & (TxFifoBytes - 1)) != 0) begin : gen_bad_fifo
+    $error("nic_top: TxFifoBytes must be a power of two >= 2048 (one full frame)");
+  end
+  if (AxiIdWidth < 1) begin : gen_bad_id
+    $error("nic_top: AxiIdWidth must be at least 1");
+  end
+
+  // CTRL.RST: a registered reset pulse for everything but the AXI-Lite
+  // handshake, so the write's B response still completes.
+  logic soft_rst, core_rst_nq;
+  always_ff @(posedge clk_i or negedge rst_ni) begin : p_core_rst
+    if (!rst_ni) core_rst_nq <= 1'b0;
+    else         core_rst_nq <= !soft_rst;
+  end
+
+  logic        tx_en, tx_psp, tdh_wr, txdw, txqe, frame_sent, frame_drop;
+  logic [9:0]  ipgt;
+  logic [63:0] tdba;
+  logic [15:0] ring_size, tdt, tdh, tdh_wdata;
+  logic [16:0] frame_octets;
+
+  nic_regs u_regs (
+    .clk_i, .rst_ni, .core_rst_ni(core_rst_nq),
+    .s_axil_awaddr_i, .s_axil_awvalid_i, .s_axil_awready_o,
+    .s_axil_wdata_i, .s_axil_wstrb_i, .s_axil_wvalid_i, .s_axil_wready_o,
+    .s_axil_bresp_o, .s_axil_bvalid_o, .s_axil_bready_i,
+    .s_axil_araddr_i, .s_axil_arvalid_i, .s_axil_arready_o,
+    .s_axil_rdata_o, .s_axil_rresp_o, .s_axil_rvalid_o, .s_axil_rready_i,
+    .soft_rst_o(soft_rst), .tx_en_o(tx_en), .tx_psp_o(tx_psp), .ipgt_o(ipgt),
+    .tdba_o(tdba), .ring_size_o(ring_size), .tdt_o(tdt),
+    .tdh_wr_o(tdh_wr), .tdh_wdata_o(tdh_wdata), .tdh_i(tdh),
+    .txdw_set_i(txdw), .txqe_set_i(txqe),
+    .frame_sent_i(frame_sent), .frame_octets_i(frame_octets),
+    .irq_o
+  );
+
+  // Read channel sharing
+  logic        desc_ar_valid, desc_ar_ready, desc_r_valid, desc_r_ready;
+  logic [63:0] desc_ar_addr;
+  logic [7:0]  desc_ar_len;
+  logic        data_ar_valid, data_ar_ready, data_r_valid, data_r_ready;
+  logic [63:0] data_ar_addr;
+  logic [7:0]  data_ar_len;
+
+  nic_axi_rd_mux #(.AxiDataWidth(AxiDataWidth), .AxiIdWidth(AxiIdWidth)) u_rd_mux (
+    .clk_i, .rst_ni(core_rst_nq),
+    .desc_ar_valid_i(desc_ar_valid), .desc_ar_addr_i(desc_ar_addr), .desc_ar_len_i(desc_ar_len),
+    .desc_ar_ready_o(desc_ar_ready), .desc_r_valid_o(desc_r_valid), .desc_r_ready_i(desc_r_ready),
+    .data_ar_valid_i(data_ar_valid), .data_ar_addr_i(data_ar_addr), .data_ar_len_i(data_ar_len),
+    .data_ar_ready_o(data_ar_ready), .data_r_valid_o(data_r_valid), .data_r_ready_i(data_r_ready),
+    .m_axi_arid_o, .m_axi_araddr_o, .m_axi_arlen_o, .m_axi_arsize_o, .m_axi_arburst_o,
+    .m_axi_arvalid_o, .m_axi_arready_i, .m_axi_rid_i, .m_axi_rvalid_i, .m_axi_rready_o
+  );
+
+  logic        desc_valid, desc_ready;
+  desc_entry_t desc;
+
+  nic_desc_fetch #(.AxiDataWidth(AxiDataWidth)) u_desc_fetch (
+    .clk_i, .rst_ni(core_rst_nq),
+    .tx_en_i(tx_en), .tdba_i(tdba), .ring_size_i(ring_size), .tdt_i(tdt),
+    .tdh_wr_i(tdh_wr), .tdh_wdata_i(tdh_wdata),
+    .ar_valid_o(desc_ar_valid), .ar_addr_o(desc_ar_addr), .ar_len_o(desc_ar_len),
+    .ar_ready_i(desc_ar_ready),
+    .r_valid_i(desc_r_valid), .r_data_i(m_axi_rdata_i), .r_resp_i(m_axi_rresp_i),
+    .r_last_i(m_axi_rlast_i), .r_ready_o(desc_r_ready),
+    .desc_valid_o(desc_valid), .desc_o(desc), .desc_ready_i(desc_ready)
+  );
+
+  logic        cpl_push, cpl_full;
+  cpl_entry_t  cpl;
+  logic        tx_push, tx_pop, tx_empty, tx_full;
+  logic [63:0] tx_wdata, tx_rdata;
+  logic        meta_push, meta_pop, meta_empty, meta_full;
+  tx_meta_t    meta_w, meta_r;
+  logic [$clog2(TxFifoWords):0] tx_count_unused;
+  logic [$clog2(MetaDepth):0]   meta_count_unused;
+
+  nic_data_dma #(
+    .AxiDataWidth(AxiDataWidth), .TxFifoWords(TxFifoWords), .MetaDepth(MetaDepth)
+  ) u_data_dma (
+    .clk_i, .rst_ni(core_rst_nq),
+    .desc_valid_i(desc_valid), .desc_i(desc), .desc_ready_o(desc_ready),
+    .cpl_push_o(cpl_push), .cpl_o(cpl), .cpl_full_i(cpl_full),
+    .ar_valid_o(data_ar_valid), .ar_addr_o(data_ar_addr), .ar_len_o(data_ar_len),
+    .ar_ready_i(data_ar_ready),
+    .r_valid_i(data_r_valid), .r_data_i(m_axi_rdata_i), .r_resp_i(m_axi_rresp_i),
+    .r_last_i(m_axi_rlast_i), .r_ready_o(data_r_ready),
+    .tx_push_o(tx_push), .tx_data_o(tx_wdata), .meta_push_o(meta_push), .meta_o(meta_w),
+    .tx_pop_i(tx_pop), .meta_pop_i(meta_pop)
+  );
+
+  nic_fifo #(.Width(64), .Depth(TxFifoWords)) u_tx_fifo (
+    .clk_i, .rst_ni(core_rst_nq),
+    .push_i(tx_push), .wdata_i(tx_wdata), .pop_i(tx_pop), .rdata_o(tx_rdata),
+    .empty_o(tx_empty), .full_o(tx_full), .count_o(tx_count_unused)
+  );
+
+  nic_fifo #(.Width($bits(tx_meta_t)), .Depth(MetaDepth)) u_meta_fifo (
+    .clk_i, .rst_ni(core_rst_nq),
+    .push_i(meta_push), .wdata_i(meta_w), .pop_i(meta_pop), .rdata_o(meta_r),
+    .empty_o(meta_empty), .full_o(meta_full), .count_o(meta_count_unused)
+  );
+
+  nic_tx_mac u_tx_mac (
+    .clk_i, .rst_ni(core_rst_nq),
+    .psp_i(tx_psp), .ipgt_i(ipgt),
+    .tx_data_i(tx_rdata), .tx_empty_i(tx_empty), .tx_pop_o(tx_pop),
+    .meta_i(meta_r), .meta_empty_i(meta_empty), .meta_pop_o(meta_pop),
+    .xgmii_txd_o, .xgmii_txc_o,
+    .frame_sent_o(frame_sent), .frame_octets_o(frame_octets), .frame_drop_o(frame_drop)
+  );
+
+  nic_writeback #(.AxiDataWidth(AxiDataWidth), .AxiIdWidth(AxiIdWidth)) u_writeback (
+    .clk_i, .rst_ni(core_rst_nq),
+    .cpl_push_i(cpl_push), .cpl_i(cpl), .cpl_full_o(cpl_full),
+    .frame_end_i(frame_sent || frame_drop),
+    .tdba_i(tdba), .ring_size_i(ring_size), .tdt_i(tdt),
+    .tdh_wr_i(tdh_wr), .tdh_wdata_i(tdh_wdata), .tdh_o(tdh),
+    .txdw_o(txdw), .txqe_o(txqe),
+    .m_axi_awid_o, .m_axi_awaddr_o, .m_axi_awlen_o, .m_axi_awsize_o, .m_axi_awburst_o,
+    .m_axi_awvalid_o, .m_axi_awready_i,
+    .m_axi_wdata_o, .m_axi_wstrb_o, .m_axi_wlast_o, .m_axi_wvalid_o, .m_axi_wready_i,
+    .m_axi_bvalid_i, .m_axi_bready_o
+  );
+
+  // Write responses are not checked yet; the bad-frame count is kept for a
+  // later statistics register.
+  logic [31:0] drop_cnt_q, drop_cnt_d;
+  assign drop_cnt_d = drop_cnt_q + 32'(frame_drop);
+  always_ff @(posedge clk_i or negedge core_rst_nq) begin : p_drop_cnt
+    if (!core_rst_nq) drop_cnt_q <= '0;
+    else              drop_cnt_q <= drop_cnt_d;
+  end
+
+  logic unused_axi;
+  assign unused_axi = ^{m_axi_bid_i, m_axi_bresp_i, tx_full, meta_full, drop_cnt_q};
+
+  // Credits keep both FIFOs from overflowing; checked here at the top.
+  TxFifoNoOverflow: assert property (@(posedge clk_i) disable iff (!core_rst_nq)
+      tx_push |-> !tx_full || tx_pop);
+  MetaFifoNoOverflow: assert property (@(posedge clk_i) disable iff (!core_rst_nq)
+      meta_push |-> !meta_full);
+
+endmodule

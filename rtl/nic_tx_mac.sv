@@ -1,0 +1,182 @@
+// nic_tx_mac: 64-bit XGMII transmitter. Starts a frame only when its metadata
+// (and so all of its words) is stored, always on lane 0; sends preamble/SFD,
+// the frame bytes, zero padding to 60 bytes (PSP), the FCS (IFCS) and /T/,
+// then idles for at least max(12, IPGT) bytes rounded up to a word boundary.
+// Frames marked bad or of length 0 are popped and dropped without output.
+module nic_tx_mac (
+  input  logic                clk_i,
+  input  logic                rst_ni,
+  input  logic                psp_i,
+  input  logic [9:0]          ipgt_i,
+  // TX FIFO (first word fall through)
+  input  logic [63:0]         tx_data_i,
+  input  logic                tx_empty_i,
+  output logic                tx_pop_o,
+  // Metadata FIFO
+  input  nic_pkg::tx_meta_t   meta_i,
+  input  logic                meta_empty_i,
+  output logic                meta_pop_o,
+  // XGMII
+  output logic [63:0]         xgmii_txd_o,
+  output logic [7:0]          xgmii_txc_o,
+  // Events, aligned with the word carrying /T/
+  output logic                frame_sent_o,
+  output logic [16:0]         frame_octets_o,  // DA..FCS including padding
+  output logic                frame_drop_o
+);
+  import nic_pkg::*;
+
+  localparam logic [63:0] IdleWord     = {8{XgmiiIdle}};
+  localparam logic [63:0] PreambleWord = {XgmiiSfd, {6{XgmiiPre}}, XgmiiStart};
+
+  typedef enum logic [1:0] {StIdle, StData, StDrop} state_e;
+
+  state_e      st_q, st_d;
+  logic [16:0] pos_q, pos_d;   // frame byte index of lane 0 of the current word
+  logic [31:0] crc_q, crc_d;
+  logic [7:0]  ifg_q, ifg_d;   // idle words still owed before the next /S/
+  logic [63:0] txd_q, txd_d;
+  logic [7:0]  txc_q, txc_d;
+  logic        sent_q, sent_d, drop_q, drop_d;
+  logic [16:0] octets_q, octets_d;
+
+  logic [16:0] len, padded, total;
+  logic [63:0] data_word;
+  logic [3:0]  crc_nbytes;
+  logic [31:0] crc_next;
+
+  always_comb begin : p_lengths
+    len    = {1'b0, meta_i.len};
+    padded = (psp_i && len < 17'(MinFrameBytes)) ? 17'(MinFrameBytes) : len;
+    total  = padded + (meta_i.ifcs ? 17'd4 : 17'd0);
+    // Frame bytes past the stored length are padding zeros.
+    for (int i = 0; i < 8; i++) begin
+      data_word[8*i +: 8] = (pos_q + 17'(i) < len) ? tx_data_i[8*i +: 8] : 8'h00;
+    end
+    if (padded <= pos_q)              crc_nbytes = 4'd0;
+    else if (padded - pos_q >= 17'd8) crc_nbytes = 4'd8;
+    else                              crc_nbytes = 4'(padded - pos_q);
+  end
+
+  // FCS bytes come from crc_next: in the word after the last data byte it
+  // equals crc_q, which then already covers the whole frame.
+  nic_crc32_64 u_crc (
+    .crc_i(crc_q), .data_i(data_word), .nbytes_i(crc_nbytes), .crc_o(crc_next)
+  );
+
+  always_comb begin : p_fsm
+    logic [31:0] fcs;
+    logic [16:0] b;
+    logic [9:0]  gap, idle_lanes, owed;
+
+    st_d       = st_q;
+    pos_d      = pos_q;
+    crc_d      = crc_q;
+    ifg_d      = (ifg_q != '0) ? ifg_q - 1'b1 : ifg_q;
+    txd_d      = IdleWord;
+    txc_d      = 8'hFF;
+    sent_d     = 1'b0;
+    drop_d     = 1'b0;
+    octets_d   = octets_q;
+    tx_pop_o   = 1'b0;
+    meta_pop_o = 1'b0;
+    fcs        = ~crc_next;
+    gap        = (ipgt_i < 10'(MinIfgBytes)) ? 10'(MinIfgBytes) : ipgt_i;
+    idle_lanes = 10'd8 - 10'(total[2:0]);
+    owed       = (gap > idle_lanes) ? gap - idle_lanes : 10'd0;
+
+    unique case (st_q)
+      StIdle: begin
+        if (ifg_q == '0 && !meta_empty_i) begin
+          pos_d = '0;
+          if (meta_i.err || meta_i.len == '0) begin
+            st_d = StDrop;
+          end else begin
+            st_d  = StData;
+            crc_d = CrcInit;
+            txd_d = PreambleWord;
+            txc_d = 8'h01;
+          end
+        end
+      end
+      StData: begin
+        for (int i = 0; i < 8; i++) begin
+          b = pos_q + 17'(i);
+          if (b < padded) begin
+            txd_d[8*i +: 8] = data_word[8*i +: 8];
+            txc_d[i]        = 1'b0;
+          end else if (meta_i.ifcs && b < total) begin
+            txd_d[8*i +: 8] = fcs[8*(b - padded) +: 8];
+            txc_d[i]        = 1'b0;
+          end else if (b == total) begin
+            txd_d[8*i +: 8] = XgmiiTerm;
+          end
+        end
+        tx_pop_o = (pos_q < len);
+        crc_d    = crc_next;
+        pos_d    = pos_q + 17'd8;
+        if (total < pos_q + 17'd8) begin
+          // This word carries /T/: the frame has left.
+          st_d       = StIdle;
+          meta_pop_o = 1'b1;
+          sent_d     = 1'b1;
+          octets_d   = total;
+          ifg_d      = 8'((owed + 10'd7) >> 3);
+        end
+      end
+      StDrop: begin
+        if (pos_q < len) begin
+          tx_pop_o = 1'b1;
+          pos_d    = pos_q + 17'd8;
+        end else begin
+          st_d       = StIdle;
+          meta_pop_o = 1'b1;
+          drop_d     = 1'b1;
+        end
+      end
+      default: st_d = StIdle;
+    endcase
+  end
+
+  always_ff @(posedge clk_i or negedge rst_ni) begin : p_regs
+    if (!rst_ni) begin
+      st_q     <= StIdle;
+      pos_q    <= '0;
+      crc_q    <= CrcInit;
+      ifg_q    <= '0;
+      txd_q    <= IdleWord;
+      txc_q    <= 8'hFF;
+      sent_q   <= 1'b0;
+      drop_q   <= 1'b0;
+      octets_q <= '0;
+    end else begin
+      st_q     <= st_d;
+      pos_q    <= pos_d;
+      crc_q    <= crc_d;
+      ifg_q    <= ifg_d;
+      txd_q    <= txd_d;
+      txc_q    <= txc_d;
+      sent_q   <= sent_d;
+      drop_q   <= drop_d;
+      octets_q <= octets_d;
+    end
+  end
+
+  assign xgmii_txd_o    = txd_q;
+  assign xgmii_txc_o    = txc_q;
+  assign frame_sent_o   = sent_q;
+  assign frame_octets_o = octets_q;
+  assign frame_drop_o   = drop_q;
+
+  StateLegal: assert property (@(posedge clk_i) disable iff (!rst_ni)
+      st_q inside {StIdle, StData, StDrop});
+  // Store and forward: every word of a started frame is already stored.
+  NoPopEmpty: assert property (@(posedge clk_i) disable iff (!rst_ni) tx_pop_o |-> !tx_empty_i);
+  // /S/ only ever appears on lane 0.
+  StartOnLane0: assert property (@(posedge clk_i) disable iff (!rst_ni)
+      (xgmii_txc_o[7:1] & {xgmii_txd_o[63:56] == XgmiiStart, xgmii_txd_o[55:48] == XgmiiStart,
+                           xgmii_txd_o[47:40] == XgmiiStart, xgmii_txd_o[39:32] == XgmiiStart,
+                           xgmii_txd_o[31:24] == XgmiiStart, xgmii_txd_o[23:16] == XgmiiStart,
+                           xgmii_txd_o[15:8] == XgmiiStart}) == 7'h0);
+
+endmodule

@@ -1,0 +1,159 @@
+// nic_writeback: completes descriptors in ring order once their frame has left
+// (or was dropped). For RS descriptors it writes STA.DD with a single-beat AXI
+// write and waits for B; it owns TDH and raises TXDW / TXQE.
+module nic_writeback #(
+  parameter int unsigned AxiDataWidth = 128,
+  parameter int unsigned AxiIdWidth   = 4,
+  parameter int unsigned CplDepth     = 64,  // descriptors taken, not completed
+  localparam int unsigned BeatBytes   = AxiDataWidth / 8
+) (
+  input  logic                      clk_i,
+  input  logic                      rst_ni,
+  // Completion queue pushes from the data DMA
+  input  logic                      cpl_push_i,
+  input  nic_pkg::cpl_entry_t       cpl_i,
+  output logic                      cpl_full_o,
+  input  logic                      frame_end_i,  // frame sent or dropped
+  // Ring state
+  input  logic [63:0]               tdba_i,
+  input  logic [15:0]               ring_size_i,
+  input  logic [15:0]               tdt_i,
+  input  logic                      tdh_wr_i,
+  input  logic [15:0]               tdh_wdata_i,
+  output logic [15:0]               tdh_o,
+  output logic                      txdw_o,
+  output logic                      txqe_o,
+  // AXI4 write channels
+  output logic [AxiIdWidth-1:0]     m_axi_awid_o,
+  output logic [63:0]               m_axi_awaddr_o,
+  output logic [7:0]                m_axi_awlen_o,
+  output logic [2:0]                m_axi_awsize_o,
+  output logic [1:0]                m_axi_awburst_o,
+  output logic                      m_axi_awvalid_o,
+  input  logic                      m_axi_awready_i,
+  output logic [AxiDataWidth-1:0]   m_axi_wdata_o,
+  output logic [AxiDataWidth/8-1:0] m_axi_wstrb_o,
+  output logic                      m_axi_wlast_o,
+  output logic                      m_axi_wvalid_o,
+  input  logic                      m_axi_wready_i,
+  input  logic                      m_axi_bvalid_i,
+  output logic                      m_axi_bready_o
+);
+  import nic_pkg::*;
+
+  localparam int unsigned BeatOffW = $clog2(BeatBytes);
+  localparam int unsigned PendW    = $clog2(CplDepth) + 1;
+
+  typedef enum logic [1:0] {StIdle, StWrite, StWaitB} state_e;
+
+  state_e                  st_q, st_d;
+  logic [15:0]             tdh_q, tdh_d;
+  logic [PendW-1:0]        pend_q, pend_d;  // frames ended, not yet completed
+  logic                    awv_q, awv_d, wv_q, wv_d;
+  logic [63:0]             awaddr_q, awaddr_d;
+  logic [BeatOffW-1:0]     off_q, off_d;
+
+  cpl_entry_t head;
+  logic [PendW-1:0] cq_count_unused;
+  logic       cq_empty, cq_pop;
+
+  nic_fifo #(.Width($bits(cpl_entry_t)), .Depth(CplDepth)) u_cpl_q (
+    .clk_i, .rst_ni,
+    .push_i(cpl_push_i), .wdata_i(cpl_i),
+    .pop_i(cq_pop), .rdata_o(head),
+    .empty_o(cq_empty), .full_o(cpl_full_o), .count_o(cq_count_unused)
+  );
+
+  always_comb begin : p_fsm
+    logic        complete;
+    logic [63:0] sta_addr;
+    logic [15:0] next_idx;
+
+    st_d     = st_q;
+    tdh_d    = tdh_q;
+    awv_d    = awv_q && !m_axi_awready_i;
+    wv_d     = wv_q && !m_axi_wready_i;
+    awaddr_d = awaddr_q;
+    off_d    = off_q;
+    complete = 1'b0;
+    txdw_o   = 1'b0;
+    txqe_o   = 1'b0;
+    m_axi_bready_o = (st_q == StWaitB);
+    sta_addr = tdba_i + {44'h0, head.idx, 4'h0} + 64'(StaByte);
+    next_idx = (head.idx + 16'd1 >= ring_size_i) ? 16'd0 : head.idx + 16'd1;
+
+    unique case (st_q)
+      StIdle: begin
+        if (pend_q != '0 && !cq_empty) begin
+          if (head.rs) begin
+            st_d     = StWrite;
+            awv_d    = 1'b1;
+            wv_d     = 1'b1;
+            awaddr_d = sta_addr & ~(64'(BeatBytes) - 64'd1);
+            off_d    = sta_addr[BeatOffW-1:0];
+          end else begin
+            complete = 1'b1;
+          end
+        end
+      end
+      StWrite: if (!awv_d && !wv_d) st_d = StWaitB;
+      StWaitB: begin
+        if (m_axi_bvalid_i) begin
+          complete = 1'b1;
+          txdw_o   = 1'b1;
+          st_d     = StIdle;
+        end
+      end
+      default: st_d = StIdle;
+    endcase
+
+    cq_pop = complete;
+    if (complete) begin
+      tdh_d  = next_idx;
+      txqe_o = (next_idx == tdt_i);
+    end
+    pend_d = pend_q + PendW'(frame_end_i) - PendW'(complete && head.eop);
+    if (tdh_wr_i) tdh_d = tdh_wdata_i;
+  end
+
+  always_ff @(posedge clk_i or negedge rst_ni) begin : p_regs
+    if (!rst_ni) begin
+      st_q     <= StIdle;
+      tdh_q    <= '0;
+      pend_q   <= '0;
+      awv_q    <= 1'b0;
+      wv_q     <= 1'b0;
+      awaddr_q <= '0;
+      off_q    <= '0;
+    end else begin
+      st_q     <= st_d;
+      tdh_q    <= tdh_d;
+      pend_q   <= pend_d;
+      awv_q    <= awv_d;
+      wv_q     <= wv_d;
+      awaddr_q <= awaddr_d;
+      off_q    <= off_d;
+    end
+  end
+
+  assign tdh_o           = tdh_q;
+  assign m_axi_awid_o    = '0;
+  assign m_axi_awaddr_o  = awaddr_q;
+  assign m_axi_awlen_o   = 8'd0;
+  assign m_axi_awsize_o  = 3'(BeatOffW);
+  assign m_axi_awburst_o = 2'b01;
+  assign m_axi_awvalid_o = awv_q;
+  assign m_axi_wdata_o   = AxiDataWidth'(StaDd) << {off_q, 3'b000};
+  assign m_axi_wstrb_o   = (AxiDataWidth/8)'(1) << off_q;
+  assign m_axi_wlast_o   = 1'b1;
+  assign m_axi_wvalid_o  = wv_q;
+
+  StateLegal: assert property (@(posedge clk_i) disable iff (!rst_ni)
+      st_q inside {StIdle, StWrite, StWaitB});
+  AwStable: assert property (@(posedge clk_i) disable iff (!rst_ni)
+      m_axi_awvalid_o && !m_axi_awready_i |=> m_axi_awvalid_o && $stable(m_axi_awaddr_o));
+  WStable: assert property (@(posedge clk_i) disable iff (!rst_ni)
+      m_axi_wvalid_o && !m_axi_wready_i |=>
+      m_axi_wvalid_o && $stable(m_axi_wdata_o) && $stable(m_axi_wstrb_o));
+
+endmodule
