@@ -96,8 +96,6 @@ module nic_regs (
     tdbah_d = tdbah_q;
     tdlen_d = tdlen_q;
     tdt_d   = tdt_q;
-    tdh_wr_o    = 1'b0;
-    tdh_wdata_o = s_axil_wdata_i[15:0];
     soft_rst_d  = 1'b0;
     tdt_new     = (tdt_q & ~wmask[15:0]) | (s_axil_wdata_i[15:0] & wmask[15:0]);
 
@@ -117,7 +115,6 @@ module nic_regs (
         RegTdbal: tdbal_d = merge(tdbal_q, s_axil_wdata_i, wmask) & 32'hFFFF_FFF0;
         RegTdbah: tdbah_d = merge(tdbah_q, s_axil_wdata_i, wmask);
         RegTdlen: tdlen_d = merge(tdlen_q, s_axil_wdata_i, wmask) & 32'h000F_FF80;
-        RegTdh:   tdh_wr_o = !tctl_q[TctlEnBit];
         // A tail outside the ring would make the fetcher run past its end.
         RegTdt:   if (tdt_new < ring_size_o) tdt_d = tdt_new;
         default: ;
@@ -141,6 +138,10 @@ module nic_regs (
     gotc_d = (rd_gotch ? '0 : gotc_q) + (frame_sent_i ? 64'(frame_octets_i) : 64'h0);
     tot_d  = (rd_toth  ? '0 : tot_q)  + (frame_sent_i ? 64'(frame_octets_i) : 64'h0);
   end
+
+  // Kept out of p_regs_next: it feeds the write-back, which feeds ICR back.
+  assign tdh_wr_o    = wr_fire && (waddr == RegTdh) && !tctl_q[TctlEnBit];
+  assign tdh_wdata_o = s_axil_wdata_i[15:0];
 
   always_comb begin : p_read
     logic [31:0] val;

@@ -1,0 +1,387 @@
+#include <gtest/gtest.h>
+#include <zlib.h>
+
+#include <algorithm>
+#include <random>
+#include <vector>
+
+#include "nic_bench.hpp"
+
+namespace wirepath::rtltest {
+namespace {
+
+using Bytes = std::vector<uint8_t>;
+using Packet = std::vector<TxRing::Segment>;
+
+Bytes random_bytes(std::mt19937 &rng, size_t n) {
+  Bytes b(n);
+  for (auto &x : b) x = uint8_t(rng());
+  return b;
+}
+
+uint32_t zlib_crc(const Bytes &b, size_t n) {
+  return static_cast<uint32_t>(crc32(0L, b.data(), static_cast<uInt>(n)));
+}
+
+uint32_t le32(const Bytes &b, size_t at) {
+  return uint32_t(b[at]) | uint32_t(b[at + 1]) << 8 | uint32_t(b[at + 2]) << 16 |
+         uint32_t(b[at + 3]) << 24;
+}
+
+// Posts packets as ring space allows, then runs until `expect` frames are on
+// the wire (or `max_cycles` pass).
+void send_packets(NicBench &b, TxRing &r, const std::vector<Packet> &pkts, uint8_t cmd,
+                  size_t expect, uint64_t max_cycles = 2'000'000) {
+  const uint64_t limit = b.cycle + max_cycles;
+  size_t i = 0;
+  while (i < pkts.size() && b.cycle < limit) {
+    unsigned free = r.free_slots();
+    bool posted = false;
+    while (i < pkts.size() && pkts[i].size() <= free) {
+      r.post_packet(pkts[i], cmd);
+      free -= unsigned(pkts[i].size());
+      ++i;
+      posted = true;
+    }
+    if (posted) r.kick();
+    else b.run(64);
+  }
+  b.run_until([&] { return b.frames.size() >= expect; }, limit > b.cycle ? limit - b.cycle : 0);
+}
+
+// Every frame length 1..1514 leaves with an FCS equal to zlib's crc32 (PSP off).
+TEST(NicTx, FcsEqualsZlibCrc32ForEveryLengthUpTo1514) {
+  NicBench b;
+  TxRing r(b, 256, kTctlEn);
+  std::mt19937 rng(7);
+  std::vector<Bytes> data;
+  std::vector<Packet> pkts;
+  for (unsigned len = 1; len <= 1514; ++len) {
+    data.push_back(random_bytes(rng, len));
+    pkts.push_back({{r.buffer(data.back(), len % 61), uint16_t(len)}});
+  }
+  send_packets(b, r, pkts, kCmdIfcs, data.size());
+  ASSERT_EQ(b.frames.size(), data.size());
+  for (size_t i = 0; i < data.size(); ++i) {
+    const auto &f = b.frames[i].bytes;
+    ASSERT_EQ(f.size(), data[i].size() + 4) << "frame " << i;
+    ASSERT_TRUE(std::equal(data[i].begin(), data[i].end(), f.begin())) << "frame " << i;
+    ASSERT_EQ(le32(f, data[i].size()), zlib_crc(data[i], data[i].size())) << "frame " << i;
+    ASSERT_TRUE(b.frames[i].fcs_ok && b.frames[i].preamble_ok);
+    ASSERT_EQ(b.frames[i].start_lane, 0u);
+  }
+  EXPECT_EQ(b.rx.coding_errors(), 0u);
+}
+
+// With TCTL.PSP, frames shorter than 60 bytes are zero-padded to 60 (+FCS = 64).
+TEST(NicTx, PadsShortFramesTo60BytesWhenPspIsSet) {
+  NicBench b;
+  TxRing r(b, 128, kTctlEn | kTctlPsp);
+  std::mt19937 rng(3);
+  std::vector<Bytes> data;
+  std::vector<Packet> pkts;
+  for (unsigned len = 1; len <= 70; ++len) {
+    data.push_back(random_bytes(rng, len));
+    pkts.push_back({{r.buffer(data.back(), len % 16), uint16_t(len)}});
+  }
+  send_packets(b, r, pkts, kCmdIfcs, data.size());
+  ASSERT_EQ(b.frames.size(), data.size());
+  for (size_t i = 0; i < data.size(); ++i) {
+    const auto &f = b.frames[i].bytes;
+    Bytes want = data[i];
+    want.resize(std::max<size_t>(want.size(), 60), 0);
+    ASSERT_EQ(f.size(), want.size() + 4) << "len " << data[i].size();
+    EXPECT_TRUE(std::equal(want.begin(), want.end(), f.begin())) << "len " << data[i].size();
+    EXPECT_TRUE(b.frames[i].fcs_ok) << "len " << data[i].size();
+  }
+}
+
+// Without CMD.IFCS no FCS is appended: the wire carries exactly the buffer bytes.
+TEST(NicTx, AppendsNoFcsWhenIfcsIsClear) {
+  NicBench b;
+  TxRing r(b, 16, kTctlEn);
+  std::mt19937 rng(5);
+  Bytes d = random_bytes(rng, 100);
+  send_packets(b, r, {{{r.buffer(d, 5), 100}}}, 0, 1);
+  ASSERT_EQ(b.frames.size(), 1u);
+  EXPECT_EQ(b.frames[0].bytes, d);
+}
+
+// Back to back, the gap is the smallest count >= max(12, IPGT) that puts /S/ on lane 0.
+void check_ifg(uint32_t tipg) {
+  NicBench b(10);
+  b.write32(kTipg, tipg);
+  TxRing r(b, 64, kTctlEn);
+  std::mt19937 rng(tipg);
+  std::vector<Packet> pkts;
+  for (unsigned i = 0; i < 24; ++i) {
+    const unsigned len = 300 + i;  // every end lane
+    pkts.push_back({{r.buffer(random_bytes(rng, len)), uint16_t(len)}});
+  }
+  // Let the TX FIFO fill before the first frame would go: post with EN off.
+  b.write32(kTctl, 0);
+  for (auto &p : pkts) r.post_packet(p, kCmdIfcs);
+  r.kick();
+  b.write32(kTctl, kTctlEn);
+  b.run_until([&] { return b.frames.size() >= pkts.size(); }, 200000);
+  ASSERT_EQ(b.frames.size(), pkts.size());
+  const uint32_t gap = std::max<uint32_t>(12, tipg & 0x3FF);
+  for (size_t i = 1; i < b.frames.size(); ++i) {
+    const uint32_t t = uint32_t(b.frames[i - 1].bytes.size());
+    uint32_t want = gap;
+    while ((t + want) % 8) ++want;
+    EXPECT_EQ(b.frames[i].ifg_bytes, want) << "frame " << i << " tipg " << tipg;
+    EXPECT_EQ(b.frames[i].start_lane, 0u);
+  }
+}
+TEST(NicTx, GapIsMinimalWordAlignedGapForTipg12) { check_ifg(12); }
+TEST(NicTx, GapIsMinimalWordAlignedGapForTipg20) { check_ifg(20); }
+TEST(NicTx, GapIsAtLeast12WhenTipgIsSmaller) { check_ifg(4); }
+TEST(NicTx, GapIsMinimalWordAlignedGapForTipg37) { check_ifg(37); }
+
+// A small ring wraps many times; frames stay in order and TDH follows TDT.
+TEST(NicTx, RingWrapsAndTdhFollowsCompletions) {
+  NicBench b;
+  TxRing r(b, 8, kTctlEn | kTctlPsp);
+  std::mt19937 rng(11);
+  std::vector<Bytes> data;
+  std::vector<Packet> pkts;
+  for (unsigned i = 0; i < 60; ++i) {
+    data.push_back(random_bytes(rng, 60 + rng() % 200));
+    if (i % 3 == 0) {
+      const uint16_t h = uint16_t(data.back().size() / 2);
+      Bytes a(data.back().begin(), data.back().begin() + h), c(data.back().begin() + h, data.back().end());
+      pkts.push_back({{r.buffer(a, 3), h}, {r.buffer(c, 9), uint16_t(c.size())}});
+    } else {
+      pkts.push_back({{r.buffer(data.back(), i % 32), uint16_t(data.back().size())}});
+    }
+  }
+  send_packets(b, r, pkts, kCmdIfcs | kCmdRs, data.size());
+  ASSERT_EQ(b.frames.size(), data.size());
+  for (size_t i = 0; i < data.size(); ++i) {
+    Bytes got(b.frames[i].bytes.begin(), b.frames[i].bytes.end() - 4);
+    EXPECT_EQ(got, data[i]) << "frame " << i;
+    EXPECT_TRUE(b.frames[i].fcs_ok);
+  }
+  b.run(200);
+  EXPECT_EQ(b.read32(kTdh), r.tail());
+  EXPECT_EQ(b.read32(kTdt), r.tail());
+}
+
+// A packet spread over 3 descriptors at unaligned addresses is sent as their concatenation.
+TEST(NicTx, ConcatenatesThreeUnalignedDescriptorsIntoOneFrame) {
+  NicBench b(30, 9);
+  b.r_stall_prob = 0.3;
+  TxRing r(b, 64, kTctlEn);
+  std::mt19937 rng(13);
+  std::vector<Bytes> data;
+  std::vector<Packet> pkts;
+  for (unsigned i = 0; i < 40; ++i) {
+    Bytes all;
+    Packet p;
+    for (int s = 0; s < 3; ++s) {
+      const unsigned len = 1 + rng() % (s == 1 ? 5 : 500);
+      Bytes seg = random_bytes(rng, len);
+      p.push_back({r.buffer(seg, rng() % 64), uint16_t(len)});
+      all.insert(all.end(), seg.begin(), seg.end());
+    }
+    data.push_back(all);
+    pkts.push_back(p);
+  }
+  send_packets(b, r, pkts, kCmdIfcs, data.size());
+  ASSERT_EQ(b.frames.size(), data.size());
+  for (size_t i = 0; i < data.size(); ++i) {
+    Bytes got(b.frames[i].bytes.begin(), b.frames[i].bytes.end() - 4);
+    EXPECT_EQ(got, data[i]) << "frame " << i;
+    EXPECT_TRUE(b.frames[i].fcs_ok);
+  }
+}
+
+// A buffer that crosses a 4 KiB boundary is read in bursts that do not cross it.
+TEST(NicTx, SplitsReadsAtFourKibBoundaries) {
+  NicBench b;
+  TxRing r(b, 16, kTctlEn);
+  std::mt19937 rng(17);
+  const uint64_t page = (b.mem.alloc(3 * 4096, 4096) + 4096);
+  Bytes d = random_bytes(rng, 1500);
+  b.mem.write(page - 700, d.data(), d.size());
+  send_packets(b, r, {{{page - 700, 1500}}}, kCmdIfcs, 1);  // the bench throws on a crossing
+  ASSERT_EQ(b.frames.size(), 1u);
+  EXPECT_EQ(Bytes(b.frames[0].bytes.begin(), b.frames[0].bytes.end() - 4), d);
+}
+
+// STA.DD is written (single byte, WSTRB for byte 12 only) for RS descriptors only,
+// and only after the frame has left on XGMII.
+TEST(NicTx, WritesDdOnlyForRsDescriptorsAfterTheFrameLeft) {
+  NicBench b;
+  TxRing r(b, 32, kTctlEn | kTctlPsp);
+  std::mt19937 rng(19);
+  std::vector<unsigned> rs_idx, no_rs_idx;
+  for (unsigned i = 0; i < 10; ++i) {
+    Bytes a = random_bytes(rng, 40 + i), c = random_bytes(rng, 30);
+    const uint8_t cmd = kCmdIfcs | (i % 2 ? kCmdRs : 0);
+    const unsigned i0 = r.post(r.buffer(a, 1), uint16_t(a.size()), cmd);
+    const unsigned i1 = r.post(r.buffer(c, 2), uint16_t(c.size()), uint8_t(cmd | kCmdEop));
+    for (unsigned idx : {i0, i1}) (i % 2 ? rs_idx : no_rs_idx).push_back(idx);
+  }
+  r.kick();
+  b.run_until([&] { return b.frames.size() >= 10; }, 100000);
+  b.run(500);
+  ASSERT_EQ(b.frames.size(), 10u);
+  for (unsigned idx : rs_idx) EXPECT_EQ(*b.mem.ptr(r.desc_addr(idx) + 12), 0x01) << idx;
+  for (unsigned idx : no_rs_idx) EXPECT_EQ(*b.mem.ptr(r.desc_addr(idx) + 12), 0x00) << idx;
+  ASSERT_EQ(b.writes.size(), rs_idx.size());
+  for (size_t k = 0; k < b.writes.size(); ++k) {
+    const auto &w = b.writes[k];
+    const unsigned idx = rs_idx[k];
+    const uint64_t sta = r.desc_addr(idx) + 12;
+    EXPECT_EQ(w.addr, sta & ~uint64_t(15));
+    EXPECT_EQ(w.strb, 1u << (sta & 15));
+    EXPECT_EQ(w.data[sta & 15], 0x01);
+    // Descriptor idx belongs to frame idx / 2.
+    EXPECT_GT(w.cycle, b.frames[idx / 2].end_cycle) << "DD before frame left, desc " << idx;
+  }
+  EXPECT_EQ(b.read32(kTdh), 20u);
+}
+
+// ICR reads return and clear causes; ICS sets, IMS/IMC mask; irq_o = |(ICR & IMS).
+TEST(NicTx, IcrClearsOnReadAndIrqFollowsTheMask) {
+  NicBench b;
+  b.write32(kIcs, 0x5);
+  b.run(2);
+  EXPECT_FALSE(b.top().irq_o);
+  b.write32(kIms, 0x4);
+  EXPECT_EQ(b.read32(kIms), 0x4u);
+  b.run(1);
+  EXPECT_TRUE(b.top().irq_o);
+  b.write32(kImc, 0x4);
+  b.run(1);
+  EXPECT_FALSE(b.top().irq_o);
+  EXPECT_EQ(b.read32(kIms), 0u);
+  b.write32(kIms, 0x1);
+  b.run(1);
+  EXPECT_TRUE(b.top().irq_o);
+  b.write32(kIcr, 0x1);  // write 1 clears
+  b.run(1);
+  EXPECT_FALSE(b.top().irq_o);
+  EXPECT_EQ(b.read32(kIcr), 0x4u);
+  EXPECT_EQ(b.read32(kIcr), 0u);  // cleared by the read
+
+  // TXDW and TXQE from a real transmission.
+  b.write32(kIms, kIcrTxdw | kIcrTxqe);
+  TxRing r(b, 16, kTctlEn);
+  Bytes d(80, 0x42);
+  send_packets(b, r, {{{r.buffer(d), 80}}}, kCmdIfcs | kCmdRs, 1);
+  b.run_until([&] { return b.top().irq_o; }, 2000);
+  b.run(50);
+  EXPECT_TRUE(b.top().irq_o);
+  EXPECT_EQ(b.read32(kIcr), kIcrTxdw | kIcrTxqe);
+  b.run(1);
+  EXPECT_FALSE(b.top().irq_o);
+}
+
+// Registers come out of reset (and of CTRL.RST) with their documented values.
+TEST(NicTx, RegistersHaveResetValuesAlsoAfterCtrlRst) {
+  NicBench b;
+  auto check = [&] {
+    EXPECT_EQ(b.read32(kCtrl), 0u);
+    EXPECT_EQ(b.read32(kStatus), 0x83u);
+    EXPECT_EQ(b.read32(kIcr), 0u);
+    EXPECT_EQ(b.read32(kIms), 0u);
+    EXPECT_EQ(b.read32(kTctl), 0u);
+    EXPECT_EQ(b.read32(kTipg), 0xCu);
+    for (uint32_t a : {kTdbal, kTdbah, kTdlen, kTdh, kTdt, kGptc, kGotcl, kGotch, kTpt, kTotl, kToth})
+      EXPECT_EQ(b.read32(a), 0u) << std::hex << a;
+    EXPECT_EQ(b.read32(0x1234), 0u);
+  };
+  check();
+  b.write32(kCtrl, 1u << 30);
+  EXPECT_EQ(b.read32(kCtrl), 1u << 30);
+  b.write32(kTdbal, 0x1234567F);
+  EXPECT_EQ(b.read32(kTdbal), 0x12345670u);
+  b.write32(kTdlen, 0x12FF);
+  EXPECT_EQ(b.read32(kTdlen), 0x1280u);
+  b.write32(kTipg, 0x00602008);
+  b.write32(kIms, 3);
+  b.write32(kIcs, 3);
+  b.write32(kTdt, 5);
+  b.write32(kTdh, 4);
+  EXPECT_EQ(b.read32(kTdh), 4u);
+  b.write32(kTctl, 0x0004010A);
+  b.write32(0x1234, 0xFFFFFFFF);  // unknown: ignored
+  EXPECT_EQ(b.read32(kTdt), 5u);
+  b.write32(kCtrl, kCtrlRst | (1u << 30));  // the B response still arrives
+  b.run(4);
+  check();
+}
+
+// A DMA read error (DECERR) drops that frame; the next one is sent, both complete.
+TEST(NicTx, DropsFrameWithDmaErrorAndSendsTheNext) {
+  NicBench b;
+  TxRing r(b, 16, kTctlEn);
+  Bytes good(120, 0x5A);
+  r.post_packet({{0x10, 100}}, kCmdIfcs | kCmdRs);  // unmapped host address
+  r.post_packet({{r.buffer(good, 7), 120}}, kCmdIfcs | kCmdRs);
+  r.kick();
+  b.run_until([&] { return b.frames.size() >= 1; }, 20000);
+  b.run(500);
+  ASSERT_EQ(b.frames.size(), 1u);
+  EXPECT_EQ(Bytes(b.frames[0].bytes.begin(), b.frames[0].bytes.end() - 4), good);
+  EXPECT_EQ(b.read32(kTdh), 2u);
+  EXPECT_EQ(*b.mem.ptr(r.desc_addr(0) + 12), 0x01);
+  EXPECT_EQ(*b.mem.ptr(r.desc_addr(1) + 12), 0x01);
+  EXPECT_EQ(b.read32(kGptc), 1u);
+}
+
+// A frame whose descriptors carry 0 bytes in total is discarded, never a hang.
+TEST(NicTx, DiscardsZeroLengthFrameWithoutHanging) {
+  NicBench b;
+  TxRing r(b, 16, kTctlEn);
+  Bytes good(64, 0x11);
+  r.post_packet({{r.buffer(Bytes{}), 0}, {r.buffer(Bytes{}), 0}}, kCmdIfcs | kCmdRs);
+  r.post_packet({{r.buffer(good), 64}}, kCmdIfcs | kCmdRs);
+  r.kick();
+  b.run_until([&] { return b.frames.size() >= 1; }, 20000);
+  b.run(300);
+  ASSERT_EQ(b.frames.size(), 1u);
+  EXPECT_EQ(b.frames[0].bytes.size(), 68u);
+  EXPECT_EQ(b.read32(kTdh), 3u);
+}
+
+// TDT writes with a value >= ring size are ignored (TDT keeps its old value).
+TEST(NicTx, IgnoresTdtAtOrBeyondRingSize) {
+  NicBench b;
+  TxRing r(b, 8, kTctlEn);
+  b.write32(kTdt, 3);
+  EXPECT_EQ(b.read32(kTdt), 3u);
+  b.write32(kTdt, 8);
+  EXPECT_EQ(b.read32(kTdt), 3u);
+  b.write32(kTdt, 0xFFFF);
+  EXPECT_EQ(b.read32(kTdt), 3u);
+  b.write32(kTdt, 7);
+  EXPECT_EQ(b.read32(kTdt), 7u);
+}
+
+// GPTC/TPT count frames and GOTC/TOT octets (DA..FCS incl. padding); all clear on read.
+TEST(NicTx, CountsPacketsAndOctetsAndClearsOnRead) {
+  NicBench b;
+  TxRing r(b, 16, kTctlEn | kTctlPsp);
+  std::vector<Packet> pkts = {{{r.buffer(Bytes(10, 1)), 10}}, {{r.buffer(Bytes(100, 2)), 100}},
+                              {{r.buffer(Bytes(1514, 3)), 1514}}};
+  send_packets(b, r, pkts, kCmdIfcs, 3);
+  b.run(50);
+  const uint32_t octets = 64 + 104 + 1518;
+  EXPECT_EQ(b.read32(kGptc), 3u);
+  EXPECT_EQ(b.read32(kGptc), 0u);
+  EXPECT_EQ(b.read32(kTpt), 3u);
+  EXPECT_EQ(b.read32(kGotcl), octets);
+  EXPECT_EQ(b.read32(kGotcl), octets);  // the low half alone does not clear
+  EXPECT_EQ(b.read32(kGotch), 0u);
+  EXPECT_EQ(b.read32(kGotcl), 0u);
+  EXPECT_EQ(b.read32(kTotl), octets);
+  EXPECT_EQ(b.read32(kToth), 0u);
+  EXPECT_EQ(b.read32(kTotl), 0u);
+}
+
+}  // namespace
+}  // namespace wirepath::rtltest
