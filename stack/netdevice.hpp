@@ -13,6 +13,7 @@ namespace wirepath {
 
 struct sk_buff;
 struct Qdisc;
+struct net;
 
 enum netdev_tx_t { NETDEV_TX_OK = 0x00, NETDEV_TX_BUSY = 0x10 };
 
@@ -50,6 +51,9 @@ struct net_device {
   net_device_ops ops;
   net_device_stats stats;
   void *priv = nullptr;  // netdev_priv: the driver's adapter
+  uint16_t hard_header_len = 14;  // ETH_HLEN
+  uint16_t needed_headroom = 0;   // extra headroom the driver wants in front of the frame
+  net *nd_net = nullptr;          // dev_net(): set by net::register_netdevice
 
   // TX queue state (struct netdev_queue): __QUEUE_STATE_DRV_XOFF.
   bool queue_stopped = false;
@@ -68,6 +72,18 @@ void netif_wake_queue(net_device *dev);
 bool netif_queue_stopped(const net_device *dev);
 
 // The stack's entry to the device layer: enqueue on the qdisc and run it.
+// Returns NET_XMIT_* (the skb is the stack's no more either way) or a negative
+// errno (-ENETDOWN: device down, skb freed with DEV_READY).
 int dev_queue_xmit(sk_buff *skb);
+
+// ip link set dev up / down. dev_close drops what waits in the qdisc (DEV_READY).
+void dev_open(net_device *dev);
+void dev_close(net_device *dev);
+
+// LL_RESERVED_SPACE: headroom for the link-layer header, HH_DATA_MOD aligned.
+constexpr uint32_t HH_DATA_MOD = 16;
+inline uint32_t LL_RESERVED_SPACE(const net_device *dev) {
+  return ((dev->hard_header_len + dev->needed_headroom) & ~(HH_DATA_MOD - 1)) + HH_DATA_MOD;
+}
 
 }  // namespace wirepath

@@ -15,6 +15,7 @@ namespace wirepath {
 
 struct sock;
 struct net_device;
+struct rtable;
 
 // skb->ip_summed values, as in include/linux/skbuff.h.
 enum : uint8_t { CHECKSUM_NONE = 0, CHECKSUM_UNNECESSARY = 1, CHECKSUM_COMPLETE = 2, CHECKSUM_PARTIAL = 3 };
@@ -28,6 +29,8 @@ enum class skb_drop_reason : uint8_t {
   DEV_READY,       // device down
   TX_ERROR,        // the NIC reported an error for this frame
   DEV_RESET,       // device reset before completion (driver drops, stack resends)
+  PKT_TOO_BIG,     // larger than the MTU with DF set (ip_fragment refused)
+  NOMEM,           // no host memory for a fragment
   NUM_REASONS,
 };
 const char *skb_drop_reason_name(skb_drop_reason r);
@@ -57,8 +60,12 @@ struct sk_buff {
   uint16_t gso_size = 0;     // MSS when the skb is a GSO super-packet
   uint32_t priority = 0;
   uint32_t mark = 0;
+  bool ignore_df = false;  // local fragmentation allowed despite DF (ip_sk_ignore_df)
   sock *sk = nullptr;
   net_device *dev = nullptr;
+  // skb_dst: the route, set by the IP layer and cleared by dev_queue_xmit
+  // (points into the sender's stack frame; not valid in the qdisc or driver).
+  const rtable *dst = nullptr;
   uint64_t trace_id = 0;  // for following one packet in logs and latency tables
 
   uint32_t headlen() const { return len - data_len; }

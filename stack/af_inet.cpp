@@ -1,0 +1,147 @@
+// PF_INET sockets (net/ipv4/af_inet.c).
+#include "stack/af_inet.hpp"
+
+#include <cerrno>
+
+#include "stack/devinet.hpp"
+#include "stack/net_namespace.hpp"
+#include "stack/udp.hpp"
+
+namespace wirepath {
+
+const proto_ops inet_dgram_ops = {
+    AF_INET, inet_release, inet_bind, inet_dgram_connect, inet_getname, inet_sendmsg,
+};
+
+static std::vector<inet_protosw> &inetsw_mut() {
+  // inetsw_array: what inet_init registers at boot.
+  static std::vector<inet_protosw> table = {
+      {SOCK_DGRAM, IPPROTO_UDP, &udp_prot, &inet_dgram_ops},
+  };
+  return table;
+}
+
+const std::vector<inet_protosw> &inetsw() { return inetsw_mut(); }
+void inet_register_protosw(const inet_protosw &p) { inetsw_mut().push_back(p); }
+
+int inet_create(net &n, socket *sock, int protocol) {
+  if (protocol < 0 || protocol >= WP_IPPROTO_MAX) return -EINVAL;
+  sock->state = SS_UNCONNECTED;
+
+  // lookup_protocol: the first protosw of this type whose protocol matches,
+  // with IPPROTO_IP as a wildcard on either side.
+  const inet_protosw *answer = nullptr;
+  int err = -ESOCKTNOSUPPORT;
+  for (const auto &a : inetsw()) {
+    if (a.type != sock->type) continue;
+    err = 0;
+    if (protocol == a.protocol) {
+      if (protocol != IPPROTO_IP) {
+        answer = &a;
+        break;
+      }
+    } else {
+      if (protocol == IPPROTO_IP) {
+        protocol = a.protocol;
+        answer = &a;
+        break;
+      }
+      if (a.protocol == IPPROTO_IP) {
+        answer = &a;
+        break;
+      }
+    }
+    err = -EPROTONOSUPPORT;
+  }
+  if (!answer) return err ? err : -EPROTONOSUPPORT;
+
+  sock->ops = answer->ops;
+  auto sk = std::make_unique<struct sock>();
+  sk->sk_net = &n;
+  sk->sk_prot = answer->prot;
+  sk->sk_socket = sock;
+  sk->sk_family = AF_INET;
+  sk->sk_type = static_cast<uint16_t>(sock->type);
+  sk->sk_protocol = static_cast<uint16_t>(protocol);
+  sk->pmtudisc = IP_PMTUDISC_WANT;  // net.ipv4.ip_no_pmtu_disc = 0
+  sk->uc_ttl = -1;
+  sock->sk = std::move(sk);
+  return 0;
+}
+
+int inet_release(socket *sock) {
+  if (!sock->sk) return 0;
+  struct sock *sk = sock->sk.get();
+  if (sk->sk_prot->unhash) sk->sk_prot->unhash(sk);
+  if (sk->sk_prot->destroy) sk->sk_prot->destroy(sk);
+  sock->sk.reset();
+  return 0;
+}
+
+int inet_autobind(sock *sk) {
+  if (!sk->inet_num) {
+    if (sk->sk_prot->get_port(sk, 0)) return -EAGAIN;
+    sk->inet_sport = sk->inet_num;
+  }
+  return 0;
+}
+
+int inet_bind(socket *sock, const sockaddr_in_host *addr, uint32_t addr_len) {
+  struct sock *sk = sock->sk.get();
+  net &n = *sk->sk_net;
+  if (addr_len < SOCKADDR_IN_LEN) return -EINVAL;
+  if (addr->sin_family != AF_INET) {
+    // Compatibility games: AF_UNSPEC with INADDR_ANY is accepted.
+    if (addr->sin_family != AF_UNSPEC || addr->sin_addr != 0) return -EAFNOSUPPORT;
+  }
+  const uint32_t a = addr->sin_addr;
+  const bool multicast = (a >> 28) == 0xe;
+  if (a != 0 && a != 0xffffffffu && !multicast && !inet_addr_is_local(n, a)) return -EADDRNOTAVAIL;
+  if (sk->sk_state != TCP_CLOSE || sk->inet_num) return -EINVAL;
+
+  sk->inet_rcv_saddr = sk->inet_saddr = a;
+  if (multicast || a == 0xffffffffu) sk->inet_saddr = 0;  // use the device address when sending
+  const int err = sk->sk_prot->get_port(sk, addr->sin_port);
+  if (err) {
+    sk->inet_saddr = sk->inet_rcv_saddr = 0;
+    return -EADDRINUSE;
+  }
+  if (sk->inet_rcv_saddr) sk->sk_userlocks |= SOCK_BINDADDR_LOCK;
+  if (addr->sin_port) sk->sk_userlocks |= SOCK_BINDPORT_LOCK;
+  sk->inet_sport = sk->inet_num;
+  sk->inet_daddr = 0;
+  sk->inet_dport = 0;
+  sk->dst_cached = false;
+  return 0;
+}
+
+int inet_dgram_connect(socket *sock, const sockaddr_in_host *uaddr, uint32_t addr_len, int flags) {
+  struct sock *sk = sock->sk.get();
+  if (addr_len < sizeof(uaddr->sin_family)) return -EINVAL;
+  if (uaddr->sin_family == AF_UNSPEC) return sk->sk_prot->disconnect(sk, flags);
+  if (!sk->inet_num && inet_autobind(sk)) return -EAGAIN;
+  return sk->sk_prot->connect(sk, uaddr, addr_len);
+}
+
+int inet_getname(socket *sock, sockaddr_in_host *uaddr, int peer) {
+  const struct sock *sk = sock->sk.get();
+  uaddr->sin_family = AF_INET;
+  if (peer) {
+    if (!sk->inet_dport) return -ENOTCONN;
+    uaddr->sin_port = sk->inet_dport;
+    uaddr->sin_addr = sk->inet_daddr;
+  } else {
+    uaddr->sin_port = sk->inet_sport;
+    uaddr->sin_addr = sk->inet_rcv_saddr ? sk->inet_rcv_saddr : sk->inet_saddr;
+  }
+  return SOCKADDR_IN_LEN;
+}
+
+int inet_sendmsg(socket *sock, kmsghdr *msg, size_t size) {
+  struct sock *sk = sock->sk.get();
+  // inet_send_prepare: bind an ephemeral port before the first send.
+  if (inet_autobind(sk)) return -EAGAIN;
+  return sk->sk_prot->sendmsg(sk, msg, size);
+}
+
+}  // namespace wirepath

@@ -1,0 +1,43 @@
+// Ethernet link layer (include/uapi/linux/if_ether.h, net/ethernet/eth.c).
+#pragma once
+
+#include <array>
+#include <cstdint>
+
+namespace wirepath {
+
+struct sk_buff;
+struct net_device;
+
+#ifndef ETH_ALEN
+constexpr uint32_t ETH_ALEN = 6;
+#endif
+#ifndef ETH_HLEN
+constexpr uint32_t ETH_HLEN = 14;
+#endif
+#ifndef ETH_P_IP
+constexpr uint16_t ETH_P_IP = 0x0800;
+#endif
+#ifndef ETH_P_ARP
+constexpr uint16_t ETH_P_ARP = 0x0806;
+#endif
+
+using mac_addr = std::array<uint8_t, 6>;
+
+// The header as on the wire (h_proto big-endian).
+struct ethhdr {
+  uint8_t h_dest[6];
+  uint8_t h_source[6];
+  uint16_t h_proto;
+} __attribute__((packed));
+static_assert(sizeof(ethhdr) == 14);
+
+// eth_header (header_ops->create): push the 14-byte header. saddr nullptr
+// means dev->dev_addr. Returns ETH_HLEN.
+int eth_header(sk_buff *skb, net_device *dev, uint16_t type, const uint8_t *daddr, const uint8_t *saddr,
+               uint32_t len);
+// eth_header_cache (header_ops->cache): the header a neighbour prepends to
+// every frame, built once.
+void eth_header_cache(const net_device *dev, const uint8_t *daddr, uint16_t type, uint8_t out[14]);
+
+}  // namespace wirepath
