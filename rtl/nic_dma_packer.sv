@@ -118,7 +118,7 @@ module nic_dma_packer #(
         rem_d     = rem - 13'(take);
         started_d = 1'b1;
         // Accept the beat once all of its wanted bytes are taken.
-        r_ready_o = (13'(take) == rem) || ({1'b0, take} == 5'(beat_left));
+        r_ready_o = (13'(take) == rem) || (13'(take) == 13'(beat_left));
         if (13'(take) == rem) begin
           cmd_pop   = 1'b1;
           started_d = 1'b0;

@@ -1,4 +1,5 @@
-// NicBench: owns a Verilated nic_top, clocks it, serves its AXI4 master from a
+// NicBenchT: owns a Verilated nic_top (any AxiDataWidth; include the model
+// header first), clocks it, serves its AXI4 master from a
 // HostMemory with a fixed latency (unmapped -> DECERR), drives AXI-Lite
 // register accesses and feeds the XGMII wire into an XgmiiRx.
 #pragma once
@@ -12,7 +13,6 @@
 #include <stdexcept>
 #include <vector>
 
-#include "Vnic_top.h"
 #include "sim/host_mem.hpp"
 #include "sim/xgmii_rx.hpp"
 #include "verilated.h"
@@ -30,17 +30,19 @@ constexpr uint32_t kCtrlRst = 1u << 26, kTctlEn = 1u << 1, kTctlPsp = 1u << 3;
 constexpr uint32_t kIcrTxdw = 1u << 0, kIcrTxqe = 1u << 1;
 constexpr uint8_t kCmdEop = 0x01, kCmdIfcs = 0x02, kCmdRs = 0x08;
 
-class NicBench {
+template <class Model, unsigned BeatBytes>
+class NicBenchT {
  public:
-  static constexpr unsigned kBeatBytes = 16;  // AxiDataWidth = 128 (default build)
+  static constexpr unsigned kBeatBytes = BeatBytes;  // AxiDataWidth / 8
+  static constexpr unsigned kSize = BeatBytes == 16 ? 4 : BeatBytes == 32 ? 5 : 6;
 
-  explicit NicBench(unsigned latency = 20, uint64_t seed = 1)
+  explicit NicBenchT(unsigned latency = 20, uint64_t seed = 1)
       : ctx_(std::make_unique<VerilatedContext>()), rng_(seed), latency_(latency) {
-    top_ = std::make_unique<Vnic_top>(ctx_.get());
+    top_ = std::make_unique<Model>(ctx_.get());
     rx.on_frame = [this](const WireFrame &f) { frames.push_back(f); };
     reset();
   }
-  ~NicBench() { top_->final(); }
+  ~NicBenchT() { top_->final(); }
 
   HostMemory mem{8u << 20};
   XgmiiRx rx;
@@ -48,14 +50,16 @@ class NicBench {
   struct WriteLog {
     uint64_t addr, cycle;
     std::vector<uint8_t> data;
-    uint32_t strb;
+    uint64_t strb;
   };
   std::vector<WriteLog> writes;
   uint64_t cycle = 0;
   // Probability that a ready R beat is held back one cycle (stresses the DMA).
   double r_stall_prob = 0.0;
+  // Probability that AR/AW/W ready is low in a cycle (checks valid/payload hold).
+  double ready_stall_prob = 0.0;
 
-  Vnic_top &top() { return *top_; }
+  Model &top() { return *top_; }
 
   void reset() {
     top_->rst_ni = 0;
@@ -82,7 +86,7 @@ class NicBench {
     if (ar_fire) {
       ReadBurst rb{t.m_axi_arid_o, t.m_axi_araddr_o, unsigned(t.m_axi_arlen_o) + 1, 0,
                    cycle + latency_};
-      if (t.m_axi_arsize_o != 4 || t.m_axi_arburst_o != 1) throw std::runtime_error("bad AR");
+      if (t.m_axi_arsize_o != kSize || t.m_axi_arburst_o != 1) throw std::runtime_error("bad AR");
       if (rb.addr % kBeatBytes) throw std::runtime_error("unaligned AR");
       if ((rb.addr & 0xFFF) + rb.beats * kBeatBytes > 0x1000)
         throw std::runtime_error("AR crosses 4 KiB");
@@ -91,7 +95,7 @@ class NicBench {
     }
     if (aw_fire) aws_.push_back({t.m_axi_awaddr_o, t.m_axi_awlen_o, t.m_axi_awsize_o});
     if (w_fire) {
-      WriteLog wl{0, cycle, std::vector<uint8_t>(kBeatBytes), uint32_t(t.m_axi_wstrb_o)};
+      WriteLog wl{0, cycle, std::vector<uint8_t>(kBeatBytes), uint64_t(t.m_axi_wstrb_o)};
       std::memcpy(wl.data.data(), &t.m_axi_wdata_o[0], kBeatBytes);
       if (!t.m_axi_wlast_o) throw std::runtime_error("W without WLAST");
       ws_.push_back(wl);
@@ -110,10 +114,10 @@ class NicBench {
       auto wl = ws_.front();
       aws_.pop_front();
       ws_.pop_front();
-      if (aw.len != 0 || aw.size != 4) throw std::runtime_error("bad AW");
+      if (aw.len != 0 || aw.size != kSize) throw std::runtime_error("bad AW");
       wl.addr = aw.addr;
       for (unsigned i = 0; i < kBeatBytes; ++i)
-        if ((wl.strb >> i) & 1 && mem.mapped(aw.addr + i, 1)) mem.write(aw.addr + i, &wl.data[i], 1);
+        if ((wl.strb >> i) & 1u && mem.mapped(aw.addr + i, 1)) mem.write(aw.addr + i, &wl.data[i], 1);
       writes.push_back(wl);
       bresp_.push_back(cycle + latency_);
     }
@@ -177,9 +181,12 @@ class NicBench {
     t.s_axil_arvalid_i = lite_ar_pending_;
     t.s_axil_rready_i = 1;
 
-    t.m_axi_arready_i = 1;
-    t.m_axi_awready_i = 1;
-    t.m_axi_wready_i = 1;
+    auto stall = [&] {
+      return ready_stall_prob > 0 && std::uniform_real_distribution<>(0, 1)(rng_) < ready_stall_prob;
+    };
+    t.m_axi_arready_i = !stall();
+    t.m_axi_awready_i = !stall();
+    t.m_axi_wready_i = !stall();
     t.m_axi_rvalid_i = 0;
     t.m_axi_rlast_i = 0;
     if (!reads_.empty() && reads_.front().ready_at <= cycle &&
@@ -205,7 +212,7 @@ class NicBench {
     unsigned len, size;
   };
   std::unique_ptr<VerilatedContext> ctx_;
-  std::unique_ptr<Vnic_top> top_;
+  std::unique_ptr<Model> top_;
   std::mt19937_64 rng_;
   unsigned latency_;
   std::deque<ReadBurst> reads_;
@@ -217,14 +224,17 @@ class NicBench {
 };
 
 // A minimal driver: a descriptor ring in host memory plus packet posting.
-class TxRing {
- public:
-  struct Segment {
-    uint64_t addr;
-    uint16_t len;
-  };
+struct Segment {
+  uint64_t addr;
+  uint16_t len;
+};
 
-  TxRing(NicBench &b, unsigned n, uint32_t tctl = kTctlEn | kTctlPsp, uint64_t base = 0)
+template <class Bench>
+class TxRingT {
+ public:
+  using Segment = rtltest::Segment;
+
+  TxRingT(Bench &b, unsigned n, uint32_t tctl = kTctlEn | kTctlPsp, uint64_t base = 0)
       : b_(b), n_(n) {
     base_ = base ? base : b.mem.alloc(n * 16, 128);
     std::vector<uint8_t> zero(n * 16, 0);
@@ -271,10 +281,32 @@ class TxRing {
   }
 
  private:
-  NicBench &b_;
+  Bench &b_;
   unsigned n_;
   uint64_t base_;
   unsigned tail_ = 0;
 };
+
+// Posts packets as ring space allows, then runs until `expect` frames are on
+// the wire (or `max_cycles` pass).
+template <class Bench, class Ring>
+void send_packets(Bench &b, Ring &r, const std::vector<std::vector<Segment>> &pkts, uint8_t cmd,
+                  size_t expect, uint64_t max_cycles = 2'000'000) {
+  const uint64_t limit = b.cycle + max_cycles;
+  size_t i = 0;
+  while (i < pkts.size() && b.cycle < limit) {
+    unsigned free = r.free_slots();
+    bool posted = false;
+    while (i < pkts.size() && pkts[i].size() <= free) {
+      r.post_packet(pkts[i], cmd);
+      free -= unsigned(pkts[i].size());
+      ++i;
+      posted = true;
+    }
+    if (posted) r.kick();
+    else b.run(64);
+  }
+  b.run_until([&] { return b.frames.size() >= expect; }, limit > b.cycle ? limit - b.cycle : 0);
+}
 
 }  // namespace wirepath::rtltest

@@ -5,13 +5,16 @@
 #include <random>
 #include <vector>
 
+#include "Vnic_top.h"
 #include "nic_bench.hpp"
 
 namespace wirepath::rtltest {
 namespace {
 
+using NicBench = NicBenchT<Vnic_top, 16>;
+using TxRing = TxRingT<NicBench>;
 using Bytes = std::vector<uint8_t>;
-using Packet = std::vector<TxRing::Segment>;
+using Packet = std::vector<Segment>;
 
 Bytes random_bytes(std::mt19937 &rng, size_t n) {
   Bytes b(n);
@@ -26,27 +29,6 @@ uint32_t zlib_crc(const Bytes &b, size_t n) {
 uint32_t le32(const Bytes &b, size_t at) {
   return uint32_t(b[at]) | uint32_t(b[at + 1]) << 8 | uint32_t(b[at + 2]) << 16 |
          uint32_t(b[at + 3]) << 24;
-}
-
-// Posts packets as ring space allows, then runs until `expect` frames are on
-// the wire (or `max_cycles` pass).
-void send_packets(NicBench &b, TxRing &r, const std::vector<Packet> &pkts, uint8_t cmd,
-                  size_t expect, uint64_t max_cycles = 2'000'000) {
-  const uint64_t limit = b.cycle + max_cycles;
-  size_t i = 0;
-  while (i < pkts.size() && b.cycle < limit) {
-    unsigned free = r.free_slots();
-    bool posted = false;
-    while (i < pkts.size() && pkts[i].size() <= free) {
-      r.post_packet(pkts[i], cmd);
-      free -= unsigned(pkts[i].size());
-      ++i;
-      posted = true;
-    }
-    if (posted) r.kick();
-    else b.run(64);
-  }
-  b.run_until([&] { return b.frames.size() >= expect; }, limit > b.cycle ? limit - b.cycle : 0);
 }
 
 // Every frame length 1..1514 leaves with an FCS equal to zlib's crc32 (PSP off).
@@ -172,6 +154,7 @@ TEST(NicTx, RingWrapsAndTdhFollowsCompletions) {
 TEST(NicTx, ConcatenatesThreeUnalignedDescriptorsIntoOneFrame) {
   NicBench b(30, 9);
   b.r_stall_prob = 0.3;
+  b.ready_stall_prob = 0.3;
   TxRing r(b, 64, kTctlEn);
   std::mt19937 rng(13);
   std::vector<Bytes> data;
