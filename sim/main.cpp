@@ -68,7 +68,7 @@ int sc_main(int argc, char **argv) {
     }
     fmt::print("{}", format_summary(sys, result));
     if (!cfg.pcap_path.empty())
-      fmt::print("pcap        {} (tshark -o eth.assume_fcs:TRUE -o eth.check_fcs:TRUE -r {})\n", cfg.pcap_path,
+      fmt::print("pcap        {} (tshark -o eth.fcs:TRUE -o eth.check_fcs:TRUE -r {})\n", cfg.pcap_path,
                  cfg.pcap_path);
     if (want_vcd) fmt::print("vcd         {} (gtkwave {} waves/wirepath.gtkw)\n", vcd, vcd);
     const bool ok = result.sent == sys.wire().frames && sys.wire().fcs_errors == 0 && sys.drained();

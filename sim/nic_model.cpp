@@ -1,3 +1,10 @@
+// Verilator's headers first: included after <systemc> they take SystemC's
+// clock for theirs, and this model keeps its own cycle time.
+#include <verilated.h>
+#include <verilated_vcd_c.h>
+
+#include "Vnic_top.h"
+
 #include "sim/nic_model.hpp"
 
 #include <algorithm>
@@ -5,10 +12,6 @@
 #include <stdexcept>
 
 #include <fmt/format.h>
-#include <verilated.h>
-#include <verilated_vcd_c.h>
-
-#include "Vnic_top.h"
 #include "sim/pcie_link.hpp"
 #include "sim/sc_time_util.hpp"
 

@@ -84,6 +84,10 @@ private:
     uint32_t id;
     uint8_t resp;
   };
+  struct AwReq {
+    uint32_t id;
+    uint64_t addr;
+  };
 
   void run();
   void cycle();
@@ -105,10 +109,6 @@ private:
   std::deque<RBeat> r_q_;
   std::deque<BResp> b_q_;
   // Writes: AWs wait here until their W beats (collected in w_data_) are in.
-  struct AwReq {
-    uint32_t id;
-    uint64_t addr;
-  };
   std::deque<AwReq> aw_q_;
   std::vector<uint8_t> w_data_, w_be_;
   bool irq_q_ = false;

@@ -1,6 +1,6 @@
 // Frames to a classic pcap file through libpcap: Ethernet link type,
 // nanosecond timestamps (simulated time), FCS included. Wireshark needs to be
-// told the FCS is there: -o eth.assume_fcs:TRUE -o eth.check_fcs:TRUE
+// told the FCS is there: -o eth.fcs:TRUE -o eth.check_fcs:TRUE
 // (README). Deterministic: timestamps are simulated, not wall clock.
 #pragma once
 

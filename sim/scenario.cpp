@@ -19,15 +19,17 @@ void UdpScenarioConfig::validate() const {
 UdpScenarioResult run_udp_scenario(System &sys, const UdpScenarioConfig &cfg) {
   cfg.validate();
   UdpScenarioResult r;
-  NetStack &st = sys.stack();
-  const HostNetConfig &net = sys.config().net;
+  net &st = sys.stack();
+  const HostNetConfig &ncfg = sys.config().net;
   std::mt19937_64 rng(sys.config().seed);
   std::uniform_int_distribution<uint32_t> size(cfg.min_payload, cfg.max_payload);
 
   const int fd = st.socket(AF_INET, SOCK_DGRAM, 0);
   if (fd < 0) throw std::runtime_error(fmt::format("scenario: socket() failed: errno {}", -fd));
-  int err = st.bind(fd, sockaddr_in_t{AF_INET, cfg.src_port, net.local_ip});
-  if (!err) err = st.connect(fd, sockaddr_in_t{AF_INET, cfg.dst_port, net.peer_ip});
+  const sockaddr_in_host local{AF_INET, cfg.src_port, ncfg.local_ip};
+  const sockaddr_in_host peer{AF_INET, cfg.dst_port, ncfg.peer_ip};
+  int err = st.bind(fd, &local);
+  if (!err) err = st.connect(fd, &peer);
   if (err) throw std::runtime_error(fmt::format("scenario: bind/connect failed: errno {}", -err));
 
   std::vector<uint8_t> payload;

@@ -19,7 +19,7 @@ System::System(sc_core::sc_module_name name, const SystemConfig &cfg)
 
   setup_stack();
 
-  adapter_ = std::make_unique<E1000Adapter>(mem_, cpu_, *dev_, cfg_.e1000);
+  adapter_ = std::make_unique<E1000Adapter>(mem_, cpu_, dev_, cfg_.e1000);
   adapter_->on_doorbell = [this](const std::vector<TxPacketRecord> &pkts) { lat_.doorbell(pkts, now_ps()); };
   nic_.on_mmio_write = [this](uint32_t reg, uint32_t, ps_t t) {
     if (reg == E1000_TDT && driver_up_) lat_.tdt_arrived(t);
@@ -37,14 +37,14 @@ System::~System() = default;
 
 void System::setup_stack() {
   const HostNetConfig &n = cfg_.net;
-  stack_ = std::make_unique<NetStack>(mem_, cfg_.seed);
-  auto dev = std::make_unique<net_device>();
-  dev->dev_addr = n.local_mac;
-  dev_ = stack_->register_netdev(std::move(dev));
-  int err = stack_->ip_addr_add(dev_, n.local_ip, n.prefix_len);
-  if (!err) err = stack_->ip_route_add_default(n.gateway, dev_);
-  if (!err) err = stack_->neigh_add_static(n.peer_ip, n.peer_mac, dev_);
-  if (!err) err = stack_->neigh_add_static(n.gateway, n.gateway_mac, dev_);
+  stack_ = std::make_unique<net>(mem_, cfg_.seed);
+  dev_.dev_addr = n.local_mac;
+  int err = stack_->register_netdevice(&dev_);
+  if (!err) err = stack_->inet_addr_add(&dev_, n.local_ip, static_cast<uint8_t>(n.prefix_len));
+  if (!err) err = stack_->ip_route_add_default(n.gateway, &dev_);
+  // Static neighbours until ARP exists (the stack's neighbour layer is static).
+  if (!err) err = stack_->neigh_add(&dev_, n.peer_ip, n.peer_mac);
+  if (!err) err = stack_->neigh_add(&dev_, n.gateway, n.gateway_mac);
   if (err) throw std::invalid_argument(fmt::format("system: network setup failed (errno {})", -err));
 }
 
@@ -103,7 +103,7 @@ bool System::wait_for_tx_idle(ps_t timeout) {
   const ps_t poll = 1000 * kNs;
   for (;;) {
     const e1000_ring &r = adapter_->tx_ring();
-    if (stack_->qdisc_backlog(dev_) == 0 && r.next_to_clean == r.next_to_use) return true;
+    if (dev_.qdisc->qlen() == 0 && r.next_to_clean == r.next_to_use) return true;
     if (now_ps() >= deadline) return false;
     sc_core::wait(ps_time(poll));
   }

@@ -25,7 +25,9 @@
 #include "sim/nic_model.hpp"
 #include "sim/pcap_writer.hpp"
 #include "sim/pcie_link.hpp"
-#include "stack/net.hpp"
+#include "stack/net_namespace.hpp"
+#include "stack/netdevice.hpp"
+#include "stack/sch_generic.hpp"
 
 namespace wirepath {
 
@@ -74,8 +76,8 @@ public:
 
   const SystemConfig &config() const { return cfg_; }
   HostMemory &mem() { return mem_; }
-  NetStack &stack() { return *stack_; }
-  net_device &netdev() { return *dev_; }
+  net &stack() { return *stack_; }
+  net_device &netdev() { return dev_; }
   E1000Adapter &adapter() { return *adapter_; }
   NicModel &nic() { return nic_; }
   PcieLink &link() { return link_; }
@@ -88,7 +90,7 @@ public:
   bool drained() const { return drained_; }
   const NicModel &nic() const { return nic_; }
   const E1000Adapter &adapter() const { return *adapter_; }
-  const NetStack &stack() const { return *stack_; }
+  const net &stack() const { return *stack_; }
 
 private:
   void boot_thread();
@@ -98,8 +100,8 @@ private:
 
   SystemConfig cfg_;
   HostMemory mem_;
-  std::unique_ptr<NetStack> stack_;
-  net_device *dev_ = nullptr;
+  std::unique_ptr<net> stack_;
+  net_device dev_;
   HostCpu cpu_;
   PcieLink link_;
   HostBridge bridge_;

@@ -7,7 +7,7 @@ mkdir -p "$DIR"; cd "$DIR"
 "$BIN" --pcap run.pcap > run.txt
 cat run.txt
 sent=$(awk '/^sent/ {print $2}' run.txt)
-tshark -r run.pcap -o eth.assume_fcs:TRUE -o eth.check_fcs:TRUE \
+tshark -r run.pcap -o eth.fcs:TRUE -o eth.check_fcs:TRUE \
   -o ip.check_checksum:TRUE -o udp.check_checksum:TRUE \
   -T fields -e eth.fcs.status -e ip.checksum.status -e udp.checksum.status > status.txt 2> tshark.err || {
   cat tshark.err; exit 1; }

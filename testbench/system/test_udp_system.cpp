@@ -38,11 +38,13 @@ SystemConfig small_config() {
 
 // Sends `payloads` from a connected UDP socket, one per send_cost.
 void send_all(System &s, const std::vector<std::vector<uint8_t>> &payloads, ps_t send_cost, int *errors) {
-  NetStack &st = s.stack();
+  net &st = s.stack();
   const int fd = st.socket(AF_INET, SOCK_DGRAM, 0);
   ASSERT_GE(fd, 0);
-  ASSERT_EQ(st.bind(fd, sockaddr_in_t{AF_INET, 4000, s.config().net.local_ip}), 0);
-  ASSERT_EQ(st.connect(fd, sockaddr_in_t{AF_INET, 7000, s.config().net.peer_ip}), 0);
+  const sockaddr_in_host local{AF_INET, 4000, s.config().net.local_ip};
+  const sockaddr_in_host peer{AF_INET, 7000, s.config().net.peer_ip};
+  ASSERT_EQ(st.bind(fd, &local), 0);
+  ASSERT_EQ(st.connect(fd, &peer), 0);
   for (const auto &p : payloads) {
     s.cpu_work(send_cost);
     const long n = st.send(fd, p.data(), p.size(), 0);
