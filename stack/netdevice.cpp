@@ -3,6 +3,7 @@
 
 #include <cerrno>
 
+#include "stack/net_namespace.hpp"
 #include "stack/sch_pfifo_fast.hpp"
 #include "stack/skbuff.hpp"
 
@@ -12,6 +13,8 @@ namespace wirepath {
 net_device::net_device() : qdisc(std::make_unique<pfifo_fast>(this)) {}
 
 net_device::~net_device() {
+  // A device destroyed while registered leaves its namespace first.
+  if (nd_net) nd_net->unregister_netdevice(this);
   if (qdisc) qdisc->reset();
 }
 
