@@ -86,6 +86,10 @@ static void __qdisc_run(Qdisc *q) {
   }
 }
 
+void __netif_schedule(Qdisc *q) {
+  if (q->dev()->up) qdisc_run(q);
+}
+
 void qdisc_run(Qdisc *q) {
   if (q->running) {
     // Someone (e.g. the driver from inside ndo_start_xmit) asked while we

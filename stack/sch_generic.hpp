@@ -63,6 +63,9 @@ protected:
   qdisc_stats stats_;
 };
 
+// __netif_schedule + net_tx_action: run q again later; here, at once. For a
+// driver that returned NETDEV_TX_BUSY without stopping its queue.
+void __netif_schedule(Qdisc *q);
 // Runs q until it is empty or the driver stops the queue (qdisc_run).
 void qdisc_run(Qdisc *q);
 // One dequeue + transmit; false when nothing more can be sent now.
