@@ -25,6 +25,7 @@ public:
   uint64_t reads() const { return reads_; }
 
 private:
+  sc_core::sc_time access(tlm::tlm_command cmd, uint32_t reg, uint32_t *value);
   uint64_t writes_ = 0, reads_ = 0;
 };
 

@@ -38,7 +38,7 @@ void PcieLink::b_transport_nic(tlm::tlm_generic_payload &trans, sc_core::sc_time
     host_side->b_transport(trans, host_delay);
     auto *ext = trans.get_extension<DmaCompletionExt>();
     if (ext) ext->completions = cpls;
-    delay = ps_time(cpls.back().arrive - now_ps());
+    delay = ps_time((cpls.empty() ? issue : cpls.back().arrive) - now_ps());
     return;
   }
   const ps_t arrive = model_.dma_write(issue, trans.get_address(), trans.get_data_length());

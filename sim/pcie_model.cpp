@@ -30,32 +30,31 @@ ps_t PcieModel::wire_time(uint32_t bytes) const {
   return static_cast<ps_t>(std::llround(bytes * cfg_.ps_per_byte()));
 }
 
+// A TLP waits for its direction of the link to be idle, then occupies it.
+ps_t PcieModel::send(ps_t ready, uint32_t wire_bytes, ps_t &link_free, uint64_t &tlps, uint64_t &bytes) {
+  link_free = std::max(ready, link_free) + wire_time(wire_bytes);
+  tlps++;
+  bytes += wire_bytes;
+  return link_free;
+}
+
 ps_t PcieModel::send_up(ps_t ready, uint32_t wire_bytes) {
-  const ps_t start = std::max(ready, up_free_);
-  up_free_ = start + wire_time(wire_bytes);
-  stats_.up_tlps++;
-  stats_.up_bytes += wire_bytes;
-  return up_free_;
+  return send(ready, wire_bytes, up_free_, stats_.up_tlps, stats_.up_bytes);
 }
 
 ps_t PcieModel::send_down(ps_t ready, uint32_t wire_bytes) {
-  const ps_t start = std::max(ready, down_free_);
-  down_free_ = start + wire_time(wire_bytes);
-  stats_.down_tlps++;
-  stats_.down_bytes += wire_bytes;
-  return down_free_;
+  return send(ready, wire_bytes, down_free_, stats_.down_tlps, stats_.down_bytes);
 }
 
 std::vector<ReadCompletion> PcieModel::dma_read(ps_t issue, uint64_t addr, uint32_t len) {
   std::vector<ReadCompletion> out;
   const uint64_t end = addr + len;
   const unsigned mrrs = cfg_.max_read_request, rcb = cfg_.read_completion_boundary;
-  ps_t req_ready = issue;
   for (uint64_t req = addr; req < end;) {
     // Requests break at MRRS-aligned boundaries (so never cross 4 KiB).
     const uint64_t req_end = std::min(end, (req / mrrs + 1) * mrrs);
-    const ps_t at_host = send_up(req_ready, cfg_.mem_tlp_overhead) + cfg_.link_latency;
-    req_ready = issue;  // the NIC hands all TLPs of one AXI burst to the link at once
+    // The NIC hands all MRd TLPs of one AXI burst to the link at once.
+    const ps_t at_host = send_up(issue, cfg_.mem_tlp_overhead) + cfg_.link_latency;
     ps_t line_ready = at_host + cfg_.host_read_latency;
     for (uint64_t c = req; c < req_end;) {
       const uint64_t c_end = std::min(req_end, (c / rcb + 1) * rcb);

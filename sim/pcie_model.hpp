@@ -48,6 +48,7 @@ public:
   const PcieLinkStats &stats() const { return stats_; }
 
 private:
+  ps_t send(ps_t ready, uint32_t wire_bytes, ps_t &link_free, uint64_t &tlps, uint64_t &bytes);
   ps_t send_up(ps_t ready, uint32_t wire_bytes);    // returns departure end
   ps_t send_down(ps_t ready, uint32_t wire_bytes);  // returns departure end
   ps_t wire_time(uint32_t bytes) const;
