@@ -8,6 +8,7 @@
 #include <vector>
 
 #include "sim/pcie_config.hpp"
+#include "sim/pcie_lane.hpp"
 
 namespace wirepath {
 
@@ -36,7 +37,7 @@ public:
   // time of the last byte at the root complex. Also used for MSI.
   ps_t dma_write(ps_t issue, uint64_t addr, uint32_t len);
   // Time when the NIC's last write TLP has left the NIC (its AXI B response).
-  ps_t last_upstream_departure() const { return up_free_; }
+  ps_t last_upstream_departure() const { return up_.last_end(PcieLane::kRequests); }
 
   // CPU writes a BAR register (posted): arrival at the NIC.
   ps_t mmio_write(ps_t issue, uint32_t len);
@@ -45,18 +46,12 @@ public:
   // ... and arrival of its completion back at the CPU, given when the NIC answered.
   ps_t mmio_read_completion(ps_t answered, uint32_t len);
 
-  const PcieLinkStats &stats() const { return stats_; }
+  PcieLinkStats stats() const { return {up_.tlps(), down_.tlps(), up_.bytes(), down_.bytes()}; }
 
 private:
-  ps_t send(ps_t ready, uint32_t wire_bytes, ps_t &link_free, uint64_t &tlps, uint64_t &bytes);
-  ps_t send_up(ps_t ready, uint32_t wire_bytes);    // returns departure end
-  ps_t send_down(ps_t ready, uint32_t wire_bytes);  // returns departure end
-  ps_t wire_time(uint32_t bytes) const;
-
   PcieConfig cfg_;
-  ps_t up_free_ = 0, down_free_ = 0;  // when each direction's link is next idle
-  ps_t completer_free_ = 0;            // when the host's read completer is next idle
-  PcieLinkStats stats_;
+  PcieLane up_, down_;      // NIC -> host and host -> NIC
+  ps_t completer_free_ = 0;  // when the host's read completer is next idle
 };
 
 }  // namespace wirepath

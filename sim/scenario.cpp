@@ -49,7 +49,9 @@ UdpScenarioResult run_udp_scenario(System &sys, const UdpScenarioConfig &cfg) {
     r.payload_sizes.push_back(len);
   }
   st.close(fd);
-  sys.wait_for_frames(r.sent, cfg.drain_timeout);
+  // Done when the qdisc is empty and the driver has reclaimed every
+  // descriptor: each packet it took has then left on the wire.
+  sys.wait_for_tx_idle(cfg.drain_timeout);
   r.finished = now_ps();
   return r;
 }

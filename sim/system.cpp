@@ -100,7 +100,7 @@ bool System::wait_for_frames(uint64_t n, ps_t timeout) {
 bool System::wait_for_tx_idle(ps_t timeout) {
   // Idle: nothing queued in the qdisc, every descriptor cleaned.
   const ps_t deadline = now_ps() + timeout;
-  const ps_t poll = 1000 * kNs;
+  const ps_t poll = 100 * kNs;
   for (;;) {
     const e1000_ring &r = adapter_->tx_ring();
     if (dev_.qdisc->qlen() == 0 && r.next_to_clean == r.next_to_use) return true;

@@ -74,3 +74,34 @@ TEST(PcieModel, RejectsBadConfig) {
   cfg.link_latency = 0;
   EXPECT_THROW({ PcieModel m(cfg); }, std::invalid_argument);
 }
+
+// A posted MMIO write goes out in a gap between DMA completions already
+// scheduled for later, instead of queueing behind all of them.
+TEST(PcieModel, MmioWriteUsesGapBetweenScheduledCompletions) {
+  PcieConfig cfg;
+  PcieModel idle(cfg);
+  const ps_t alone = idle.mmio_write(0, 4);
+  PcieModel busy(cfg);
+  busy.dma_read(0, 0x1'0000'0000ull, 4096);  // 64 completions paced 18.5 ns apart
+  EXPECT_EQ(busy.mmio_write(0, 4), alone);
+}
+
+// Within one stream order holds: a read request never passes an earlier write,
+// even where a gap would let the smaller request go first.
+TEST(PcieModel, ReadRequestDoesNotPassEarlierPostedWrite) {
+  PcieModel m(PcieConfig{});
+  const ps_t w = m.mmio_write(0, 4);
+  const ps_t r = m.mmio_read_request(0);
+  EXPECT_GT(r, w);
+}
+
+// Two TLPs never overlap on one direction of the link.
+TEST(PcieLane, TlpsNeverOverlap) {
+  PcieLane lane(1000.0);  // 1 ns per byte
+  EXPECT_EQ(lane.send(PcieLane::kCompletions, 100'000, 10), 110'000u);   // [100, 110) ns
+  EXPECT_EQ(lane.send(PcieLane::kCompletions, 200'000, 10), 210'000u);   // [200, 210)
+  EXPECT_EQ(lane.send(PcieLane::kRequests, 95'000, 10), 120'000u);       // gap before 100 too small
+  EXPECT_EQ(lane.send(PcieLane::kRequests, 0, 50), 170'000u);            // fits [120, 170) after its stream
+  EXPECT_EQ(lane.send(PcieLane::kRequests, 0, 40), 250'000u);            // [170,200) too small: after 210
+  EXPECT_EQ(lane.tlps(), 5u);
+}
