@@ -5,6 +5,7 @@
 
 #include "stack/devinet.hpp"
 #include "stack/net_namespace.hpp"
+#include "stack/tcp.hpp"
 #include "stack/udp.hpp"
 
 namespace wirepath {
@@ -13,9 +14,14 @@ const proto_ops inet_dgram_ops = {
     AF_INET, inet_release, inet_bind, inet_dgram_connect, inet_getname, inet_sendmsg,
 };
 
+const proto_ops inet_stream_ops = {
+    AF_INET, inet_release, inet_bind, inet_stream_connect, inet_getname, inet_sendmsg,
+};
+
 static std::vector<inet_protosw> &inetsw_mut() {
   // inetsw_array: what inet_init registers at boot.
   static std::vector<inet_protosw> table = {
+      {SOCK_STREAM, IPPROTO_TCP, &tcp_prot, &inet_stream_ops},
       {SOCK_DGRAM, IPPROTO_UDP, &udp_prot, &inet_dgram_ops},
   };
   return table;
@@ -56,7 +62,7 @@ int inet_create(net &n, socket *sock, int protocol) {
   if (!answer) return err ? err : -EPROTONOSUPPORT;
 
   sock->ops = answer->ops;
-  auto sk = std::make_unique<struct sock>();
+  std::unique_ptr<struct sock> sk = answer->prot->sk_alloc ? answer->prot->sk_alloc() : std::make_unique<struct sock>();
   sk->sk_net = &n;
   sk->sk_prot = answer->prot;
   sk->sk_socket = sock;
@@ -66,12 +72,19 @@ int inet_create(net &n, socket *sock, int protocol) {
   sk->pmtudisc = IP_PMTUDISC_WANT;  // net.ipv4.ip_no_pmtu_disc = 0
   sk->uc_ttl = -1;
   sock->sk = std::move(sk);
+  if (answer->prot->init) return answer->prot->init(sock->sk.get());
   return 0;
 }
 
 int inet_release(socket *sock) {
   if (!sock->sk) return 0;
   struct sock *sk = sock->sk.get();
+  if (sk->sk_prot->close) {
+    // The protocol takes the sock over (tcp_close: FIN, orphan).
+    sk->sk_socket = nullptr;
+    sk->sk_prot->close(sock->sk.release(), 0);
+    return 0;
+  }
   if (sk->sk_prot->unhash) sk->sk_prot->unhash(sk);
   if (sk->sk_prot->destroy) sk->sk_prot->destroy(sk);
   sock->sk.reset();
@@ -123,6 +136,41 @@ int inet_dgram_connect(socket *sock, const sockaddr_in_host *uaddr, uint32_t add
   return sk->sk_prot->connect(sk, uaddr, addr_len);
 }
 
+int inet_stream_connect(socket *sock, const sockaddr_in_host *uaddr, uint32_t addr_len, int flags) {
+  struct sock *sk = sock->sk.get();
+  if (addr_len < sizeof(uaddr->sin_family)) return -EINVAL;
+  if (uaddr->sin_family == AF_UNSPEC) return sk->sk_prot->disconnect(sk, flags);
+  int err;
+  switch (sock->state) {
+    case SS_CONNECTED: return -EISCONN;
+    case SS_CONNECTING: err = -EALREADY; break;
+    case SS_UNCONNECTED:
+      if (sk->sk_state != TCP_CLOSE) return -EISCONN;
+      err = sk->sk_prot->connect(sk, uaddr, addr_len);
+      if (err < 0) return err;
+      sock->state = SS_CONNECTING;
+      err = -EINPROGRESS;
+      break;
+    default: return -EINVAL;
+  }
+  // inet_wait_for_connect: a blocking connect sleeps until the handshake
+  // is over; without a way to sleep (or non-blocking) it says EINPROGRESS.
+  while ((1u << sk->sk_state) & ((1u << TCP_SYN_SENT) | (1u << TCP_SYN_RECV))) {
+    if ((flags & SOCK_NONBLOCK) || !sk->sk_net->tcp.sk_wait_event ||
+        !sk->sk_net->tcp.sk_wait_event(sk, TIMER_NONE))
+      return err;
+  }
+  if (sk->sk_state == TCP_CLOSE) {
+    // sock_error: the handshake failed (ECONNREFUSED, ETIMEDOUT).
+    const int e = static_cast<tcp_sock *>(sk)->sk_err;
+    static_cast<tcp_sock *>(sk)->sk_err = 0;
+    sock->state = SS_UNCONNECTED;
+    return e ? -e : -ECONNABORTED;
+  }
+  sock->state = SS_CONNECTED;
+  return 0;
+}
+
 int inet_getname(socket *sock, sockaddr_in_host *uaddr, int peer) {
   const struct sock *sk = sock->sk.get();
   uaddr->sin_family = AF_INET;
@@ -140,7 +188,7 @@ int inet_getname(socket *sock, sockaddr_in_host *uaddr, int peer) {
 int inet_sendmsg(socket *sock, kmsghdr *msg, size_t size) {
   struct sock *sk = sock->sk.get();
   // inet_send_prepare: bind an ephemeral port before the first send.
-  if (inet_autobind(sk)) return -EAGAIN;
+  if (!sk->sk_prot->no_autobind && inet_autobind(sk)) return -EAGAIN;
   return sk->sk_prot->sendmsg(sk, msg, size);
 }
 

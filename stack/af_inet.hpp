@@ -19,6 +19,7 @@ struct inet_protosw {
 };
 
 extern const proto_ops inet_dgram_ops;
+extern const proto_ops inet_stream_ops;
 
 // inetsw[]: the registered protocols (udp at start-up).
 const std::vector<inet_protosw> &inetsw();
@@ -29,6 +30,9 @@ int inet_create(net &n, socket *sock, int protocol);
 int inet_release(socket *sock);
 int inet_bind(socket *sock, const sockaddr_in_host *uaddr, uint32_t addr_len);
 int inet_dgram_connect(socket *sock, const sockaddr_in_host *uaddr, uint32_t addr_len, int flags);
+// inet_stream_connect: EISCONN / EALREADY / EINPROGRESS as Linux; blocks in
+// net::tcp.sk_wait_event until the handshake ends when it can.
+int inet_stream_connect(socket *sock, const sockaddr_in_host *uaddr, uint32_t addr_len, int flags);
 int inet_getname(socket *sock, sockaddr_in_host *uaddr, int peer);
 int inet_sendmsg(socket *sock, kmsghdr *msg, size_t size);
 int inet_autobind(sock *sk);

@@ -62,6 +62,13 @@ void ip_send_check(iphdr *iph);
 sk_buff *ip_make_skb(sock *sk, const flowi4 &fl4, const rtable *rt, const uint8_t *payload, size_t length,
                      uint32_t transhdrlen, int flags, int *err);
 int ip_send_skb(net &n, sk_buff *skb);
+// ip_queue_xmit (__ip_queue_xmit): for a connected socket (TCP) whose
+// transport header is at skb->data: route from the socket's cache (looked
+// up again after any route change), IP header pushed with DF as
+// IP_MTU_DISCOVER says, the ID from the socket's counter advanced by segs
+// (the segments of a TSO skb), then ip_local_out. -EHOSTUNREACH (skb freed)
+// without a route.
+int ip_queue_xmit(sock *sk, sk_buff *skb, uint32_t segs);
 int ip_local_out(net &n, sock *sk, sk_buff *skb);
 int __ip_local_out(net &n, sock *sk, sk_buff *skb);
 int dst_output(net &n, sock *sk, sk_buff *skb);
@@ -75,6 +82,11 @@ int ip_fragment(net &n, sock *sk, sk_buff *skb, uint32_t mtu, ip_output_fn outpu
 // Split into fragments of at most mtu bytes, payloads in 8-byte multiples
 // except the last, each passed to output. Consumes skb.
 int ip_do_fragment(net &n, sock *sk, sk_buff *skb, ip_output_fn output, uint32_t mtu);
+
+// Receive (stack/ip_input.cpp): skb->data at the IP header, skb consumed.
+struct net_device;
+constexpr int NET_RX_SUCCESS = 0, NET_RX_DROP = 1;
+int ip_rcv(sk_buff *skb, net_device *dev);
 
 // The IP ID rules (ip_select_ident_segs / __ip_select_ident).
 void ip_select_ident_segs(net &n, sk_buff *skb, sock *sk, uint32_t segs);

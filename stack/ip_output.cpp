@@ -56,6 +56,12 @@ void ip_select_ident_segs(net &n, sk_buff *skb, sock *sk, uint32_t segs) {
   // A connected socket uses its private generator (atomic_add_return: the
   // first ID is the seed + segs).
   if (sk && sk->inet_daddr) {
+    if (sk->sk_protocol == IPPROTO_TCP) {
+      // TCP (socket lock held): the current value, then advance by segs.
+      iph->id = cpu_to_be16(sk->inet_id);
+      sk->inet_id = static_cast<uint16_t>(sk->inet_id + segs);
+      return;
+    }
     sk->inet_id = static_cast<uint16_t>(sk->inet_id + segs);
     iph->id = cpu_to_be16(sk->inet_id);
     return;
@@ -127,6 +133,53 @@ sk_buff *ip_make_skb(sock *sk, const flowi4 &fl4, const rtable *rt, const uint8_
   return skb;
 }
 
+int ip_queue_xmit(sock *sk, sk_buff *skb, uint32_t segs) {
+  net &n = *sk->sk_net;
+  // __sk_dst_check: the route cached on the socket while nothing changed.
+  if (!sk->dst_cached || sk->sk_dst_cache.rt_genid != n.rt_genid || !sk->sk_dst_cache.dev ||
+      !sk->sk_dst_cache.dev->up) {
+    flowi4 fl4;
+    fl4.flowi4_oif = sk->sk_bound_dev_if;
+    fl4.flowi4_mark = sk->sk_mark;
+    fl4.flowi4_tos = sk->tos;
+    fl4.flowi4_proto = static_cast<uint8_t>(sk->sk_protocol);
+    fl4.daddr = sk->inet_daddr;
+    fl4.saddr = sk->inet_saddr;
+    fl4.fl4_dport = sk->inet_dport;
+    fl4.fl4_sport = sk->inet_sport;
+    rtable rt;
+    const int err = ip_route_output_key(n, &fl4, &rt);
+    if (err) {
+      ++n.ip_stats.OutNoRoutes;
+      kfree_skb_reason(skb, skb_drop_reason::NOT_SPECIFIED);
+      return -EHOSTUNREACH;
+    }
+    sk->sk_dst_cache = rt;
+    sk->dst_cached = true;
+  }
+  const rtable *rt = &sk->sk_dst_cache;
+  skb->dst = rt;
+  skb->dev = rt->dev;
+  skb->sk = sk;
+  // The transport header is in place at skb->data: push the IP header.
+  iphdr *iph = reinterpret_cast<iphdr *>(skb->push(sizeof(iphdr)));
+  skb->reset_network_header();
+  iph->ihl_version = 0x45;
+  iph->tos = sk->tos;
+  iph->tot_len = 0;
+  iph->frag_off = (ip_dont_fragment(sk) && !skb->ignore_df) ? cpu_to_be16(IP_DF) : 0;
+  iph->ttl = ip_select_ttl(n, sk);
+  iph->protocol = static_cast<uint8_t>(sk->sk_protocol);
+  iph->check = 0;
+  iph->saddr = cpu_to_be32(sk->inet_saddr);
+  iph->daddr = cpu_to_be32(sk->inet_daddr);
+  ip_select_ident_segs(n, skb, sk, segs ? segs : 1);
+  skb->priority = sk->sk_priority;
+  skb->mark = sk->sk_mark;
+  skb->protocol = ETH_P_IP;
+  return ip_local_out(n, sk, skb);
+}
+
 int ip_send_skb(net &n, sk_buff *skb) {
   int err = ip_local_out(n, skb->sk, skb);
   if (err) {
@@ -164,6 +217,9 @@ int ip_output(net &n, sock *sk, sk_buff *skb) {
 
 int ip_finish_output(net &n, sock *sk, sk_buff *skb) {
   const uint32_t mtu = skb->dst->mtu();  // ip_skb_dst_mtu
+  // ip_finish_output_gso: a TSO super-packet is cut into segments by the
+  // NIC (TCP builds one only when the device has NETIF_F_TSO).
+  if (skb->gso_size) return ip_finish_output2(n, sk, skb);
   if (skb->len > mtu) return ip_fragment(n, sk, skb, mtu, ip_finish_output2);
   return ip_finish_output2(n, sk, skb);
 }

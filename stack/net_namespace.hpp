@@ -31,6 +31,8 @@
 #include "stack/route.hpp"
 #include "stack/snmp.hpp"
 #include "stack/socket.hpp"
+#include "stack/tcp_ns.hpp"
+#include "stack/timer.hpp"
 #include "stack/uapi.hpp"
 
 namespace wirepath {
@@ -99,6 +101,26 @@ struct net {
   std::map<uint16_t, sock *> udp_table;               // bound local ports
   std::map<uint64_t, uint32_t> ip_idents;             // __ip_select_ident per-destination counters
   std::map<int, std::unique_ptr<struct socket>> fds;  // fd -> socket (fds start at 3)
+
+  // --- clock and timers (stack/timer.cpp) ---
+  // Now, in ns: clock_source() when set (a simulator's time), else now_ns.
+  uint64_t clock_ns() const;
+  void set_clock_ns(uint64_t t) { now_ns = t; }
+  // mod_timer: (re)arm t to fire at expires; del_timer: disarm (true if it was pending).
+  void mod_timer(timer_list *t, uint64_t expires);
+  void add_timer(timer_list *t) { mod_timer(t, t->expires); }
+  bool del_timer(timer_list *t);
+  // The earliest pending expiry, or TIMER_NONE.
+  uint64_t next_timer_ns() const;
+  // Fire every timer due at clock_ns(), earliest first. Returns how many fired.
+  size_t run_timers();
+  std::function<uint64_t()> clock_source;
+  std::function<void()> on_timer_armed;  // a timer was (re)armed: recompute the next wake-up
+  uint64_t now_ns = 0;
+  std::vector<timer_list *> timers;
+  // TCP: sysctls, MIB, socket hash and orphans (stack/tcp*.cpp). Last member:
+  // orphaned sockets go before the timers they hold.
+  netns_tcp tcp;
 
 private:
   std::mt19937_64 rng_;

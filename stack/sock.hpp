@@ -5,6 +5,7 @@
 
 #include <cstddef>
 #include <cstdint>
+#include <memory>
 
 #include "stack/route.hpp"
 #include "stack/uapi.hpp"
@@ -37,9 +38,22 @@ struct proto {
   int (*get_port)(sock *sk, uint16_t snum);  // 0 = pick an ephemeral port
   void (*unhash)(sock *sk);
   void (*destroy)(sock *sk);
+  // Optional (nullptr for UDP):
+  // close: inet_release hands the sock over (the protocol now owns it; TCP
+  // keeps it until its connection is finished).
+  void (*close)(sock *sk, long timeout);
+  // setsockopt for levels other than SOL_SOCKET/SOL_IP (SOL_TCP).
+  int (*setsockopt)(sock *sk, int level, int optname, int val);
+  // The protocol's sock object (proto->obj_size): a tcp_sock for TCP.
+  std::unique_ptr<sock> (*sk_alloc)();
+  // init: tcp_v4_init_sock after creation.
+  int (*init)(sock *sk);
+  bool no_autobind;  // TCP binds a port at connect(), not at the first send
 };
 
 struct sock {
+  virtual ~sock() = default;  // a tcp_sock is destroyed through a sock pointer
+
   net *sk_net = nullptr;
   const proto *sk_prot = nullptr;
   socket *sk_socket = nullptr;

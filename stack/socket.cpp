@@ -86,7 +86,11 @@ int net::setsockopt(int fd, int level, int optname, const void *optval, uint32_t
       default: return -ENOPROTOOPT;
     }
   }
-  if (level != SOL_IP) return -ENOPROTOOPT;
+  if (level != SOL_IP) {
+    // sock_common_setsockopt -> sk->sk_prot->setsockopt (tcp_setsockopt).
+    if (sk->sk_prot->setsockopt) return sk->sk_prot->setsockopt(sk, level, optname, val);
+    return -ENOPROTOOPT;
+  }
   switch (optname) {
     case IP_TOS:
       // __ip_sock_set_tos: the whole byte for UDP; the priority follows.

@@ -21,6 +21,11 @@ const proto udp_prot = {
     /*get_port=*/udp_v4_get_port,
     /*unhash=*/udp_lib_unhash,
     /*destroy=*/udp_destroy_sock,
+    /*close=*/nullptr,
+    /*setsockopt=*/nullptr,
+    /*sk_alloc=*/nullptr,
+    /*init=*/nullptr,
+    /*no_autobind=*/false,
 };
 
 int udp_v4_get_port(sock *sk, uint16_t snum) {
