@@ -266,6 +266,7 @@ int tcp_clean_rtx_queue(sock *sk, uint32_t *pkts_acked, int64_t *seq_rtt_us) {
   tcp_sock *tp = tcp_sk(sk);
   const uint64_t now = sk->sk_net->clock_ns();
   uint64_t first_ackt = 0;
+  bool have_ackt = false;
   int flag = 0;
   *pkts_acked = 0;
   while (!tp->tcp_rtx_queue.empty()) {
@@ -290,8 +291,9 @@ int tcp_clean_rtx_queue(sock *sk, uint32_t *pkts_acked, int64_t *seq_rtt_us) {
     if (w.cb.sacked & TCPCB_EVER_RETRANS) {
       if (w.cb.sacked & TCPCB_RETRANS) tp->retrans_out -= std::min(tp->retrans_out, acked_pcount);
       flag |= FLAG_RETRANS_DATA_ACKED;
-    } else if (!first_ackt) {
+    } else if (!have_ackt) {
       first_ackt = w.cb.skb_mstamp_ns;
+      have_ackt = true;
     }
     if (w.cb.sacked & TCPCB_LOST) tp->lost_out -= std::min(tp->lost_out, acked_pcount);
     tp->packets_out -= std::min(tp->packets_out, acked_pcount);
@@ -303,7 +305,7 @@ int tcp_clean_rtx_queue(sock *sk, uint32_t *pkts_acked, int64_t *seq_rtt_us) {
     tp->tcp_rtx_queue.pop_front();
   }
   *seq_rtt_us = -1;
-  if (first_ackt && !(flag & FLAG_RETRANS_DATA_ACKED)) *seq_rtt_us = static_cast<int64_t>((now - first_ackt) / 1000);
+  if (have_ackt && !(flag & FLAG_RETRANS_DATA_ACKED)) *seq_rtt_us = static_cast<int64_t>((now - first_ackt) / 1000);
   return flag;
 }
 
