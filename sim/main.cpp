@@ -18,8 +18,8 @@ int sc_main(int argc, char **argv) {
   // The kernel's note that sc_stop() was called (how every run ends) says
   // nothing to a user of wirepath.
   sc_core::sc_report_handler::set_actions("/OSCI/SystemC", sc_core::SC_INFO, sc_core::SC_DO_NOTHING);
-  CLI::App cli{"wirepath: co-simulation of the Linux UDP/IPv4 TX path, an e1000e-style driver, a PCIe link model\n"
-               "and a Verilated 10G NIC. Sends UDP datagrams of mixed sizes and reports wire bytes, FCS errors,\n"
+  CLI::App cli{"wirepath: co-simulation of the Linux UDP/TCP/IPv4 TX path, an e1000e-style driver, a PCIe link model\n"
+               "and a Verilated 10G NIC. Sends UDP datagrams of mixed sizes (or a TCP transfer to a link partner, --tcp) and reports wire bytes, FCS errors,\n"
                "throughput and doorbell-to-wire latency; writes every frame to a pcap file."};
   UdpScenarioConfig sc;
   SystemConfig cfg;
@@ -41,6 +41,20 @@ int sc_main(int argc, char **argv) {
       ->default_val(cfg.e1000.tx_ring_count);
   cli.add_option("--tipg", cfg.e1000.tipg, "inter-frame gap in bytes (TIPG.IPGT, minimum used is 12)")
       ->default_val(cfg.e1000.tipg);
+  TcpScenarioConfig tc;
+  uint64_t tcp_bytes = 0;
+  double rtt_us = cfg.partner.rtt_ns / 1000.0;
+  std::string cc = "cubic";
+  cli.add_option("--tcp", tcp_bytes, "TCP bulk transfer of BYTES to the link partner instead of UDP");
+  cli.add_option("--write-size", tc.write_size, "bytes per send() in the TCP transfer")->default_val(tc.write_size);
+  cli.add_flag("--nodelay", tc.nodelay, "TCP_NODELAY on the TCP socket");
+  cli.add_option("--cc", cc, "TCP congestion control")->check(CLI::IsMember({"cubic", "reno"}))->default_val(cc);
+  cli.add_option("--rtt-us", rtt_us, "link partner: our frame on the wire to its reply in the stack, us")
+      ->default_val(rtt_us);
+  cli.add_option("--loss", cfg.partner.loss, "link partner: probability a TCP data segment is lost")
+      ->default_val(cfg.partner.loss);
+  cli.add_option("--reorder", cfg.partner.reorder, "link partner: probability a frame is delayed (reordered)")
+      ->default_val(cfg.partner.reorder);
   cli.add_option("--quantum", cfg.nic.quantum_cycles, "NIC cycles per SystemC sync (capped by the lookahead)")
       ->default_val(cfg.nic.quantum_cycles);
   try {
@@ -56,8 +70,37 @@ int sc_main(int argc, char **argv) {
     if (!dir.empty()) std::filesystem::create_directories(dir);
   }
   sc.send_cost = ps_t{send_cost_ns} * kNs;
+  tc.send_cost = sc.send_cost;
+  tc.bytes = tcp_bytes;
+  if (rtt_us < 0) return cli.exit(CLI::ValidationError("--rtt-us", "must be >= 0"));
+  cfg.partner.rtt_ns = static_cast<uint64_t>(rtt_us * 1000.0);
+  cfg.partner.seed = cfg.seed;
 
   try {
+    if (tcp_bytes) {
+      tc.validate();
+      cfg.partner.validate();
+      System sys("sys", cfg);
+      sys.stack().tcp.sysctl.tcp_congestion_control = cc == "reno" ? "reno" : "cubic";
+      TcpScenarioResult result;
+      sys.app = [&](System &s) { result = run_tcp_scenario(s, tc); };
+      fmt::print("wirepath: TCP transfer of {} bytes to {}.{}.{}.{}:{} ({}), rtt {} us, loss {}, reorder {}, seed {}\n",
+                 tc.bytes, cfg.net.peer_ip >> 24, (cfg.net.peer_ip >> 16) & 255, (cfg.net.peer_ip >> 8) & 255,
+                 cfg.net.peer_ip & 255, tc.dst_port, cc, rtt_us, cfg.partner.loss, cfg.partner.reorder, cfg.seed);
+      sys.run(10'000'000'000'000ull);  // 10 s of simulated time at most
+      if (!sys.app_done()) {
+        fmt::print(stderr, "wirepath: error: the transfer did not finish within 10 s of simulated time\n");
+        return 1;
+      }
+      fmt::print("{}", format_tcp_summary(sys, result));
+      if (!cfg.pcap_path.empty())
+        fmt::print("pcap        {} (tshark -o eth.fcs:TRUE -o eth.check_fcs:TRUE -r {})\n", cfg.pcap_path,
+                   cfg.pcap_path);
+      const bool ok = result.finished && !result.error && tcp_stream_intact(sys, result) &&
+                      sys.wire().fcs_errors == 0 && sys.drained() &&
+                      sys.adapter().stats().packets == sys.wire().frames;
+      return ok ? 0 : 1;
+    }
     sc.validate();
     System sys("sys", cfg);
     UdpScenarioResult result;

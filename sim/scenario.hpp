@@ -28,6 +28,35 @@ struct UdpScenarioResult {
 // Runs in the system's application thread.
 UdpScenarioResult run_udp_scenario(System &sys, const UdpScenarioConfig &cfg);
 
+// TCP bulk transfer: connect to the link partner, send `bytes` (seeded
+// random payload) in writes of write_size, close, and wait until the
+// connection is finished (the partner has everything and our FIN is acked).
+struct TcpScenarioConfig {
+  uint64_t bytes = 1u << 20;
+  uint32_t write_size = 65536;
+  uint16_t dst_port = 5001;
+  bool nodelay = false;
+  ps_t send_cost = 1000 * kNs;  // CPU time per send() call (as the UDP scenario)
+  ps_t timeout = 2'000'000'000 * kNs;  // give up after 2 s of simulated time
+  void validate() const;
+};
+
+struct TcpScenarioResult {
+  std::vector<uint8_t> payload;  // what the application wrote
+  uint64_t sent = 0;             // bytes accepted by send()
+  int error = 0;                 // first errno from connect/send, 0 if none
+  bool finished = false;         // connection closed cleanly in time
+  ps_t connected = 0, closed = 0, done = 0;
+  // tcp_info of the socket at close()
+  uint64_t retrans = 0, fast_retrans = 0, timeouts = 0, segs_out = 0;
+  uint32_t srtt_us = 0, cwnd = 0, ssthresh = 0, mss = 0;
+};
+
+TcpScenarioResult run_tcp_scenario(System &sys, const TcpScenarioConfig &cfg);
+std::string format_tcp_summary(const System &sys, const TcpScenarioResult &r);
+// True when the partner received exactly the bytes written, in order.
+bool tcp_stream_intact(const System &sys, const TcpScenarioResult &r);
+
 // The human-readable summary printed by the wirepath executable.
 std::string format_summary(const System &sys, const UdpScenarioResult &r);
 

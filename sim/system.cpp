@@ -5,6 +5,9 @@
 #include <fmt/format.h>
 
 #include "sim/sc_time_util.hpp"
+#include "stack/eth.hpp"
+#include "stack/ip.hpp"
+#include "stack/skbuff.hpp"
 
 namespace wirepath {
 
@@ -28,12 +31,27 @@ System::System(sc_core::sc_module_name name, const SystemConfig &cfg)
   nic_.on_frame = [this](const WireFrame &f, ps_t start) { on_wire_frame(f, start); };
   if (!cfg_.pcap_path.empty()) pcap_ = std::make_unique<PcapWriter>(cfg_.pcap_path);
 
+  LinkPartnerConfig pc = cfg_.partner;
+  pc.ip = cfg_.net.peer_ip;
+  pc.mac = cfg_.net.peer_mac;
+  partner_ = std::make_unique<LinkPartner>(pc);
+  partner_->transmit = [this](std::vector<uint8_t> frame, uint64_t arrive_ns) {
+    rx_q_.emplace(arrive_ns * kNs, std::move(frame));
+    softirq_ev_.notify(sc_core::SC_ZERO_TIME);
+  };
+
   SC_HAS_PROCESS(System);
   SC_THREAD(boot_thread);
   SC_THREAD(irq_thread);
+  SC_THREAD(softirq_thread);
 }
 
-System::~System() = default;
+System::~System() {
+  // The stack outlives nothing it could call back into.
+  stack_->on_timer_armed = nullptr;
+  stack_->tcp.sk_wait_event = nullptr;
+  stack_->clock_source = nullptr;
+}
 
 void System::setup_stack() {
   const HostNetConfig &n = cfg_.net;
@@ -46,6 +64,65 @@ void System::setup_stack() {
   if (!err) err = stack_->neigh_add(&dev_, n.peer_ip, n.peer_mac);
   if (!err) err = stack_->neigh_add(&dev_, n.gateway, n.gateway_mac);
   if (err) throw std::invalid_argument(fmt::format("system: network setup failed (errno {})", -err));
+  // The stack's clock is SystemC time; its timers run in softirq_thread;
+  // a blocking socket call waits for the stack to do something.
+  stack_->clock_source = [] { return now_ps() / kNs; };
+  stack_->on_timer_armed = [this] { softirq_ev_.notify(sc_core::SC_ZERO_TIME); };
+  stack_->tcp.sk_wait_event = [this](sock *, uint64_t deadline_ns) {
+    if (deadline_ns == TIMER_NONE) {
+      sc_core::wait(stack_ev_);
+    } else {
+      const ps_t d = deadline_ns * kNs;
+      if (d > now_ps()) sc_core::wait(ps_time(d - now_ps()), stack_ev_);
+    }
+    return true;
+  };
+}
+
+void System::netif_rx(const std::vector<uint8_t> &frame) {
+  // The receive path in software: a driver would build this skb from its RX
+  // ring (NET_IP_ALIGN headroom), eth_type_trans strips the header, and
+  // netif_receive_skb passes it on; here IPv4 goes straight to ip_rcv.
+  ++rx_frames_;
+  sk_buff *skb = alloc_skb(mem_, static_cast<uint32_t>(frame.size()) + 2);
+  skb->reserve(2);
+  std::copy(frame.begin(), frame.end(), skb->put(static_cast<uint32_t>(frame.size())));
+  skb->dev = &dev_;
+  skb->reset_mac_header();
+  skb->protocol = static_cast<uint16_t>(frame[12] << 8 | frame[13]);
+  skb->pull(ETH_HLEN);
+  if (skb->protocol == ETH_P_IP) {
+    ip_rcv(skb, &dev_);
+  } else {
+    consume_skb(skb);  // ARP replies etc.: nobody listens yet (static neighbours)
+  }
+}
+
+void System::softirq_thread() {
+  for (;;) {
+    const ps_t now = now_ps();
+    partner_->run(now / kNs);
+    while (!rx_q_.empty() && rx_q_.begin()->first <= now) {
+      std::vector<uint8_t> f = std::move(rx_q_.begin()->second);
+      rx_q_.erase(rx_q_.begin());
+      netif_rx(f);
+    }
+    stack_->run_timers();
+    stack_ev_.notify(sc_core::SC_ZERO_TIME);
+    // Sleep until the next thing due, or until something new arrives.
+    uint64_t next = std::min(partner_->next_event_ns(), stack_->next_timer_ns());
+    ps_t next_ps = next == TIMER_NONE ? ~ps_t{0} : next * kNs;
+    if (!rx_q_.empty()) next_ps = std::min(next_ps, rx_q_.begin()->first);
+    if (next_ps == ~ps_t{0})
+      sc_core::wait(softirq_ev_);
+    else
+      sc_core::wait(ps_time(next_ps > now ? next_ps - now : kNs), softirq_ev_);
+  }
+}
+
+bool System::wait_for_stack(ps_t timeout) {
+  sc_core::wait(ps_time(timeout), stack_ev_);
+  return stack_ev_.triggered();
 }
 
 void System::on_wire_frame(const WireFrame &f, ps_t start) {
@@ -57,6 +134,8 @@ void System::on_wire_frame(const WireFrame &f, ps_t start) {
   // Last byte leaves 8 preamble/SFD + frame bytes after the /S/ edge.
   wire_.last_end = start + (8 + f.bytes.size()) * 800;  // 800 ps per byte at 10 Gb/s
   if (pcap_) pcap_->write(start, f.bytes);
+  partner_->on_frame(f.bytes, (start + (8 + f.bytes.size()) * 800) / kNs);
+  softirq_ev_.notify(sc_core::SC_ZERO_TIME);
   lat_.wire_start(f.bytes.size() >= 4 ? f.bytes.size() - 4 : 0, start);
   if (cfg_.keep_frames) {
     frames_.push_back(f);

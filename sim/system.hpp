@@ -6,11 +6,15 @@
 //   RTL DMA -> NicModel(dma) -> PcieLink -> HostBridge -> HostMemory
 //   RTL XGMII -> XgmiiRx -> pcap + latency;  RTL irq -> MSI -> irq thread
 //        -> e1000_intr_msi -> e1000e_poll -> e1000_clean_tx_irq
+//   XgmiiRx -> LinkPartner (the far host) -> its replies, after rtt_ns, in
+//        software (no RX in the RTL): softirq thread -> ip_rcv -> tcp_v4_rcv;
+//        the same thread runs the stack's timers on SystemC time.
 #pragma once
 
 #include <array>
 #include <cstdint>
 #include <functional>
+#include <map>
 #include <memory>
 #include <string>
 #include <vector>
@@ -22,6 +26,7 @@
 #include "sim/host_cpu.hpp"
 #include "sim/host_mem.hpp"
 #include "sim/latency.hpp"
+#include "sim/link_partner.hpp"
 #include "sim/nic_model.hpp"
 #include "sim/pcap_writer.hpp"
 #include "sim/pcie_link.hpp"
@@ -46,6 +51,7 @@ struct SystemConfig {
   NicConfig nic;
   E1000Config e1000;
   HostNetConfig net;
+  LinkPartnerConfig partner;  // ip/mac are taken from net.peer_ip / net.peer_mac
   size_t host_mem_bytes = 64u << 20;
   std::string pcap_path;  // empty: no pcap
   uint64_t seed = 1;
@@ -73,6 +79,9 @@ public:
   void cpu_work(ps_t t);
   bool wait_for_frames(uint64_t n, ps_t timeout);
   bool wait_for_tx_idle(ps_t timeout);
+  // Block the calling thread until the stack did something (a received
+  // frame, a timer) or timeout passes. False on timeout.
+  bool wait_for_stack(ps_t timeout);
 
   const SystemConfig &config() const { return cfg_; }
   HostMemory &mem() { return mem_; }
@@ -91,10 +100,15 @@ public:
   const NicModel &nic() const { return nic_; }
   const E1000Adapter &adapter() const { return *adapter_; }
   const net &stack() const { return *stack_; }
+  LinkPartner &partner() { return *partner_; }
+  const LinkPartner &partner() const { return *partner_; }
+  uint64_t rx_frames() const { return rx_frames_; }  // frames handed to the stack's receive path
 
 private:
   void boot_thread();
   void irq_thread();
+  void softirq_thread();
+  void netif_rx(const std::vector<uint8_t> &frame);
   void on_wire_frame(const WireFrame &f, ps_t start);
   void setup_stack();
 
@@ -113,6 +127,10 @@ private:
   std::vector<WireFrame> frames_;
   std::vector<ps_t> frame_times_;
   sc_core::sc_event wire_ev_;
+  std::unique_ptr<LinkPartner> partner_;
+  std::multimap<ps_t, std::vector<uint8_t>> rx_q_;  // partner frames on their way to the stack
+  sc_core::sc_event softirq_ev_, stack_ev_;
+  uint64_t rx_frames_ = 0;
   bool app_done_ = false, drained_ = false, driver_up_ = false;
 };
 

@@ -1,0 +1,139 @@
+// The link partner: a behavioural host at the far end of the wire (plain
+// C++, no SystemC). It takes the frames the wire monitor decoded, checks
+// them (FCS, IPv4 header checksum, TCP/UDP checksums), answers ARP
+// requests for its address, reassembles IP fragments, and is a TCP receiver
+// for any connection to it: SYN-ACK with MSS and window scale, cumulative
+// ACKs (every ack_every segments in order, at once for out-of-order data and
+// FIN, else after delayed_ack_ns), an out-of-order queue, a fixed receive
+// window, and a FIN of its own when ours arrives. Received TCP bytes and UDP
+// datagrams go to sinks a test can read.
+//
+// Impairments (seeded, deterministic): loss drops our frames with a
+// probability (data segments only, so a handshake is never lost), reorder
+// holds a frame back by reorder_delay_ns.
+//
+// Replies are frames (DA..payload, no FCS) passed to transmit() with the
+// time they reach our host: processing time + rtt_ns. There is no RX path in
+// the RTL: System hands them to the stack in software (docs/architecture.md).
+#pragma once
+
+#include <array>
+#include <cstdint>
+#include <deque>
+#include <functional>
+#include <map>
+#include <memory>
+#include <random>
+#include <vector>
+
+namespace wirepath {
+
+struct LinkPartnerConfig {
+  uint32_t ip = 0x0A000002;  // 10.0.0.2
+  std::array<uint8_t, 6> mac{0x02, 0x00, 0x00, 0x00, 0x00, 0x02};
+  uint64_t rtt_ns = 20'000;  // our frame's last bit on the wire -> its reply in our stack
+  double loss = 0.0;         // probability that one of our TCP data segments is lost
+  double reorder = 0.0;      // probability that a frame is delayed by reorder_delay_ns
+  uint64_t reorder_delay_ns = 5'000;
+  uint64_t seed = 1;
+  uint32_t rcv_wnd = 1u << 20;  // bytes advertised (after the SYN-ACK, scaled)
+  uint8_t wscale = 7;
+  uint16_t mss = 1460;
+  unsigned ack_every = 2;            // ACK every Nth full in-order segment (delayed ACK)
+  uint64_t delayed_ack_ns = 40'000;  // scaled down from Linux's 40 ms minimum
+  void validate() const;
+};
+
+struct LinkPartnerStats {
+  uint64_t frames = 0, fcs_errors = 0, lost = 0, reordered = 0;
+  uint64_t arp_requests = 0, arp_replies = 0;
+  uint64_t ip_packets = 0, ip_header_errors = 0, fragments = 0, reassembled = 0;
+  uint64_t tcp_segments = 0, tcp_csum_errors = 0, tcp_data_segments = 0, tcp_duplicate_segments = 0;
+  uint64_t tcp_out_of_order = 0, acks_sent = 0, dupacks_sent = 0;
+  uint64_t udp_datagrams = 0, udp_csum_errors = 0;
+  uint64_t other = 0;  // frames for someone else or of other types
+};
+
+class LinkPartner {
+public:
+  // One TCP connection as the partner sees it.
+  struct TcpConn {
+    uint32_t peer_ip = 0;
+    uint16_t peer_port = 0, port = 0;
+    uint32_t irs = 0, rcv_nxt = 0;  // the sender's initial sequence, next expected
+    uint32_t iss = 0, snd_nxt = 0;  // ours
+    std::array<uint8_t, 6> peer_mac{};
+    uint16_t peer_mss = 536;
+    int peer_wscale = -1;
+    bool established = false, fin_received = false, closed = false;
+    bool fin_pending = false;  // a FIN arrived out of order at fin_seq
+    uint32_t fin_seq = 0;
+    std::vector<uint8_t> data;                         // the in-order byte stream
+    std::map<uint32_t, std::vector<uint8_t>> ooo;      // out-of-order segments by sequence
+    unsigned unacked = 0;
+    uint64_t delack_at = 0;                            // 0: none pending
+  };
+
+  explicit LinkPartner(const LinkPartnerConfig &cfg);
+
+  // A frame from the wire (DA..FCS) whose last bit left at t_ns.
+  void on_frame(const std::vector<uint8_t> &frame, uint64_t t_ns);
+  // When run() next has something to do (~0: nothing).
+  uint64_t next_event_ns() const;
+  // Process held frames and delayed ACKs due at now_ns.
+  void run(uint64_t now_ns);
+
+  // Where replies go: frame bytes (DA..payload, no FCS) and their arrival time at our host.
+  std::function<void(std::vector<uint8_t> frame, uint64_t arrive_ns)> transmit;
+
+  const LinkPartnerConfig &config() const { return cfg_; }
+  const LinkPartnerStats &stats() const { return stats_; }
+  const std::vector<std::unique_ptr<TcpConn>> &connections() const { return conns_; }
+  // The first connection's received bytes (empty if none).
+  const std::vector<uint8_t> &stream() const;
+  const std::vector<std::vector<uint8_t>> &udp_datagrams() const { return udp_; }
+
+private:
+  struct Held {
+    uint64_t at;
+    uint64_t order;
+    std::vector<uint8_t> frame;  // without FCS
+  };
+  struct FragKey {
+    uint32_t src, dst;
+    uint16_t id;
+    uint8_t proto;
+    bool operator<(const FragKey &o) const;
+  };
+  struct FragQueue {
+    std::map<uint32_t, std::vector<uint8_t>> pieces;  // offset -> bytes
+    uint32_t total = 0;                                // known once the last fragment came
+    std::vector<uint8_t> header;                       // the first fragment's IP header
+  };
+
+  void process(const std::vector<uint8_t> &frame, uint64_t now);
+  void arp(const uint8_t *p, size_t len, uint64_t now);
+  void ipv4(const std::vector<uint8_t> &frame, uint64_t now);
+  void ip_deliver(uint32_t src, uint32_t dst, uint8_t proto, const uint8_t *p, size_t len,
+                  const std::array<uint8_t, 6> &src_mac, uint64_t now);
+  void tcp(uint32_t src, uint32_t dst, const uint8_t *p, size_t len, const std::array<uint8_t, 6> &src_mac,
+           uint64_t now);
+  void send_tcp(TcpConn &c, uint8_t flags, uint32_t seq, bool syn_options, uint64_t now);
+  void send_ack(TcpConn &c, uint64_t now, bool dup);
+  void send_frame(const std::array<uint8_t, 6> &dst, uint16_t ethertype, const std::vector<uint8_t> &payload,
+                  uint64_t now);
+  TcpConn *find(uint32_t ip, uint16_t port, uint16_t myport);
+
+  LinkPartnerConfig cfg_;
+  LinkPartnerStats stats_;
+  std::mt19937_64 rng_;
+  std::uniform_real_distribution<double> uni_{0.0, 1.0};
+  std::deque<Held> held_;
+  uint64_t held_order_ = 0;
+  std::map<FragKey, FragQueue> frags_;
+  std::vector<std::unique_ptr<TcpConn>> conns_;
+  std::vector<std::vector<uint8_t>> udp_;
+  uint16_t ip_id_ = 0;
+};
+
+}  // namespace wirepath
