@@ -491,3 +491,23 @@ TEST_F(TcpTest, TsoSuperPacketSegmentsToTheSameWire) {
 }
 
 }  // namespace
+
+namespace {
+
+// CUBIC is the default (net.ipv4.tcp_congestion_control); on loss it keeps
+// 0.7 of cwnd (beta 717/1024) instead of Reno's half.
+TEST_F(TcpTest, CubicIsDefaultAndReducesByBeta) {
+  ns.tcp.sysctl.tcp_congestion_control = netns_tcp_sysctl{}.tcp_congestion_control;
+  const int fd = established();
+  tcp_sock *t = tp(fd);
+  ASSERT_STREQ(t->icsk_ca_ops->name, "cubic");
+  t->sk_sndbuf = 1u << 22;
+  ASSERT_EQ(send_n(fd, 40 * 1460), 40 * 1460);
+  for (uint32_t i = 1; i <= 10; i++) ack(isn + 1 + i * 1460);  // slow start to 20
+  ASSERT_EQ(t->snd_cwnd, 20u);
+  for (int i = 0; i < 3; i++) ack(isn + 1 + 10 * 1460);
+  EXPECT_EQ(t->icsk_ca_state, TCP_CA_Recovery);
+  EXPECT_EQ(t->snd_ssthresh, 20u * 717 / 1024);
+}
+
+}  // namespace
