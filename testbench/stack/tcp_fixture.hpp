@@ -95,7 +95,7 @@ protected:
     th->doff_res = static_cast<uint8_t>((thlen / 4) << 4);
     th->flags = flags;
     th->window = cpu_to_be16(win);
-    std::memcpy(p + 40, opts.data(), opts.size());
+    if (!opts.empty()) std::memcpy(p + 40, opts.data(), opts.size());
     th->check = cpu_to_be16(csum_tcpudp_magic(kPeer, kLocal, thlen + payload_len, IPPROTO_TCP,
                                               csum_partial(th, thlen + payload_len, 0)));
     ip_rcv(skb, &nd.dev);
