@@ -46,6 +46,13 @@ void System::setup_stack() {
   if (!err) err = stack_->neigh_add(&dev_, n.peer_ip, n.peer_mac);
   if (!err) err = stack_->neigh_add(&dev_, n.gateway, n.gateway_mac);
   if (err) throw std::invalid_argument(fmt::format("system: network setup failed (errno {})", -err));
+  // Blocking sends (sock_alloc_send_skb): the app thread sleeps until TX
+  // completion frees send-buffer space (sock_wfree -> sk_write_space).
+  stack_->sk_wait = [this](sock *) {
+    sc_core::wait(wmem_ev_);
+    return true;
+  };
+  stack_->sk_write_space = [this](sock *) { wmem_ev_.notify(sc_core::SC_ZERO_TIME); };
 }
 
 void System::on_wire_frame(const WireFrame &f, ps_t start) {

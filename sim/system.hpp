@@ -113,6 +113,7 @@ private:
   std::vector<WireFrame> frames_;
   std::vector<ps_t> frame_times_;
   sc_core::sc_event wire_ev_;
+  sc_core::sc_event wmem_ev_;  // send-buffer space freed (net::sk_write_space)
   bool app_done_ = false, drained_ = false, driver_up_ = false;
 };
 

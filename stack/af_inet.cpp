@@ -74,6 +74,13 @@ int inet_release(socket *sock) {
   struct sock *sk = sock->sk.get();
   if (sk->sk_prot->unhash) sk->sk_prot->unhash(sk);
   if (sk->sk_prot->destroy) sk->sk_prot->destroy(sk);
+  if (sk->sk_wmem_alloc) {
+    // sk_free with skbs still in flight: the last sock_wfree frees it.
+    sk->sock_dead = true;
+    sk->sk_socket = nullptr;
+    sock->sk.release();
+    return 0;
+  }
   sock->sk.reset();
   return 0;
 }

@@ -19,6 +19,7 @@
 
 #include <cstddef>
 #include <cstdint>
+#include <functional>
 #include <map>
 #include <memory>
 #include <random>
@@ -31,16 +32,21 @@
 #include "stack/route.hpp"
 #include "stack/snmp.hpp"
 #include "stack/socket.hpp"
+#include "stack/timer.hpp"
 #include "stack/uapi.hpp"
 
 namespace wirepath {
 
 struct net_device;
+struct netns_nf;
+struct mmsghdr_host;
+struct msghdr_host;
 
 // The sysctls we model (net.ipv4.*).
 struct netns_ipv4_sysctl {
   int ip_default_ttl = 64;
   uint16_t ip_local_port_range[2] = {32768, 60999};
+  uint32_t wmem_max = SK_WMEM_MAX;  // net.core.wmem_max: SO_SNDBUF's ceiling
 };
 
 struct net {
@@ -72,6 +78,14 @@ struct net {
   long sendto(int fd, const void *buf, size_t len, int flags, const sockaddr_in_host *dest_addr,
               uint32_t addrlen = SOCKADDR_IN_LEN);
   long send(int fd, const void *buf, size_t len, int flags = 0);
+  // write(2) on a socket: sock_write_iter -> sock_sendmsg with no flags.
+  long write(int fd, const void *buf, size_t len);
+  // sendmsg(2) with an iovec array (msghdr_host in uapi.hpp).
+  long sendmsg(int fd, const msghdr_host *msg, int flags);
+  // sendmmsg(2): datagrams sent (msg_len filled in), or -errno if the first failed.
+  int sendmmsg(int fd, mmsghdr_host *msgvec, unsigned int vlen, int flags);
+  // getsockopt for the int options setsockopt takes (and SO_SNDBUF, SO_ERROR).
+  int getsockopt(int fd, int level, int optname, int *optval);
   int setsockopt(int fd, int level, int optname, const void *optval, uint32_t optlen);
   int setsockopt(int fd, int level, int optname, int value) {
     return setsockopt(fd, level, optname, &value, sizeof value);
@@ -81,6 +95,26 @@ struct net {
   int close(int fd);
   // sockfd_lookup: the socket behind fd, or nullptr.
   struct socket *sockfd_lookup(int fd) const;
+
+  // --- time (timer.hpp): simulated ns, advanced only by the caller ---
+  uint64_t now() const { return now_ns_; }
+  // Advance the clock to now_ns (never backwards) running every timer due.
+  void run_timers(uint64_t now_ns);
+  // Expiry of the earliest armed timer, or TIMER_NONE.
+  uint64_t next_timer() const;
+  // Arm (or re-arm) t to fire at expires; true if it was already pending.
+  bool mod_timer(timer_list *t, uint64_t expires);
+  bool del_timer(timer_list *t);
+  static bool timer_pending(const timer_list *t) { return t->pending; }
+
+  // --- blocking sends (sock_alloc_send_skb) ---
+  // sk_wait: a blocking socket found its send buffer full. Return true after
+  // waiting (the sim waits on an event that sk_write_space notifies) to try
+  // again, false to give up (-EAGAIN, as an expired SO_SNDTIMEO). Not set:
+  // blocking sends behave as non-blocking ones.
+  std::function<bool(sock *sk)> sk_wait;
+  // sk_write_space: TX completion (sock_wfree) freed send-buffer space.
+  std::function<void(sock *sk)> sk_write_space;
 
   // --- RNG: deterministic for a given seed ---
   uint32_t get_random_u32();
@@ -99,8 +133,13 @@ struct net {
   std::map<uint16_t, sock *> udp_table;               // bound local ports
   std::map<uint64_t, uint32_t> ip_idents;             // __ip_select_ident per-destination counters
   std::map<int, std::unique_ptr<struct socket>> fds;  // fd -> socket (fds start at 3)
+  icmp_mib icmp_stats;
+  std::unique_ptr<netns_nf> nf;  // netfilter: hooks, iptables tables, conntrack (netfilter.hpp)
 
 private:
+  uint64_t now_ns_ = 0;
+  uint64_t timer_seq_ = 0;
+  std::map<std::pair<uint64_t, uint64_t>, timer_list *> timers_;  // (expires, seq)
   std::mt19937_64 rng_;
   int next_ifindex_ = 1;
 };
