@@ -55,6 +55,8 @@ int sc_main(int argc, char **argv) {
       ->default_val(cfg.partner.loss);
   cli.add_option("--reorder", cfg.partner.reorder, "link partner: probability a frame is delayed (reordered)")
       ->default_val(cfg.partner.reorder);
+  bool arp = false;
+  cli.add_flag("--arp", arp, "resolve the link partner with ARP instead of a static (PERMANENT) neighbour entry");
   cli.add_option("--quantum", cfg.nic.quantum_cycles, "NIC cycles per SystemC sync (capped by the lookahead)")
       ->default_val(cfg.nic.quantum_cycles);
   try {
@@ -75,6 +77,7 @@ int sc_main(int argc, char **argv) {
   if (rtt_us < 0) return cli.exit(CLI::ValidationError("--rtt-us", "must be >= 0"));
   cfg.partner.rtt_ns = static_cast<uint64_t>(rtt_us * 1000.0);
   cfg.partner.seed = cfg.seed;
+  cfg.net.static_neighbours = !arp;
 
   try {
     if (tcp_bytes) {

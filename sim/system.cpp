@@ -5,9 +5,7 @@
 #include <fmt/format.h>
 
 #include "sim/sc_time_util.hpp"
-#include "stack/eth.hpp"
-#include "stack/ip.hpp"
-#include "stack/skbuff.hpp"
+#include "stack/dev.hpp"
 
 namespace wirepath {
 
@@ -48,9 +46,14 @@ System::System(sc_core::sc_module_name name, const SystemConfig &cfg)
 
 System::~System() {
   // The stack outlives nothing it could call back into.
-  stack_->on_timer_armed = nullptr;
-  stack_->tcp.sk_wait_event = nullptr;
-  stack_->clock_source = nullptr;
+  stack_->next_timer_changed = nullptr;
+  stack_->sk_wait = nullptr;
+  stack_->sk_write_space = nullptr;
+  stack_->sk_state_change = nullptr;
+  // dev_ and the driver go before stack_ (member order): take the device out
+  // of the stack now, so a socket ~net still has to close (a TCP FIN) finds
+  // no route instead of a dead driver.
+  stack_->unregister_netdevice(&dev_);
 }
 
 void System::setup_stack() {
@@ -60,57 +63,49 @@ void System::setup_stack() {
   int err = stack_->register_netdevice(&dev_);
   if (!err) err = stack_->inet_addr_add(&dev_, n.local_ip, static_cast<uint8_t>(n.prefix_len));
   if (!err) err = stack_->ip_route_add_default(n.gateway, &dev_);
-  // Static neighbours until ARP exists (the stack's neighbour layer is static).
-  if (!err) err = stack_->neigh_add(&dev_, n.peer_ip, n.peer_mac);
-  if (!err) err = stack_->neigh_add(&dev_, n.gateway, n.gateway_mac);
+  // PERMANENT neighbours (deterministic runs, no ARP on the wire), unless
+  // the peer is to be resolved by ARP through the link partner.
+  if (n.static_neighbours) {
+    if (!err) err = stack_->neigh_add(&dev_, n.peer_ip, n.peer_mac);
+    if (!err) err = stack_->neigh_add(&dev_, n.gateway, n.gateway_mac);
+  }
   if (err) throw std::invalid_argument(fmt::format("system: network setup failed (errno {})", -err));
-  // The stack's clock is SystemC time; its timers run in softirq_thread;
-  // a blocking socket call waits for the stack to do something.
-  stack_->clock_source = [] { return now_ps() / kNs; };
-  stack_->on_timer_armed = [this] { softirq_ev_.notify(sc_core::SC_ZERO_TIME); };
-  stack_->tcp.sk_wait_event = [this](sock *, uint64_t deadline_ns) {
-    if (deadline_ns == TIMER_NONE) {
-      sc_core::wait(stack_ev_);
-    } else {
-      const ps_t d = deadline_ns * kNs;
-      if (d > now_ps()) sc_core::wait(ps_time(d - now_ps()), stack_ev_);
-    }
+  // Blocking socket calls (net::sk_wait) sleep on the sockets' wait queue:
+  // TX completion freeing send-buffer space (sock_wfree -> sk_write_space),
+  // TCP ACKs freeing its write queue (sk_stream_write_space) and TCP state
+  // changes (sk_state_change) wake them.
+  stack_->sk_wait = [this](sock *) {
+    sc_core::wait(sk_wq_ev_);
+    sync_stack_clock();
     return true;
   };
+  stack_->sk_write_space = [this](sock *) { sk_wq_ev_.notify(sc_core::SC_ZERO_TIME); };
+  stack_->sk_state_change = [this](sock *) { sk_wq_ev_.notify(sc_core::SC_ZERO_TIME); };
+  // The stack's timers run in softirq_thread; a timer armed ahead of the
+  // others moves its wake-up.
+  stack_->next_timer_changed = [this] { softirq_ev_.notify(sc_core::SC_ZERO_TIME); };
 }
 
-void System::netif_rx(const std::vector<uint8_t> &frame) {
-  // The receive path in software: a driver would build this skb from its RX
-  // ring (NET_IP_ALIGN headroom), eth_type_trans strips the header, and
-  // netif_receive_skb passes it on; here IPv4 goes straight to ip_rcv.
-  ++rx_frames_;
-  sk_buff *skb = alloc_skb(mem_, static_cast<uint32_t>(frame.size()) + 2);
-  skb->reserve(2);
-  std::copy(frame.begin(), frame.end(), skb->put(static_cast<uint32_t>(frame.size())));
-  skb->dev = &dev_;
-  skb->reset_mac_header();
-  skb->protocol = static_cast<uint16_t>(frame[12] << 8 | frame[13]);
-  skb->pull(ETH_HLEN);
-  if (skb->protocol == ETH_P_IP) {
-    ip_rcv(skb, &dev_);
-  } else {
-    consume_skb(skb);  // ARP replies etc.: nobody listens yet (static neighbours)
-  }
-}
+void System::sync_stack_clock() { stack_->run_timers(now_ps() / kNs); }
 
 void System::softirq_thread() {
   for (;;) {
     const ps_t now = now_ps();
+    // TIMER_SOFTIRQ runs before NET_RX_SOFTIRQ: timers due by now, then the
+    // frames that arrived (their skbs see net::now() == now).
+    sync_stack_clock();
     partner_->run(now / kNs);
     while (!rx_q_.empty() && rx_q_.begin()->first <= now) {
       std::vector<uint8_t> f = std::move(rx_q_.begin()->second);
       rx_q_.erase(rx_q_.begin());
-      netif_rx(f);
+      // The receive path in software: a driver would build the skb from its
+      // RX ring; netif_rx_frame copies it, eth_type_trans, netif_receive_skb.
+      ++rx_frames_;
+      netif_rx_frame(&dev_, f.data(), f.size());
     }
-    stack_->run_timers();
     stack_ev_.notify(sc_core::SC_ZERO_TIME);
     // Sleep until the next thing due, or until something new arrives.
-    uint64_t next = std::min(partner_->next_event_ns(), stack_->next_timer_ns());
+    uint64_t next = std::min(partner_->next_event_ns(), stack_->next_timer());
     ps_t next_ps = next == TIMER_NONE ? ~ps_t{0} : next * kNs;
     if (!rx_q_.empty()) next_ps = std::min(next_ps, rx_q_.begin()->first);
     if (next_ps == ~ps_t{0})
@@ -122,6 +117,7 @@ void System::softirq_thread() {
 
 bool System::wait_for_stack(ps_t timeout) {
   sc_core::wait(ps_time(timeout), stack_ev_);
+  sync_stack_clock();
   return stack_ev_.triggered();
 }
 
@@ -148,6 +144,7 @@ void System::boot_thread() {
   adapter_->e1000e_open();
   lat_.set_ring(adapter_->tx_ring().dma);
   driver_up_ = true;
+  sync_stack_clock();
   if (app) app(*this);
   app_done_ = true;
   drained_ = wait_for_tx_idle(50'000'000 * kNs);
@@ -158,13 +155,16 @@ void System::irq_thread() {
   for (;;) {
     while (bridge_.take_interrupts() == 0) sc_core::wait(bridge_.interrupt_event());
     if (!adapter_->e1000_intr_msi()) continue;
+    sync_stack_clock();
     // NAPI runs in softirq context right after the handler.
     while (adapter_->napi_scheduled()) adapter_->e1000e_poll(cfg_.e1000.napi_weight);
   }
 }
 
 void System::cpu_work(ps_t t) {
-  if (t) sc_core::wait(ps_time(t));
+  if (!t) return;
+  sc_core::wait(ps_time(t));
+  sync_stack_clock();
 }
 
 bool System::wait_for_frames(uint64_t n, ps_t timeout) {
@@ -172,6 +172,7 @@ bool System::wait_for_frames(uint64_t n, ps_t timeout) {
   while (wire_.frames < n) {
     if (now_ps() >= deadline) return false;
     sc_core::wait(ps_time(deadline - now_ps()), wire_ev_);
+    sync_stack_clock();
   }
   return true;
 }
@@ -185,6 +186,7 @@ bool System::wait_for_tx_idle(ps_t timeout) {
     if (dev_.qdisc->qlen() == 0 && r.next_to_clean == r.next_to_use) return true;
     if (now_ps() >= deadline) return false;
     sc_core::wait(ps_time(poll));
+    sync_stack_clock();
   }
 }
 

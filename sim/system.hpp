@@ -7,8 +7,10 @@
 //   RTL XGMII -> XgmiiRx -> pcap + latency;  RTL irq -> MSI -> irq thread
 //        -> e1000_intr_msi -> e1000e_poll -> e1000_clean_tx_irq
 //   XgmiiRx -> LinkPartner (the far host) -> its replies, after rtt_ns, in
-//        software (no RX in the RTL): softirq thread -> ip_rcv -> tcp_v4_rcv;
-//        the same thread runs the stack's timers on SystemC time.
+//        software (no RX in the RTL): softirq thread -> netif_rx_frame
+//        -> netif_receive_skb -> arp_rcv | ip_rcv -> tcp_v4_rcv / udp_rcv /
+//        icmp_rcv; the same thread runs the stack's timers on SystemC time
+//        (net::run_timers at net::next_timer()).
 #pragma once
 
 #include <array>
@@ -44,6 +46,11 @@ struct HostNetConfig {
   std::array<uint8_t, 6> local_mac{0x02, 0x00, 0x00, 0x00, 0x00, 0x01};
   std::array<uint8_t, 6> peer_mac{0x02, 0x00, 0x00, 0x00, 0x00, 0x02};
   std::array<uint8_t, 6> gateway_mac{0x02, 0x00, 0x00, 0x00, 0x00, 0xFE};
+  // PERMANENT neighbour entries for the peer and the gateway (ip neigh add),
+  // so runs need no ARP exchange and stay as they were. false: the peer is
+  // resolved by ARP through the link partner (the gateway, which nobody
+  // answers for, is then unreachable).
+  bool static_neighbours = true;
 };
 
 struct SystemConfig {
@@ -82,6 +89,11 @@ public:
   // Block the calling thread until the stack did something (a received
   // frame, a timer) or timeout passes. False on timeout.
   bool wait_for_stack(ps_t timeout);
+  // The stack's clock is SystemC time: net::run_timers(now) brings it (and
+  // its timers) up to date. The waits above, the stack's sk_wait and the
+  // system's threads call it whenever they resume; an app that waits on its
+  // own calls it before using the stack again.
+  void sync_stack_clock();
 
   const SystemConfig &config() const { return cfg_; }
   HostMemory &mem() { return mem_; }
@@ -108,7 +120,6 @@ private:
   void boot_thread();
   void irq_thread();
   void softirq_thread();
-  void netif_rx(const std::vector<uint8_t> &frame);
   void on_wire_frame(const WireFrame &f, ps_t start);
   void setup_stack();
 
@@ -130,6 +141,10 @@ private:
   std::unique_ptr<LinkPartner> partner_;
   std::multimap<ps_t, std::vector<uint8_t>> rx_q_;  // partner frames on their way to the stack
   sc_core::sc_event softirq_ev_, stack_ev_;
+  // The sockets' wait queue: net::sk_wait sleeps on it, sk_write_space
+  // (send-buffer space freed) and sk_state_change (TCP connected / reset /
+  // closed) wake it.
+  sc_core::sc_event sk_wq_ev_;
   uint64_t rx_frames_ = 0;
   bool app_done_ = false, drained_ = false, driver_up_ = false;
 };

@@ -3,6 +3,7 @@
 
 #include <cerrno>
 
+#include "stack/dev.hpp"
 #include "stack/devinet.hpp"
 #include "stack/net_namespace.hpp"
 #include "stack/tcp.hpp"
@@ -17,6 +18,14 @@ const proto_ops inet_dgram_ops = {
 const proto_ops inet_stream_ops = {
     AF_INET, inet_release, inet_bind, inet_stream_connect, inet_getname, inet_sendmsg,
 };
+
+// tcp_protocol (af_inet.c): what ip_local_deliver_finish calls for IPPROTO_TCP.
+static const net_protocol tcp_protocol = {tcp_v4_rcv, tcp_v4_err};
+
+void inet_init() {
+  static const int once = inet_add_protocol(&tcp_protocol, IPPROTO_TCP);
+  (void)once;
+}
 
 static std::vector<inet_protosw> &inetsw_mut() {
   // inetsw_array: what inet_init registers at boot.
@@ -87,6 +96,13 @@ int inet_release(socket *sock) {
   }
   if (sk->sk_prot->unhash) sk->sk_prot->unhash(sk);
   if (sk->sk_prot->destroy) sk->sk_prot->destroy(sk);
+  if (sk->sk_wmem_alloc) {
+    // sk_free with skbs still in flight: the last sock_wfree frees it.
+    sk->sock_dead = true;
+    sk->sk_socket = nullptr;
+    sock->sk.release();
+    return 0;
+  }
   sock->sk.reset();
   return 0;
 }
@@ -153,19 +169,18 @@ int inet_stream_connect(socket *sock, const sockaddr_in_host *uaddr, uint32_t ad
       break;
     default: return -EINVAL;
   }
-  // inet_wait_for_connect: a blocking connect sleeps until the handshake
-  // is over; without a way to sleep (or non-blocking) it says EINPROGRESS.
+  // inet_wait_for_connect: a blocking connect sleeps (net::sk_wait, woken
+  // by sk_state_change) until the handshake is over; non-blocking, or with
+  // no way to sleep, it says EINPROGRESS.
   while ((1u << sk->sk_state) & ((1u << TCP_SYN_SENT) | (1u << TCP_SYN_RECV))) {
-    if ((flags & SOCK_NONBLOCK) || !sk->sk_net->tcp.sk_wait_event ||
-        !sk->sk_net->tcp.sk_wait_event(sk, TIMER_NONE))
-      return err;
+    net &n = *sk->sk_net;
+    if ((flags & O_NONBLOCK) || !n.sk_wait || !n.sk_wait(sk)) return err;
   }
   if (sk->sk_state == TCP_CLOSE) {
-    // sock_error: the handshake failed (ECONNREFUSED, ETIMEDOUT).
-    const int e = static_cast<tcp_sock *>(sk)->sk_err;
-    static_cast<tcp_sock *>(sk)->sk_err = 0;
+    // sock_error: the handshake failed (ECONNREFUSED, ETIMEDOUT, EHOSTUNREACH).
+    const int e = sock_error(sk);
     sock->state = SS_UNCONNECTED;
-    return e ? -e : -ECONNABORTED;
+    return e ? e : -ECONNABORTED;
   }
   sock->state = SS_CONNECTED;
   return 0;

@@ -1,6 +1,6 @@
 // PF_INET (net/ipv4/af_inet.c): socket creation through the inetsw table
-// (one protosw per type/protocol: UDP now, TCP and raw register later) and the
-// proto_ops that dispatch to sk->sk_prot.
+// (one protosw per type/protocol: TCP and UDP; raw would register later), the
+// proto_ops that dispatch to sk->sk_prot, and inet_init.
 #pragma once
 
 #include <cstdint>
@@ -21,7 +21,13 @@ struct inet_protosw {
 extern const proto_ops inet_dgram_ops;
 extern const proto_ops inet_stream_ops;
 
-// inetsw[]: the registered protocols (udp at start-up).
+// inet_init: the boot-time registration beyond inetsw[]: TCP joins the IP
+// protocol table (inet_add_protocol(&tcp_protocol, IPPROTO_TCP), next to UDP
+// and ICMP). inet_protos[] is shared by every net, as in Linux, so this runs
+// once per process; struct net's constructor calls it.
+void inet_init();
+
+// inetsw[]: the registered protocols (tcp and udp at start-up).
 const std::vector<inet_protosw> &inetsw();
 void inet_register_protosw(const inet_protosw &p);
 
@@ -31,7 +37,8 @@ int inet_release(socket *sock);
 int inet_bind(socket *sock, const sockaddr_in_host *uaddr, uint32_t addr_len);
 int inet_dgram_connect(socket *sock, const sockaddr_in_host *uaddr, uint32_t addr_len, int flags);
 // inet_stream_connect: EISCONN / EALREADY / EINPROGRESS as Linux; blocks in
-// net::tcp.sk_wait_event until the handshake ends when it can.
+// net::sk_wait (woken by sk_state_change) until the handshake ends when it
+// can; O_NONBLOCK in flags (the file flags) returns EINPROGRESS at once.
 int inet_stream_connect(socket *sock, const sockaddr_in_host *uaddr, uint32_t addr_len, int flags);
 int inet_getname(socket *sock, sockaddr_in_host *uaddr, int peer);
 int inet_sendmsg(socket *sock, kmsghdr *msg, size_t size);

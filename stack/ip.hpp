@@ -83,10 +83,7 @@ int ip_fragment(net &n, sock *sk, sk_buff *skb, uint32_t mtu, ip_output_fn outpu
 // except the last, each passed to output. Consumes skb.
 int ip_do_fragment(net &n, sock *sk, sk_buff *skb, ip_output_fn output, uint32_t mtu);
 
-// Receive (stack/ip_input.cpp): skb->data at the IP header, skb consumed.
-struct net_device;
-constexpr int NET_RX_SUCCESS = 0, NET_RX_DROP = 1;
-int ip_rcv(sk_buff *skb, net_device *dev);
+// Receive: ip_rcv and the protocol table are in dev.hpp (stack/ip_input.cpp).
 
 // The IP ID rules (ip_select_ident_segs / __ip_select_ident).
 void ip_select_ident_segs(net &n, sk_buff *skb, sock *sk, uint32_t segs);

@@ -87,13 +87,10 @@ sk_buff *ip_make_skb(sock *sk, const flowi4 &fl4, const rtable *rt, const uint8_
   }
   const uint32_t hh_len = LL_RESERVED_SPACE(dev);
   const uint32_t datalen = static_cast<uint32_t>(length) + transhdrlen + fragheaderlen;
-  sk_buff *skb = nullptr;
-  try {
-    skb = alloc_skb(n.mem, hh_len + datalen);
-  } catch (const std::bad_alloc &) {
-    *err = -ENOBUFS;
-    return nullptr;
-  }
+  // sock_alloc_send_skb: waits for (or, non-blocking, fails with -EAGAIN
+  // without) send-buffer space; reports a pending socket error first.
+  sk_buff *skb = sock_alloc_send_skb(sk, hh_len + datalen, (flags & MSG_DONTWAIT) != 0, err);
+  if (!skb) return nullptr;
   skb->reserve(hh_len + fragheaderlen + transhdrlen);
   if (length) std::memcpy(skb->put(static_cast<uint32_t>(length)), payload, length);
   skb->push(transhdrlen);
@@ -230,13 +227,9 @@ int ip_finish_output2(net &n, sock *sk, sk_buff *skb) {
   if (skb->headroom() < LL_RESERVED_SPACE(dev))
     throw std::logic_error("ip_finish_output2: skb without link-layer headroom");
   const uint32_t nexthop = rt_nexthop(rt, be32_to_cpu(ip_hdr(skb)->daddr));
+  // ip_neigh_gw4: the entry, created (NUD_NONE, arp_constructor) when missing.
   neighbour *neigh = __ipv4_neigh_lookup_noref(n, dev, nexthop);
-  if (!neigh) {
-    // No entry: with ARP this would create one and queue the packet. Until
-    // then the host is unreachable.
-    kfree_skb_reason(skb, skb_drop_reason::NEIGH_FAILED);
-    return -EHOSTUNREACH;
-  }
+  if (!neigh) neigh = __neigh_create(n, dev, nexthop);
   ++n.ip_stats.OutTransmits;
   return neigh_output(neigh, skb);
 }
@@ -283,7 +276,10 @@ int ip_do_fragment(net &n, sock *sk, sk_buff *skb, ip_output_fn output, uint32_t
     skb2->mark = skb->mark;
     skb2->dev = skb->dev;
     skb2->dst = skb->dst;
-    skb2->sk = skb->sk;
+    if (skb->sk && skb->destructor == sock_wfree)
+      skb_set_owner_w(skb2, skb->sk);  // ip_frag_next: each fragment charged to the socket
+    else
+      skb2->sk = skb->sk;
     skb2->trace_id = skb->trace_id;
 
     skb2->reserve(ll_rs);

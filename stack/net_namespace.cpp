@@ -5,17 +5,68 @@
 #include <algorithm>
 #include <cerrno>
 
+#include "stack/af_inet.hpp"
 #include "stack/netdevice.hpp"
+#include "stack/netfilter.hpp"
 #include "stack/sch_generic.hpp"
 
 namespace wirepath {
 
-net::net(HostMemory &m, uint64_t seed) : mem(m), rng_(seed) {}
+net::net(HostMemory &m, uint64_t seed) : mem(m), rng_(seed) {
+  inet_init();  // TCP in the protocol table (once per process)
+  // neigh_parms_alloc: reachable_time = neigh_rand_reach_time(base), drawn
+  // from its own stream so the IDs and ports of a seed stay what they were.
+  std::mt19937_64 r(seed ^ 0x6e656967686275ULL);
+  const uint64_t base_ms = arp_tbl.parms.base_reachable_time / NSEC_PER_MSEC;
+  arp_tbl.parms.reachable_time = ((r() >> 32) % base_ms + base_ms / 2) * NSEC_PER_MSEC;
+}
 
 net::~net() {
   // Close what is still open, then let go of the devices.
   while (!fds.empty()) close(fds.begin()->first);
+  // TCP orphans still finishing their connections (their skbs and timers).
+  tcp.orphans.clear();
+  // Neighbours (and their queued skbs and timers) go before the timer base.
+  neigh_table_flush(*this);
+  nf.reset();
+  for (auto &[key, t] : timers_) t->pending = false, t->base = nullptr;
+  timers_.clear();
   for (net_device *dev : devices) dev->nd_net = nullptr;
+}
+
+timer_list::~timer_list() {
+  if (pending && base) base->del_timer(this);
+}
+
+bool net::mod_timer(timer_list *t, uint64_t expires) {
+  const bool was = del_timer(t);
+  t->expires = expires;
+  t->base = this;
+  t->seq = ++timer_seq_;
+  t->pending = true;
+  timers_.emplace(std::make_pair(expires, t->seq), t);
+  if (next_timer_changed && timers_.begin()->second == t) next_timer_changed();
+  return was;
+}
+
+bool net::del_timer(timer_list *t) {
+  if (!t->pending || t->base != this) return false;
+  timers_.erase({t->expires, t->seq});
+  t->pending = false;
+  return true;
+}
+
+uint64_t net::next_timer() const { return timers_.empty() ? TIMER_NONE : timers_.begin()->first.first; }
+
+void net::run_timers(uint64_t now_ns) {
+  while (!timers_.empty() && timers_.begin()->first.first <= now_ns) {
+    timer_list *t = timers_.begin()->second;
+    timers_.erase(timers_.begin());
+    t->pending = false;
+    if (t->expires > now_ns_) now_ns_ = t->expires;
+    if (t->function) t->function(t);
+  }
+  if (now_ns > now_ns_) now_ns_ = now_ns;
 }
 
 int net::register_netdevice(net_device *dev) {
@@ -34,8 +85,7 @@ void net::unregister_netdevice(net_device *dev) {
   ifaddrs.erase(std::remove_if(ifaddrs.begin(), ifaddrs.end(), [dev](const in_ifaddr &a) { return a.ifa_dev == dev; }),
                 ifaddrs.end());
   fib.erase(std::remove_if(fib.begin(), fib.end(), [dev](const fib_route &r) { return r.dev == dev; }), fib.end());
-  for (auto n = arp_tbl.entries.begin(); n != arp_tbl.entries.end();)
-    n = n->second->dev == dev ? arp_tbl.entries.erase(n) : std::next(n);
+  neigh_ifdown(*this, dev);
   for (auto &[fd, sock] : fds)
     if (sock->sk && sock->sk->dst_cached && sock->sk->sk_dst_cache.dev == dev) sock->sk->dst_cached = false;
   devices.erase(it);

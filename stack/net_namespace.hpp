@@ -19,6 +19,7 @@
 
 #include <cstddef>
 #include <cstdint>
+#include <functional>
 #include <map>
 #include <memory>
 #include <random>
@@ -38,11 +39,15 @@
 namespace wirepath {
 
 struct net_device;
+struct netns_nf;
+struct mmsghdr_host;
+struct msghdr_host;
 
 // The sysctls we model (net.ipv4.*).
 struct netns_ipv4_sysctl {
   int ip_default_ttl = 64;
   uint16_t ip_local_port_range[2] = {32768, 60999};
+  uint32_t wmem_max = SK_WMEM_MAX;  // net.core.wmem_max: SO_SNDBUF's ceiling
 };
 
 struct net {
@@ -74,6 +79,14 @@ struct net {
   long sendto(int fd, const void *buf, size_t len, int flags, const sockaddr_in_host *dest_addr,
               uint32_t addrlen = SOCKADDR_IN_LEN);
   long send(int fd, const void *buf, size_t len, int flags = 0);
+  // write(2) on a socket: sock_write_iter -> sock_sendmsg with no flags.
+  long write(int fd, const void *buf, size_t len);
+  // sendmsg(2) with an iovec array (msghdr_host in uapi.hpp).
+  long sendmsg(int fd, const msghdr_host *msg, int flags);
+  // sendmmsg(2): datagrams sent (msg_len filled in), or -errno if the first failed.
+  int sendmmsg(int fd, mmsghdr_host *msgvec, unsigned int vlen, int flags);
+  // getsockopt for the int options setsockopt takes (and SO_SNDBUF, SO_ERROR).
+  int getsockopt(int fd, int level, int optname, int *optval);
   int setsockopt(int fd, int level, int optname, const void *optval, uint32_t optlen);
   int setsockopt(int fd, int level, int optname, int value) {
     return setsockopt(fd, level, optname, &value, sizeof value);
@@ -83,6 +96,36 @@ struct net {
   int close(int fd);
   // sockfd_lookup: the socket behind fd, or nullptr.
   struct socket *sockfd_lookup(int fd) const;
+
+  // --- time (timer.hpp): simulated ns, advanced only by the caller ---
+  uint64_t now() const { return now_ns_; }
+  // Advance the clock to now_ns (never backwards) running every timer due.
+  void run_timers(uint64_t now_ns);
+  // Expiry of the earliest armed timer, or TIMER_NONE.
+  uint64_t next_timer() const;
+  // Arm (or re-arm) t to fire at expires; true if it was already pending.
+  bool mod_timer(timer_list *t, uint64_t expires);
+  bool del_timer(timer_list *t);
+  static bool timer_pending(const timer_list *t) { return t->pending; }
+  // Called by mod_timer when the armed timer is now the earliest one, so a
+  // simulator sleeping until next_timer() wakes up to look again (the
+  // clockevent reprogramming of a tickless kernel). Unit tests leave it unset.
+  std::function<void()> next_timer_changed;
+
+  // --- blocking socket calls ---
+  // sk_wait: a blocking call has to sleep: the send buffer is full
+  // (sock_alloc_send_skb, TCP's sk_stream_wait_memory) or a TCP handshake is
+  // under way (inet_wait_for_connect, sk_stream_wait_connect). Return true
+  // after waiting (the sim waits on an event that sk_write_space and
+  // sk_state_change notify) to check again, false to give up (-EAGAIN, or
+  // -EINPROGRESS for connect, as an expired SO_SNDTIMEO). Not set: blocking
+  // calls behave as non-blocking ones.
+  std::function<bool(sock *sk)> sk_wait;
+  // sk_write_space: send-buffer space was freed: TX completion (sock_wfree)
+  // for UDP, acknowledged data leaving TCP's queues (sk_stream_write_space).
+  std::function<void(sock *sk)> sk_write_space;
+  // sk_state_change: a socket changed state (TCP connected, reset, closed).
+  std::function<void(sock *sk)> sk_state_change;
 
   // --- RNG: deterministic for a given seed ---
   uint32_t get_random_u32();
@@ -101,28 +144,17 @@ struct net {
   std::map<uint16_t, sock *> udp_table;               // bound local ports
   std::map<uint64_t, uint32_t> ip_idents;             // __ip_select_ident per-destination counters
   std::map<int, std::unique_ptr<struct socket>> fds;  // fd -> socket (fds start at 3)
+  icmp_mib icmp_stats;
+  std::unique_ptr<netns_nf> nf;  // netfilter: hooks, iptables tables, conntrack (netfilter.hpp)
 
-  // --- clock and timers (stack/timer.cpp) ---
-  // Now, in ns: clock_source() when set (a simulator's time), else now_ns.
-  uint64_t clock_ns() const;
-  void set_clock_ns(uint64_t t) { now_ns = t; }
-  // mod_timer: (re)arm t to fire at expires; del_timer: disarm (true if it was pending).
-  void mod_timer(timer_list *t, uint64_t expires);
-  void add_timer(timer_list *t) { mod_timer(t, t->expires); }
-  bool del_timer(timer_list *t);
-  // The earliest pending expiry, or TIMER_NONE.
-  uint64_t next_timer_ns() const;
-  // Fire every timer due at clock_ns(), earliest first. Returns how many fired.
-  size_t run_timers();
-  std::function<uint64_t()> clock_source;
-  std::function<void()> on_timer_armed;  // a timer was (re)armed: recompute the next wake-up
-  uint64_t now_ns = 0;
-  std::vector<timer_list *> timers;
-  // TCP: sysctls, MIB, socket hash and orphans (stack/tcp*.cpp). Last member:
-  // orphaned sockets go before the timers they hold.
+  // TCP: sysctls, MIB, socket hash and orphans (stack/tcp*.cpp). ~net frees
+  // the orphans (with their skbs and timers) before the timer base.
   netns_tcp tcp;
 
 private:
+  uint64_t now_ns_ = 0;
+  uint64_t timer_seq_ = 0;
+  std::map<std::pair<uint64_t, uint64_t>, timer_list *> timers_;  // (expires, seq)
   std::mt19937_64 rng_;
   int next_ifindex_ = 1;
 };

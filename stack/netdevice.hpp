@@ -37,6 +37,7 @@ struct net_device_ops {
 struct net_device_stats {
   uint64_t tx_packets = 0, tx_bytes = 0, tx_dropped = 0, tx_errors = 0;
   uint64_t tx_busy = 0;  // NETDEV_TX_BUSY returns seen by the qdisc layer
+  uint64_t rx_packets = 0, rx_bytes = 0, rx_dropped = 0, rx_errors = 0;
 };
 
 struct net_device {

@@ -17,6 +17,16 @@ skb_stats g_skb_stats;
                                      skb->end - skb->head));
 }
 
+// skb_release_head_state: the destructor (sock_wfree gives back send-buffer space).
+void skb_release_head_state(sk_buff *skb) {
+  if (skb->destructor) {
+    auto d = skb->destructor;
+    skb->destructor = nullptr;
+    d(skb);
+  }
+  skb->nfct.reset();
+}
+
 void skb_free_data(sk_buff *skb) {
   for (const auto &f : skb->frags)
     if (f.owned) skb->mem->free(f.addr);
@@ -35,6 +45,16 @@ const char *skb_drop_reason_name(skb_drop_reason r) {
     case skb_drop_reason::DEV_RESET: return "DEV_RESET";
     case skb_drop_reason::PKT_TOO_BIG: return "PKT_TOO_BIG";
     case skb_drop_reason::NOMEM: return "NOMEM";
+    case skb_drop_reason::NEIGH_QUEUEFULL: return "NEIGH_QUEUEFULL";
+    case skb_drop_reason::NEIGH_DEAD: return "NEIGH_DEAD";
+    case skb_drop_reason::OTHERHOST: return "OTHERHOST";
+    case skb_drop_reason::IP_CSUM: return "IP_CSUM";
+    case skb_drop_reason::IP_INHDR: return "IP_INHDR";
+    case skb_drop_reason::IP_INADDRERRORS: return "IP_INADDRERRORS";
+    case skb_drop_reason::IP_NOPROTO: return "IP_NOPROTO";
+    case skb_drop_reason::UNHANDLED_PROTO: return "UNHANDLED_PROTO";
+    case skb_drop_reason::PKT_LEN: return "PKT_LEN";
+    case skb_drop_reason::NO_SOCKET: return "NO_SOCKET";
     case skb_drop_reason::NUM_REASONS: break;
   }
   return "UNKNOWN";
@@ -95,12 +115,27 @@ sk_buff *alloc_skb(HostMemory &mem, uint32_t size) {
   skb->head = mem.ptr(addr, size ? size : 1);
   skb->data = skb->tail = skb->head;
   skb->end = skb->head + size;
+  skb->truesize = skb_truesize_for(size);
   ++g_skb_stats.allocated;
   return skb;
 }
 
+uint32_t skb_truesize_for(uint32_t size) {
+  constexpr uint32_t kShinfo = 320, kSkb = 256;  // SKB_DATA_ALIGN(sizeof(skb_shared_info)), (sk_buff)
+  uint32_t n = ((size + 63) & ~63u) + kShinfo;   // SKB_DATA_ALIGN(size) + shinfo
+  // kmalloc_size_roundup: the kmalloc-96/192 caches, powers of two up to 8 KiB, pages beyond.
+  uint32_t k;
+  if (n <= 96) k = 96;
+  else if (n <= 128) k = 128;
+  else if (n <= 192) k = 192;
+  else if (n <= 8192) { k = 256; while (k < n) k <<= 1; }
+  else { k = 8192; while (k < n) k <<= 1; }  // kmalloc_large: a power-of-two page order
+  return k + kSkb;
+}
+
 void consume_skb(sk_buff *skb) {
   if (!skb) return;
+  skb_release_head_state(skb);
   skb_free_data(skb);
   delete skb;
   ++g_skb_stats.consumed;
@@ -109,6 +144,7 @@ void consume_skb(sk_buff *skb) {
 void kfree_skb_reason(sk_buff *skb, skb_drop_reason reason) {
   if (!skb) return;
   if (reason >= skb_drop_reason::NUM_REASONS) reason = skb_drop_reason::NOT_SPECIFIED;
+  skb_release_head_state(skb);
   skb_free_data(skb);
   delete skb;
   ++g_skb_stats.dropped[static_cast<int>(reason)];

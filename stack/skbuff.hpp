@@ -6,6 +6,7 @@
 #pragma once
 
 #include <cstdint>
+#include <memory>
 #include <string>
 #include <vector>
 
@@ -16,6 +17,7 @@ namespace wirepath {
 struct sock;
 struct net_device;
 struct rtable;
+struct nf_conn;
 
 // skb->ip_summed values, as in include/linux/skbuff.h.
 enum : uint8_t { CHECKSUM_NONE = 0, CHECKSUM_UNNECESSARY = 1, CHECKSUM_COMPLETE = 2, CHECKSUM_PARTIAL = 3 };
@@ -31,6 +33,16 @@ enum class skb_drop_reason : uint8_t {
   DEV_RESET,       // device reset before completion (driver drops, stack resends)
   PKT_TOO_BIG,     // larger than the MTU with DF set (ip_fragment refused)
   NOMEM,           // no host memory for a fragment
+  NEIGH_QUEUEFULL, // the neighbour's arp_queue was over unres_qlen_bytes (oldest dropped)
+  NEIGH_DEAD,      // the neighbour entry was deleted with packets queued
+  OTHERHOST,       // received frame for another host's MAC
+  IP_CSUM,         // received IPv4 header checksum wrong
+  IP_INHDR,        // received IPv4 header malformed
+  IP_INADDRERRORS, // received IPv4 packet not for us (no forwarding)
+  IP_NOPROTO,      // no handler for the IP protocol
+  UNHANDLED_PROTO, // no handler for the ethertype
+  PKT_LEN,         // received packet shorter than its headers
+  NO_SOCKET,       // received datagram for a port nobody has bound
   NUM_REASONS,
 };
 const char *skb_drop_reason_name(skb_drop_reason r);
@@ -67,6 +79,16 @@ struct sk_buff {
   // (points into the sender's stack frame; not valid in the qdisc or driver).
   const rtable *dst = nullptr;
   uint64_t trace_id = 0;  // for following one packet in logs and latency tables
+  // skb->truesize: the memory the skb costs (SKB_TRUESIZE of the kmalloc'ed
+  // buffer), charged to sk_wmem_alloc and to a neighbour's arp_queue.
+  uint32_t truesize = 0;
+  // skb->destructor, run by consume_skb/kfree_skb_reason (sock_wfree).
+  void (*destructor)(sk_buff *skb) = nullptr;
+  // skb->pkt_type on receive (PACKET_HOST, ...), set by eth_type_trans.
+  uint8_t pkt_type = 0;
+  // skb->_nfct: the conntrack entry and ctinfo (nf_conntrack.hpp).
+  std::shared_ptr<nf_conn> nfct;
+  uint8_t nfctinfo = 0;
 
   uint32_t headlen() const { return len - data_len; }
   uint32_t headroom() const { return static_cast<uint32_t>(data - head); }
@@ -93,6 +115,12 @@ struct sk_buff {
 // alloc_skb: size bytes of linear buffer (headroom included) in host memory.
 // Throws std::bad_alloc when host memory is exhausted.
 sk_buff *alloc_skb(HostMemory &mem, uint32_t size);
+// SKB_TRUESIZE of a size-byte alloc_skb as x86-64 Linux computes it: the data
+// buffer plus skb_shared_info (320) rounded up to a kmalloc size, plus
+// sizeof(struct sk_buff) cache-aligned (256).
+uint32_t skb_truesize_for(uint32_t size);
+// PACKET_* (include/uapi/linux/if_packet.h).
+enum : uint8_t { PACKET_HOST = 0, PACKET_BROADCAST = 1, PACKET_MULTICAST = 2, PACKET_OTHERHOST = 3 };
 // Normal end of life (transmitted): consume_skb. Drop: kfree_skb_reason.
 void consume_skb(sk_buff *skb);
 void kfree_skb_reason(sk_buff *skb, skb_drop_reason reason);

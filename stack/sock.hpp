@@ -1,11 +1,12 @@
 // struct sock with the inet_sock part folded in (include/net/sock.h,
 // include/net/inet_sock.h), and struct proto: the per-protocol operations
-// (udp_prot now, tcp_prot later). Addresses and ports in HOST order.
+// (udp_prot, tcp_prot). Addresses and ports in HOST order.
 #pragma once
 
 #include <cstddef>
 #include <cstdint>
 #include <memory>
+#include <vector>
 
 #include "stack/route.hpp"
 #include "stack/uapi.hpp"
@@ -15,11 +16,26 @@ namespace wirepath {
 struct net;
 struct socket;
 struct sock;
+struct sk_buff;
 
 // Socket states (include/net/tcp_states.h); UDP uses ESTABLISHED and CLOSE.
 enum : uint8_t { TCP_ESTABLISHED = 1, TCP_CLOSE = 7 };
 
-enum : uint8_t { SOCK_BINDADDR_LOCK = 4, SOCK_BINDPORT_LOCK = 8 };
+enum : uint8_t { SOCK_SNDBUF_LOCK = 1, SOCK_RCVBUF_LOCK = 2, SOCK_BINDADDR_LOCK = 4, SOCK_BINDPORT_LOCK = 8 };
+
+// Send-buffer sizes (include/net/sock.h): SK_WMEM_MAX = SKB_TRUESIZE(256) * 256
+// is net.core.wmem_max and wmem_default; SOCK_MIN_SNDBUF = 2 * (2048 + 256).
+constexpr uint32_t SK_WMEM_MAX = 212992;
+constexpr uint32_t SOCK_MIN_SNDBUF = 4608;
+
+// inet_cork_full: a corked UDP datagram (UDP_CORK / MSG_MORE) waiting for its
+// last piece. Linux keeps the pieces as skbs on sk_write_queue (ip_append_data)
+// and joins them at push time; we keep the bytes, which gives the same frames.
+struct inet_cork_full {
+  flowi4 fl;
+  rtable rt;
+  std::vector<uint8_t> data;  // UDP payload so far
+};
 
 // Our struct msghdr: one contiguous payload (a single iovec).
 struct kmsghdr {
@@ -82,9 +98,44 @@ struct sock {
   // sk_dst_cache for a connected socket, valid while rt_genid matches.
   bool dst_cached = false;
   rtable sk_dst_cache;
+
+  // Send buffer (net/core/sock.c). sk_wmem_alloc counts the truesize of every
+  // skb the socket owns until its destructor (sock_wfree) runs at TX
+  // completion; Linux's refcount bias of 1 is left out. sk_wmem_queued is
+  // TCP's write-queue charge.
+  uint32_t sk_sndbuf = SK_WMEM_MAX;
+  uint64_t sk_wmem_alloc = 0;
+  uint64_t sk_wmem_queued = 0;
+  int sk_err = 0;        // pending error (positive errno), reported once by sock_error
+  bool sock_dead = false;  // SOCK_DEAD: closed, freed when its last skb is
+  bool sock_nospace = false;  // SOCK_NOSPACE: a sender found the buffer full
+
+  // UDP (struct udp_sock): UDP_CORK and the pending corked datagram.
+  bool udp_corkflag = false;
+  int up_pending = 0;  // AF_INET while a datagram is corked
+  inet_cork_full cork;
 };
 
 // rt_tos2priority: the TOS byte's priority for pfifo_fast (ip_tos2prio).
 uint32_t rt_tos2priority(uint8_t tos);
+
+// __sk_dst_check: the cached route while still valid (same rt_genid, device
+// up), else forget it. sk_dst_set caches one.
+bool sk_dst_check(sock *sk);
+void sk_dst_set(sock *sk, const rtable &rt);
+
+// skb_set_owner_w: charge skb->truesize to sk and make sock_wfree its destructor.
+void skb_set_owner_w(sk_buff *skb, sock *sk);
+// sock_wfree: give the space back; wakes writers (sk_write_space) and frees a
+// closed socket with its last skb.
+void sock_wfree(sk_buff *skb);
+// sock_error: the pending error as -errno, cleared (0 if none).
+int sock_error(sock *sk);
+// sock_writeable: at least half the send buffer free.
+inline bool sock_writeable(const sock *sk) { return sk->sk_wmem_alloc < (sk->sk_sndbuf >> 1); }
+// sock_alloc_send_skb: wait for send-buffer space (noblock: -EAGAIN; blocking:
+// net::sk_wait, see net_namespace.hpp), then alloc_skb owned by sk. nullptr
+// with *err = -EAGAIN, a pending sk_err, or -ENOBUFS (host memory full).
+sk_buff *sock_alloc_send_skb(sock *sk, uint32_t size, bool noblock, int *err);
 
 }  // namespace wirepath

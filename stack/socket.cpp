@@ -3,10 +3,14 @@
 #include "stack/socket.hpp"
 
 #include <cerrno>
+#include <algorithm>
 #include <climits>
+#include <cstring>
+#include <vector>
 
 #include "stack/af_inet.hpp"
 #include "stack/net_namespace.hpp"
+#include "stack/udp.hpp"
 
 namespace wirepath {
 
@@ -27,6 +31,7 @@ int net::socket(int family, int type, int protocol) {
   if (family != AF_INET) return -EAFNOSUPPORT;  // no other net_families[] registered
   auto sock = std::make_unique<struct socket>();
   sock->type = type;
+  if (flags & SOCK_NONBLOCK) sock->f_flags |= O_NONBLOCK;
   const int err = inet_create(*this, sock.get(), protocol);
   if (err) return err;
   // The lowest free descriptor; 0-2 are the process's stdio.
@@ -47,7 +52,7 @@ int net::connect(int fd, const sockaddr_in_host *addr, uint32_t addrlen) {
   struct socket *sock = sockfd_lookup(fd);
   if (!sock) return -EBADF;
   if (!addr) return -EFAULT;
-  return sock->ops->connect(sock, addr, addrlen, 0);
+  return sock->ops->connect(sock, addr, addrlen, sock->f_flags);  // O_NONBLOCK: don't wait
 }
 
 long net::sendto(int fd, const void *buf, size_t len, int flags, const sockaddr_in_host *dest_addr,
@@ -57,6 +62,7 @@ long net::sendto(int fd, const void *buf, size_t len, int flags, const sockaddr_
   constexpr size_t MAX_RW_COUNT = INT_MAX & ~size_t{4095};
   if (len > MAX_RW_COUNT) len = MAX_RW_COUNT;
   if (!buf && len) return -EFAULT;
+  if (sock->f_flags & O_NONBLOCK) flags |= MSG_DONTWAIT;
   kmsghdr msg;
   msg.data = static_cast<const uint8_t *>(buf);
   msg.len = len;
@@ -72,6 +78,111 @@ long net::sendto(int fd, const void *buf, size_t len, int flags, const sockaddr_
 
 long net::send(int fd, const void *buf, size_t len, int flags) { return sendto(fd, buf, len, flags, nullptr, 0); }
 
+long net::write(int fd, const void *buf, size_t len) {
+  // sock_write_iter: no flags but O_NONBLOCK's; zero bytes is a no-op (SYSV).
+  struct socket *sock = sockfd_lookup(fd);
+  if (!sock) return -EBADF;
+  if (!buf && len) return -EFAULT;
+  if (len == 0) return 0;
+  return sendto(fd, buf, len, 0, nullptr, 0);
+}
+
+// ____sys_sendmsg: copy the msghdr, gather the iovecs, sock_sendmsg.
+static long sys_sendmsg_one(struct socket *sock, const msghdr_host *m, int flags) {
+  if (!m) return -EFAULT;
+  if (m->msg_iovlen > UIO_MAXIOV) return -EMSGSIZE;
+  if (m->msg_iovlen && !m->msg_iov) return -EFAULT;
+  constexpr size_t MAX_RW_COUNT = INT_MAX & ~size_t{4095};
+  size_t total = 0;
+  for (size_t i = 0; i < m->msg_iovlen; ++i) {
+    const iovec_host &v = m->msg_iov[i];
+    if (v.iov_len > static_cast<size_t>(LONG_MAX)) return -EINVAL;
+    if (v.iov_len && !v.iov_base) return -EFAULT;
+    total += std::min(v.iov_len, MAX_RW_COUNT - total);
+  }
+  // The protocol copies from the iov_iter into its skb; we gather once here
+  // (same bytes), so kmsghdr stays one contiguous buffer.
+  std::vector<uint8_t> gathered;
+  const uint8_t *data = nullptr;
+  if (m->msg_iovlen == 1) {
+    data = static_cast<const uint8_t *>(m->msg_iov[0].iov_base);
+  } else if (total) {
+    gathered.reserve(total);
+    size_t left = total;
+    for (size_t i = 0; i < m->msg_iovlen && left; ++i) {
+      const size_t n = std::min(m->msg_iov[i].iov_len, left);
+      const auto *p = static_cast<const uint8_t *>(m->msg_iov[i].iov_base);
+      gathered.insert(gathered.end(), p, p + n);
+      left -= n;
+    }
+    data = gathered.data();
+  }
+  kmsghdr msg;
+  msg.data = data;
+  msg.len = total;
+  msg.msg_flags = flags;
+  if (sock->f_flags & O_NONBLOCK) msg.msg_flags |= MSG_DONTWAIT;
+  if (m->msg_name) {
+    msg.msg_name = m->msg_name;
+    msg.msg_namelen = std::min<uint32_t>(m->msg_namelen, 128);  // clamped to sockaddr_storage
+  }
+  return sock_sendmsg(sock, &msg);
+}
+
+long net::sendmsg(int fd, const msghdr_host *msg, int flags) {
+  if (flags & MSG_CMSG_COMPAT) return -EINVAL;
+  struct socket *sock = sockfd_lookup(fd);
+  if (!sock) return -EBADF;
+  return sys_sendmsg_one(sock, msg, flags);
+}
+
+int net::sendmmsg(int fd, mmsghdr_host *msgvec, unsigned int vlen, int flags) {
+  if (flags & MSG_CMSG_COMPAT) return -EINVAL;
+  if (vlen > UIO_MAXIOV) vlen = UIO_MAXIOV;
+  struct socket *sock = sockfd_lookup(fd);
+  if (!sock) return -EBADF;
+  if (vlen && !msgvec) return -EFAULT;
+  unsigned datagrams = 0;
+  long err = 0;
+  while (datagrams < vlen) {
+    err = sys_sendmsg_one(sock, &msgvec[datagrams].msg_hdr, flags);
+    if (err < 0) break;
+    msgvec[datagrams].msg_len = static_cast<unsigned>(err);
+    ++datagrams;
+  }
+  // An error is returned only if no datagram was sent.
+  return datagrams ? static_cast<int>(datagrams) : static_cast<int>(err);
+}
+
+int net::getsockopt(int fd, int level, int optname, int *optval) {
+  struct socket *sock = sockfd_lookup(fd);
+  if (!sock) return -EBADF;
+  if (!optval) return -EFAULT;
+  struct sock *sk = sock->sk.get();
+  if (level == SOL_SOCKET) {
+    switch (optname) {
+      case SO_SNDBUF: *optval = static_cast<int>(sk->sk_sndbuf); return 0;
+      case SO_PRIORITY: *optval = static_cast<int>(sk->sk_priority); return 0;
+      case SO_MARK: *optval = static_cast<int>(sk->sk_mark); return 0;
+      case SO_ERROR: *optval = -sock_error(sk); return 0;
+      default: return -ENOPROTOOPT;
+    }
+  }
+  if (level == SOL_UDP && sk->sk_protocol == IPPROTO_UDP) {
+    if (optname != UDP_CORK) return -ENOPROTOOPT;
+    *optval = sk->udp_corkflag;
+    return 0;
+  }
+  if (level != SOL_IP) return -ENOPROTOOPT;
+  switch (optname) {
+    case IP_TOS: *optval = sk->tos; return 0;
+    case IP_TTL: *optval = sk->uc_ttl >= 0 ? sk->uc_ttl : sysctl.ip_default_ttl; return 0;
+    case IP_MTU_DISCOVER: *optval = sk->pmtudisc; return 0;
+    case IP_RECVERR: *optval = sk->recverr; return 0;
+    default: return -ENOPROTOOPT;
+  }
+}
+
 int net::setsockopt(int fd, int level, int optname, const void *optval, uint32_t optlen) {
   struct socket *sock = sockfd_lookup(fd);
   if (!sock) return -EBADF;
@@ -83,8 +194,28 @@ int net::setsockopt(int fd, int level, int optname, const void *optval, uint32_t
     switch (optname) {
       case SO_PRIORITY: sk->sk_priority = static_cast<uint32_t>(val); return 0;
       case SO_MARK: sk->sk_mark = static_cast<uint32_t>(val); sk->dst_cached = false; return 0;
+      case SO_SNDBUF: {
+        // sk_setsockopt: a hint capped at wmem_max, doubled for overhead.
+        uint32_t v = std::min(static_cast<uint32_t>(val), sysctl.wmem_max);
+        v = std::min<uint32_t>(v, INT_MAX / 2);
+        sk->sk_userlocks |= SOCK_SNDBUF_LOCK;
+        sk->sk_sndbuf = std::max<uint32_t>(v * 2, SOCK_MIN_SNDBUF);
+        if (sk_write_space && (sk->sk_wmem_alloc << 1) <= sk->sk_sndbuf) sk_write_space(sk);
+        return 0;
+      }
       default: return -ENOPROTOOPT;
     }
+  }
+  if (level == SOL_UDP && sk->sk_protocol == IPPROTO_UDP) {
+    // udp_lib_setsockopt: clearing UDP_CORK sends what is corked.
+    if (optname != UDP_CORK) return -ENOPROTOOPT;
+    if (val) {
+      sk->udp_corkflag = true;
+      return 0;
+    }
+    sk->udp_corkflag = false;
+    udp_push_pending_frames(sk);
+    return 0;
   }
   if (level != SOL_IP) {
     // sock_common_setsockopt -> sk->sk_prot->setsockopt (tcp_setsockopt).

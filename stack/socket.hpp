@@ -27,6 +27,7 @@ enum socket_state { SS_FREE = 0, SS_UNCONNECTED, SS_CONNECTING, SS_CONNECTED, SS
 struct socket {
   socket_state state = SS_UNCONNECTED;
   int type = 0;
+  int f_flags = 0;  // file->f_flags: O_NONBLOCK from SOCK_NONBLOCK
   const proto_ops *ops = nullptr;
   std::unique_ptr<sock> sk;
 };

@@ -62,7 +62,7 @@ int tcp_v4_init_sock(sock *sk) {
   tp->mss_cache = TCP_MSS_DEFAULT;
   tp->reordering = static_cast<uint32_t>(n.tcp.sysctl.tcp_reordering);
   tp->icsk_ca_ops = tcp_ca_find(n.tcp.sysctl.tcp_congestion_control);
-  tp->sk_sndbuf = n.tcp.sysctl.tcp_wmem[1];
+  if (!(sk->sk_userlocks & SOCK_SNDBUF_LOCK)) sk->sk_sndbuf = n.tcp.sysctl.tcp_wmem[1];
   tcp_init_xmit_timers(sk);
   return 0;
 }
@@ -79,14 +79,15 @@ void tcp_set_state(sock *sk, uint8_t state) {
 void tcp_done(sock *sk) {
   // Stop everything; an orphan is freed by tcp_reap at the top of the call.
   tcp_sock *tp = tcp_sk(sk);
+  net &n = *sk->sk_net;
+  if (sk->sk_state == TCP_SYN_SENT || sk->sk_state == TCP_SYN_RECV) ++n.tcp.mib.AttemptFails;
   tcp_set_state(sk, TCP_CLOSE);
   inet_csk_clear_xmit_timer(sk);
-  sk->sk_net->del_timer(&tp->tw_timer);
+  n.del_timer(&tp->tw_timer);
   tp->sk_shutdown = SEND_SHUTDOWN;
+  // sk_state_change: wake a connect() or send() sleeping on the socket.
+  if (!tp->orphan && n.sk_state_change) n.sk_state_change(sk);
 }
-
-// sk_stream_memory_free
-static bool sk_stream_memory_free(const tcp_sock *tp) { return tp->sk_wmem_queued < tp->sk_sndbuf; }
 
 // The kernel's truesize of a queued skb (SKB_TRUESIZE): data + sk_buff +
 // skb_shared_info, rounded as kmalloc would.
@@ -99,31 +100,28 @@ static void tcp_mark_push(tcp_sock *tp, tcp_wqe &wqe) {
   tp->pushed_seq = tp->write_seq;
 }
 
-// sk_stream_wait_connect: -EPIPE unless the handshake is under way; waits
-// for it when the caller can block.
+// sk_stream_wait_connect: -EPIPE unless the handshake is under way; sleeps
+// (net::sk_wait, woken by sk_state_change) until it ends when it can.
 static int sk_stream_wait_connect(sock *sk, bool nonblock) {
-  tcp_sock *tp = tcp_sk(sk);
+  net &n = *sk->sk_net;
   for (;;) {
-    if (tp->sk_err) {
-      const int e = tp->sk_err;
-      tp->sk_err = 0;
-      return -e;
-    }
+    if (const int e = sock_error(sk)) return e;
     if (!((1u << sk->sk_state) & ((1u << TCP_SYN_SENT) | (1u << TCP_SYN_RECV)))) return -EPIPE;
-    if (nonblock || !sk->sk_net->tcp.sk_wait_event || !sk->sk_net->tcp.sk_wait_event(sk, TIMER_NONE))
-      return -EAGAIN;
+    if (nonblock || !n.sk_wait || !n.sk_wait(sk)) return -EAGAIN;
     if ((1u << sk->sk_state) & ((1u << TCP_ESTABLISHED) | (1u << TCP_CLOSE_WAIT))) return 0;
   }
 }
 
-// sk_stream_wait_memory: wait until the write queue has room.
+// sk_stream_wait_memory: sleep (net::sk_wait, woken by sk_write_space when
+// ACKs free the queue, or by sk_state_change) until the write queue has room.
 static int sk_stream_wait_memory(sock *sk, bool nonblock) {
   tcp_sock *tp = tcp_sk(sk);
+  net &n = *sk->sk_net;
   for (;;) {
-    if (tp->sk_err || (tp->sk_shutdown & SEND_SHUTDOWN)) return -EPIPE;
-    if (sk_stream_memory_free(tp)) return 0;
-    if (nonblock || !sk->sk_net->tcp.sk_wait_event || !sk->sk_net->tcp.sk_wait_event(sk, TIMER_NONE))
-      return -EAGAIN;
+    if (sk->sk_err || (tp->sk_shutdown & SEND_SHUTDOWN)) return -EPIPE;
+    if (sk_stream_memory_free(sk)) return 0;
+    sk->sock_nospace = true;  // SOCK_NOSPACE: tcp_check_space wakes us
+    if (nonblock || !n.sk_wait || !n.sk_wait(sk)) return -EAGAIN;
   }
 }
 
@@ -179,7 +177,7 @@ int tcp_sendmsg(sock *sk, kmsghdr *msg, size_t size) {
     err = sk_stream_wait_connect(sk, nonblock);
     if (err) return err;  // sk_stream_error: EPIPE (SIGPIPE is not modelled)
   }
-  if (tp->sk_err || (tp->sk_shutdown & SEND_SHUTDOWN)) return -EPIPE;
+  if (sk->sk_err || (tp->sk_shutdown & SEND_SHUTDOWN)) return -EPIPE;
 
   mss_now = tcp_send_mss(sk, &size_goal, flags);
   while (copied < size) {
@@ -191,7 +189,7 @@ int tcp_sendmsg(sock *sk, kmsghdr *msg, size_t size) {
     }
     if (copy <= 0) {
       // new_segment
-      if (!sk_stream_memory_free(tp)) goto wait_for_space;
+      if (!sk_stream_memory_free(sk)) goto wait_for_space;
       sk_buff *skb = nullptr;
       try {
         skb = alloc_skb(n.mem, size_goal);
@@ -300,7 +298,7 @@ int tcp_disconnect(sock *sk, int flags) {
   tcp_sock *tp = tcp_sk(sk);
   if (sk->sk_state != TCP_CLOSE) tcp_set_state(sk, TCP_CLOSE);
   tcp_v4_destroy_sock(sk);
-  tp->sk_err = ECONNRESET;
+  sk->sk_err = ECONNRESET;
   sk->inet_daddr = 0;
   sk->inet_dport = 0;
   sk->dst_cached = false;

@@ -3,12 +3,15 @@
 //   send -> inet_sendmsg -> tcp_sendmsg (write queue) -> tcp_push
 //   -> __tcp_push_pending_frames -> tcp_write_xmit (cwnd, rwnd, Nagle, TSO)
 //   -> tcp_transmit_skb (header, options, checksum) -> ip_queue_xmit
-//   ACKs: ip_rcv -> tcp_v4_rcv -> tcp_rcv_state_process -> tcp_ack
+//   ACKs: netif_receive_skb -> ip_rcv -> ip_local_deliver -> inet_protos[TCP]
+//   -> tcp_v4_rcv -> tcp_rcv_state_process -> tcp_ack
 //   (tcp_clean_rtx_queue, RTT, tcp_fastretrans_alert, cong_avoid)
 //   RTO: tcp_retransmit_timer -> tcp_enter_loss -> tcp_retransmit_skb
 //
 // Sequence numbers, windows and ports in host order; time in ns from
-// net::clock_ns(). No SACK, no timestamps (see netns_tcp_sysctl), no TLP,
+// net::now(), timers on the net's timer base (timer.hpp). The send buffer is
+// struct sock's (sk_sndbuf, sk_wmem_queued, sk_err); blocking calls sleep in
+// net::sk_wait. No SACK, no timestamps (see netns_tcp_sysctl), no TLP,
 // RACK, F-RTO, autocorking or TSQ.
 #pragma once
 
@@ -176,8 +179,6 @@ struct tcp_sock : sock {
   // Queues: sk_write_queue holds what is not yet sent, tcp_rtx_queue what
   // is in flight (sent, not yet acknowledged), both in sequence order.
   std::deque<tcp_wqe> sk_write_queue, tcp_rtx_queue;
-  uint32_t sk_sndbuf = 0, sk_wmem_queued = 0;
-  int sk_err = 0;
   uint8_t sk_shutdown = 0;  // SEND_SHUTDOWN after close()
   bool orphan = false;
 
@@ -202,6 +203,8 @@ void tcp_done(sock *sk);  // to CLOSE; an orphan is then freed by tcp_reap
 // Free an orphan that reached CLOSE. Call only where nothing of sk is used afterwards.
 void tcp_reap(sock *sk);
 bool sk_can_gso(const sock *sk);
+// sk_stream_memory_free: the write queue may grow.
+inline bool sk_stream_memory_free(const sock *sk) { return sk->sk_wmem_queued < sk->sk_sndbuf; }
 uint32_t tcp_send_mss(sock *sk, uint32_t *size_goal, int flags);
 
 // tcp_output.c
@@ -237,6 +240,9 @@ void tcp_set_rto(sock *sk);
 void tcp_cong_avoid_ai(tcp_sock *tp, uint32_t w, uint32_t acked);
 uint32_t tcp_slow_start(tcp_sock *tp, uint32_t acked);
 bool tcp_is_cwnd_limited(const tcp_sock *tp);
+// tcp_check_space -> sk_stream_write_space: wake a sender that found the
+// write queue full once a third of the buffer is free (net::sk_write_space).
+void tcp_check_space(sock *sk);
 inline bool tcp_in_slow_start(const tcp_sock *tp) { return tp->snd_cwnd < tp->snd_ssthresh; }
 
 // tcp_timer.c
@@ -249,7 +255,14 @@ void tcp_time_wait(sock *sk, uint8_t state, uint64_t timeo_ns);
 
 // tcp_ipv4.c
 int tcp_v4_connect(sock *sk, const sockaddr_in_host *uaddr, uint32_t addr_len);
-int tcp_v4_rcv(sk_buff *skb);
+// inet_protos[IPPROTO_TCP] (registered by inet_init, af_inet.cpp): skb->data
+// at the TCP header, consumed.
+int tcp_v4_rcv(net &n, sk_buff *skb);
+// The ICMP error handler: skb->data at the IP header of our segment that the
+// error quotes. A connection still in its handshake fails with the error
+// (connect() returns it, e.g. EHOSTUNREACH when ARP gave up); an established
+// one records it only with IP_RECVERR (soft errors are not modelled).
+int tcp_v4_err(net &n, sk_buff *skb, uint32_t info);
 void tcp_v4_send_check(sock *sk, sk_buff *skb);
 void tcp_v4_send_reset(net &n, sk_buff *skb);
 int tcp_v4_get_port(sock *sk, uint16_t snum);

@@ -70,12 +70,11 @@ void tcp_parse_options(tcp_sock *tp, const tcphdr *th, uint32_t *mss, int *wscal
 
 // tcp_reset: the peer refused or aborted.
 void tcp_reset(sock *sk) {
-  tcp_sock *tp = tcp_sk(sk);
   switch (sk->sk_state) {
-    case TCP_SYN_SENT: tp->sk_err = ECONNREFUSED; break;
-    case TCP_CLOSE_WAIT: tp->sk_err = EPIPE; break;
+    case TCP_SYN_SENT: sk->sk_err = ECONNREFUSED; break;
+    case TCP_CLOSE_WAIT: sk->sk_err = EPIPE; break;
     case TCP_CLOSE: return;
-    default: tp->sk_err = ECONNRESET;
+    default: sk->sk_err = ECONNRESET;
   }
   tcp_done(sk);
 }
@@ -264,7 +263,7 @@ int tcp_ack_update_window(sock *sk, const seg_info &s, uint32_t ack) {
 // tcp_clean_rtx_queue: free what the ACK covers; the RTT sample (Karn).
 int tcp_clean_rtx_queue(sock *sk, uint32_t *pkts_acked, int64_t *seq_rtt_us) {
   tcp_sock *tp = tcp_sk(sk);
-  const uint64_t now = sk->sk_net->clock_ns();
+  const uint64_t now = sk->sk_net->now();
   uint64_t first_ackt = 0;
   bool have_ackt = false;
   int flag = 0;
@@ -300,7 +299,7 @@ int tcp_clean_rtx_queue(sock *sk, uint32_t *pkts_acked, int64_t *seq_rtt_us) {
     *pkts_acked += acked_pcount;
     flag |= (w.cb.tcp_flags & TCPHDR_SYN) ? FLAG_SYN_ACKED : FLAG_DATA_ACKED;
     if (!fully_acked) break;
-    tp->sk_wmem_queued -= std::min(tp->sk_wmem_queued, w.cb.truesize);
+    tp->sk_wmem_queued -= std::min<uint64_t>(tp->sk_wmem_queued, w.cb.truesize);
     consume_skb(w.skb);
     tp->tcp_rtx_queue.pop_front();
   }
@@ -498,6 +497,9 @@ static int tcp_rcv_synsent_state_process(sock *sk, sk_buff *skb, const seg_info 
     tcp_set_ca_state(tp, TCP_CA_Open);
     tp->retrans_stamp = 0;
     tcp_sndbuf_expand(sk);
+    // sk_state_change: wake the connect() (or send()) waiting for this.
+    net &n = *sk->sk_net;
+    if (!tp->orphan && n.sk_state_change) n.sk_state_change(sk);
     tcp_send_ack(sk);
     // Anything queued before the handshake ended goes now.
     __tcp_push_pending_frames(sk, tcp_current_mss(sk), tp->nonagle);
@@ -604,9 +606,23 @@ int tcp_rcv_state_process(sock *sk, sk_buff *skb) {
   }
   // tcp_data_snd_check: the ACK may have opened cwnd or the window.
   if ((1u << sk->sk_state) & ((1u << TCP_ESTABLISHED) | (1u << TCP_CLOSE_WAIT) | (1u << TCP_FIN_WAIT1) |
-                              (1u << TCP_CLOSING) | (1u << TCP_LAST_ACK)))
+                              (1u << TCP_CLOSING) | (1u << TCP_LAST_ACK))) {
     __tcp_push_pending_frames(sk, tcp_current_mss(sk), tp->nonagle);
+    tcp_check_space(sk);
+  }
   return 0;
+}
+
+void tcp_check_space(sock *sk) {
+  // Only when a sender found the queue full (SOCK_NOSPACE), and then as
+  // sk_stream_write_space: free space of at least half what is queued
+  // (sk_stream_wspace >= sk_stream_min_wspace) and room for a new skb.
+  if (!sk->sock_nospace) return;
+  const uint64_t queued = sk->sk_wmem_queued;
+  if (sk->sk_sndbuf < queued || sk->sk_sndbuf - queued < queued / 2 || !sk_stream_memory_free(sk)) return;
+  sk->sock_nospace = false;
+  net &n = *sk->sk_net;
+  if (n.sk_write_space) n.sk_write_space(sk);
 }
 
 }  // namespace wirepath

@@ -6,6 +6,8 @@
 #include <new>
 
 #include "stack/checksum.hpp"
+#include "stack/dev.hpp"
+#include "stack/icmp.hpp"
 #include "stack/ip.hpp"
 #include "stack/net_namespace.hpp"
 #include "stack/netdevice.hpp"
@@ -214,9 +216,8 @@ void tcp_v4_send_reset(net &n, sk_buff *in) {
   ip_local_out(n, nullptr, skb);
 }
 
-int tcp_v4_rcv(sk_buff *skb) {
-  net &n = *skb->dev->nd_net;
-  // skb->data is at the TCP header (ip_local_deliver pulled the IP header).
+int tcp_v4_rcv(net &n, sk_buff *skb) {
+  // skb->data is at the TCP header (ip_local_deliver_finish pulled the IP header).
   if (skb->len < sizeof(tcphdr)) goto bad;
   {
     const auto *th = reinterpret_cast<const tcphdr *>(skb->data);
@@ -233,17 +234,57 @@ int tcp_v4_rcv(sk_buff *skb) {
     sock *sk = __inet_lookup(n, saddr, be16_to_cpu(th->source), daddr, be16_to_cpu(th->dest));
     if (!sk) {
       tcp_v4_send_reset(n, skb);
-      kfree_skb_reason(skb, skb_drop_reason::NOT_SPECIFIED);  // SKB_DROP_REASON_NO_SOCKET
-      return 0;
+      kfree_skb_reason(skb, skb_drop_reason::NO_SOCKET);
+      return NET_RX_DROP;
     }
     if (tcp_rcv_state_process(sk, skb)) tcp_v4_send_reset(n, skb);
     consume_skb(skb);
     tcp_reap(sk);
-    return 0;
+    return NET_RX_SUCCESS;
   }
 bad:
   ++n.tcp.mib.InErrs;
   kfree_skb_reason(skb, skb_drop_reason::NOT_SPECIFIED);
+  return NET_RX_DROP;
+}
+
+int tcp_v4_err(net &n, sk_buff *skb, uint32_t /*info*/) {
+  // skb->data at the IP header of our segment; the ICMP header is at
+  // skb->transport_hdr(). The quote holds the first 8 bytes of our TCP header.
+  const iphdr *iph = reinterpret_cast<const iphdr *>(skb->data);
+  const auto *th = reinterpret_cast<const tcphdr *>(skb->data + iph->ihl() * 4u);
+  const auto *icmph = reinterpret_cast<const icmphdr *>(skb->transport_hdr());
+  // Our segment went saddr:source -> daddr:dest.
+  sock *sk = __inet_lookup(n, be32_to_cpu(iph->daddr), be16_to_cpu(th->dest), be32_to_cpu(iph->saddr),
+                           be16_to_cpu(th->source));
+  if (!sk) return -ENOENT;  // __ICMP_INC_STATS(ICMP_MIB_INERRORS) in Linux
+  tcp_sock *tp = tcp_sk(sk);
+  const uint32_t seq = be32_to_cpu(th->seq);
+  // Only about something in flight (snd_una <= seq < snd_nxt), or the SYN.
+  if (sk->sk_state != TCP_SYN_SENT && (before(seq, tp->snd_una) || !before(seq, tp->snd_nxt))) return 0;
+  int err;
+  switch (icmph->type) {
+    case ICMP_DEST_UNREACH:
+      if (icmph->code > NR_ICMP_UNREACH) return 0;
+      // Path MTU discovery for TCP (tcp_v4_mtu_reduced) is not modelled.
+      if (icmph->code == ICMP_FRAG_NEEDED) return 0;
+      err = icmp_err_convert[icmph->code].errno_;
+      break;
+    case ICMP_PARAMETERPROB: err = EPROTO; break;
+    case ICMP_TIME_EXCEEDED: err = EHOSTUNREACH; break;
+    default: return 0;  // source quench, redirect
+  }
+  switch (sk->sk_state) {
+    case TCP_SYN_SENT:
+    case TCP_SYN_RECV:
+      // The handshake fails with it (sk_error_report, tcp_done).
+      sk->sk_err = err;
+      tcp_done(sk);
+      return 0;
+    default: break;
+  }
+  // Established: a hard error only with IP_RECVERR (else sk_err_soft).
+  if (sk->recverr) sk->sk_err = err;
   return 0;
 }
 

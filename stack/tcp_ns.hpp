@@ -4,7 +4,6 @@
 #pragma once
 
 #include <cstdint>
-#include <functional>
 #include <memory>
 #include <vector>
 
@@ -46,11 +45,6 @@ struct netns_tcp {
   // Sockets closed by the application that still finish their connection
   // (FIN handshake, TIME_WAIT): owned here (orphans).
   std::vector<std::unique_ptr<sock>> orphans;
-  // sk_wait_event: block the calling thread until something happens to the
-  // stack or deadline_ns passes (TIMER_NONE: no deadline). Returns false when
-  // the caller cannot block (no scheduler: plain unit tests); blocking calls
-  // then behave as non-blocking ones (EINPROGRESS, EAGAIN).
-  std::function<bool(sock *sk, uint64_t deadline_ns)> sk_wait_event;
 };
 
 }  // namespace wirepath

@@ -73,8 +73,10 @@ void tcp_sndbuf_expand(sock *sk) {
   uint32_t nr_segs = std::max(TCP_INIT_CWND, tp->snd_cwnd);
   nr_segs = std::max(nr_segs, tp->reordering + 1);
   const uint64_t sndmem = uint64_t{2} * nr_segs * per_mss;
-  if (tp->sk_sndbuf < sndmem)
-    tp->sk_sndbuf = static_cast<uint32_t>(std::min<uint64_t>(sndmem, sk->sk_net->tcp.sysctl.tcp_wmem[2]));
+  // tcp_should_expand_sndbuf: not when the application set SO_SNDBUF.
+  if (sk->sk_userlocks & SOCK_SNDBUF_LOCK) return;
+  if (sk->sk_sndbuf < sndmem)
+    sk->sk_sndbuf = static_cast<uint32_t>(std::min<uint64_t>(sndmem, sk->sk_net->tcp.sysctl.tcp_wmem[2]));
 }
 
 void tcp_set_skb_tso_segs(tcp_wqe &wqe, uint32_t mss_now) {
@@ -113,7 +115,7 @@ void tcp_connect_init(sock *sk) {
   tp->window_clamp = 0;
   tcp_select_initial_window(n, full_space, tp->advmss, &tp->rcv_wnd, &tp->window_clamp,
                             n.tcp.sysctl.tcp_window_scaling != 0, &tp->rcv_wscale);
-  tp->sk_err = 0;
+  sk->sk_err = 0;
   tp->snd_wnd = 0;
   tp->snd_wl1 = 0;
   tp->snd_una = tp->write_seq;
@@ -231,7 +233,7 @@ static int __tcp_transmit_skb(sock *sk, const uint8_t *payload, uint32_t len, co
 int tcp_transmit_skb(sock *sk, tcp_wqe &wqe) {
   const uint32_t len = wqe.len();
   const uint32_t mss = tcp_current_mss(sk);
-  wqe.cb.skb_mstamp_ns = sk->sk_net->clock_ns();
+  wqe.cb.skb_mstamp_ns = sk->sk_net->now();
   return __tcp_transmit_skb(sk, len ? wqe.skb->data : nullptr, len, wqe.cb, wqe.cb.pcount > 1 ? mss : 0);
 }
 

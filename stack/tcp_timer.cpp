@@ -12,18 +12,18 @@ namespace wirepath {
 void inet_csk_reset_xmit_timer(sock *sk, uint64_t when_ns) {
   tcp_sock *tp = tcp_sk(sk);
   net &n = *sk->sk_net;
-  n.mod_timer(&tp->icsk_retransmit_timer, n.clock_ns() + std::min(when_ns, TCP_RTO_MAX));
+  n.mod_timer(&tp->icsk_retransmit_timer, n.now() + std::min(when_ns, TCP_RTO_MAX));
 }
 
 void inet_csk_clear_xmit_timer(sock *sk) { sk->sk_net->del_timer(&tcp_sk(sk)->icsk_retransmit_timer); }
 
 void tcp_init_xmit_timers(sock *sk) {
   tcp_sock *tp = tcp_sk(sk);
-  tp->icsk_retransmit_timer.function = [sk] {
+  tp->icsk_retransmit_timer.function = [sk](timer_list *) {
     tcp_write_timer(sk);
     tcp_reap(sk);
   };
-  tp->tw_timer.function = [sk] {
+  tp->tw_timer.function = [sk](timer_list *) {
     tcp_done(sk);
     tcp_reap(sk);
   };
@@ -31,9 +31,7 @@ void tcp_init_xmit_timers(sock *sk) {
 
 // tcp_write_err: give up on the connection.
 static void tcp_write_err(sock *sk) {
-  tcp_sock *tp = tcp_sk(sk);
-  tp->sk_err = ETIMEDOUT;
-  if (sk->sk_state == TCP_SYN_SENT) ++sk->sk_net->tcp.mib.AttemptFails;
+  sk->sk_err = ETIMEDOUT;
   tcp_done(sk);
 }
 
@@ -75,7 +73,7 @@ void tcp_time_wait(sock *sk, uint8_t state, uint64_t timeo_ns) {
   sk->sk_state = state;
   inet_csk_clear_xmit_timer(sk);
   tcp_v4_destroy_sock(sk);
-  n.mod_timer(&tp->tw_timer, n.clock_ns() + timeo_ns);
+  n.mod_timer(&tp->tw_timer, n.now() + timeo_ns);
 }
 
 }  // namespace wirepath

@@ -1,8 +1,9 @@
-// Time and timers for the stack (include/linux/timer.h in miniature). The
-// stack has no clock of its own: struct net reads its time from the caller
-// (net::set_clock_ns, or a clock_source such as the simulator's time), and
-// net::run_timers() fires what has expired. A simulator wakes up at
-// net::next_timer_ns(); on_timer_armed tells it that this may have moved.
+// Kernel timers (include/linux/timer.h) on simulated time. The stack has no
+// clock of its own: whoever drives it (a test, the SystemC sim) advances the
+// net's time with net::run_timers(now_ns), which runs every timer due by then
+// in expiry order (ties in arming order) with net::now() equal to each
+// timer's expiry while it runs, so one big step gives the same result as many
+// small ones. net::next_timer() says when the next one is due.
 #pragma once
 
 #include <cstdint>
@@ -10,14 +11,27 @@
 
 namespace wirepath {
 
-// struct timer_list: expires in ns on net::clock_ns(); function runs once
-// when it is due (re-arm it from inside to repeat).
+struct net;
+
+constexpr uint64_t NSEC_PER_MSEC = 1'000'000ULL;
+constexpr uint64_t NSEC_PER_SEC = 1'000'000'000ULL;
+constexpr uint64_t TIMER_NONE = UINT64_MAX;  // next_timer() with nothing armed
+
 struct timer_list {
-  uint64_t expires = 0;
-  std::function<void()> function;
+  uint64_t expires = 0;  // ns of simulated time
+  std::function<void(timer_list *)> function;
+
+  // Owned by the net the timer is armed on.
+  net *base = nullptr;
+  uint64_t seq = 0;
   bool pending = false;
+
+  timer_list() = default;
+  timer_list(const timer_list &) = delete;
+  timer_list &operator=(const timer_list &) = delete;
+  ~timer_list();  // del_timer
 };
 
-constexpr uint64_t TIMER_NONE = ~uint64_t{0};
+// timer_pending, mod_timer, del_timer live on struct net (net_namespace.hpp).
 
 }  // namespace wirepath

@@ -7,6 +7,7 @@
 // We do not include those headers ourselves.
 #pragma once
 
+#include <cstddef>
 #include <cstdint>
 
 namespace wirepath {
@@ -91,6 +92,45 @@ constexpr int MSG_MORE = 0x8000;
 #ifndef SOL_IP
 constexpr int SOL_IP = 0;
 #endif
+#ifndef O_NONBLOCK
+constexpr int O_NONBLOCK = 04000;
+#endif
+#ifndef SOL_UDP
+constexpr int SOL_UDP = 17;
+#endif
+#ifndef UDP_CORK
+constexpr int UDP_CORK = 1;
+#endif
+#ifndef SO_SNDBUF
+constexpr int SO_SNDBUF = 7;
+#endif
+#ifndef SO_ERROR
+constexpr int SO_ERROR = 4;
+#endif
+#ifndef MSG_CMSG_COMPAT
+constexpr int MSG_CMSG_COMPAT = 0x80000000;
+#endif
+#ifndef UIO_MAXIOV
+constexpr unsigned UIO_MAXIOV = 1024;
+#endif
+
+// struct iovec / msghdr / mmsghdr for sendmsg and sendmmsg (no control data).
+struct iovec_host {
+  const void *iov_base = nullptr;
+  size_t iov_len = 0;
+};
+struct msghdr_host {
+  const sockaddr_in_host *msg_name = nullptr;
+  uint32_t msg_namelen = 0;
+  const iovec_host *msg_iov = nullptr;
+  size_t msg_iovlen = 0;
+  int msg_flags = 0;  // ignored on send, as in Linux
+};
+struct mmsghdr_host {
+  msghdr_host msg_hdr;
+  unsigned int msg_len = 0;  // bytes sent, filled in by sendmmsg
+};
+
 #ifndef SOL_SOCKET
 constexpr int SOL_SOCKET = 1;
 #endif

@@ -5,6 +5,8 @@
 
 #include "stack/af_inet.hpp"
 #include "stack/checksum.hpp"
+#include "stack/dev.hpp"
+#include "stack/icmp.hpp"
 #include "stack/ip.hpp"
 #include "stack/net_namespace.hpp"
 #include "stack/netdevice.hpp"
@@ -71,7 +73,7 @@ int udp_disconnect(sock *sk, int flags) {
   return 0;
 }
 
-void udp_destroy_sock(sock *sk) {}
+void udp_destroy_sock(sock *sk) { udp_flush_pending_frames(sk); }
 
 int udp_send_skb(sk_buff *skb, const flowi4 &fl4) {
   sock *sk = skb->sk;
@@ -112,61 +114,205 @@ int udp_send_skb(sk_buff *skb, const flowi4 &fl4) {
   return err;
 }
 
+// ip_append_data for a corked datagram: the size limit (__ip_append_data:
+// 64 KiB, or the MTU under PMTUDISC_DO/PROBE) over everything corked so far.
+static int udp_append_data(sock *sk, const uint8_t *data, size_t len) {
+  inet_cork_full &cork = sk->cork;
+  const uint32_t maxnonfragsize = ip_sk_ignore_df(sk) ? IPV4_MAX_TOT_LEN : cork.rt.mtu();
+  if (cork.data.size() + sizeof(udphdr) + len > maxnonfragsize - sizeof(iphdr)) return -EMSGSIZE;
+  if (len) cork.data.insert(cork.data.end(), data, data + len);
+  return 0;
+}
+
+void udp_flush_pending_frames(sock *sk) {
+  sk->cork.data.clear();
+  sk->cork.data.shrink_to_fit();
+  sk->up_pending = 0;
+}
+
+int udp_push_pending_frames(sock *sk) {
+  if (!sk->up_pending) return 0;
+  inet_cork_full &cork = sk->cork;
+  // ip_finish_skb joins the corked pieces; the first piece had MSG_MORE, so
+  // the datagram is checksummed in software (no CHECKSUM_PARTIAL), and its
+  // send-buffer space was claimed when it was corked.
+  int err = 0;
+  sk_buff *skb = ip_make_skb(sk, cork.fl, &cork.rt, cork.data.data(), cork.data.size(), sizeof(udphdr),
+                             MSG_MORE | MSG_DONTWAIT, &err);
+  if (skb) err = udp_send_skb(skb, cork.fl);
+  udp_flush_pending_frames(sk);
+  return err;
+}
+
+// sock_alloc_send_skb's wait, for the first piece of a corked datagram.
+static int udp_cork_wait_wmem(sock *sk, bool noblock) {
+  for (;;) {
+    if (const int e = sock_error(sk)) return e;
+    if (sk->sk_wmem_alloc < sk->sk_sndbuf) return 0;
+    sk->sock_nospace = true;
+    net &n = *sk->sk_net;
+    if (noblock || !n.sk_wait || !n.sk_wait(sk)) return -EAGAIN;
+  }
+}
+
 int udp_sendmsg(sock *sk, kmsghdr *msg, size_t len) {
   net &n = *sk->sk_net;
   if (len > 0xffff) return -EMSGSIZE;
   if (msg->msg_flags & MSG_OOB) return -EOPNOTSUPP;  // no OOB data on datagram sockets
-
-  uint32_t daddr;
-  uint16_t dport;
-  bool connected = false;
-  if (msg->msg_name) {
-    const sockaddr_in_host *usin = msg->msg_name;
-    if (msg->msg_namelen < SOCKADDR_IN_LEN) return -EINVAL;
-    if (usin->sin_family != AF_INET && usin->sin_family != AF_UNSPEC) return -EAFNOSUPPORT;
-    daddr = usin->sin_addr;
-    dport = usin->sin_port;
-    if (dport == 0) return -EINVAL;
-  } else {
-    if (sk->sk_state != TCP_ESTABLISHED) return -EDESTADDRREQ;
-    daddr = sk->inet_daddr;
-    dport = sk->inet_dport;
-    connected = true;
-  }
-
-  flowi4 fl4;
-  fl4.flowi4_oif = sk->sk_bound_dev_if;
-  fl4.flowi4_mark = sk->sk_mark;
-  fl4.flowi4_tos = sk->tos;
-  fl4.flowi4_proto = IPPROTO_UDP;
-  fl4.daddr = daddr;
-  fl4.saddr = sk->inet_saddr;
-  fl4.fl4_dport = dport;
-  fl4.fl4_sport = sk->inet_sport;
-
-  rtable rt;
-  // sk_dst_check: a connected socket reuses its route while nothing changed.
-  if (connected && sk->dst_cached && sk->sk_dst_cache.rt_genid == n.rt_genid && sk->sk_dst_cache.dev->up) {
-    rt = sk->sk_dst_cache;
-    if (!fl4.saddr) fl4.saddr = rt.rt_src;
-  } else {
-    const int err = ip_route_output_key(n, &fl4, &rt);
-    if (err) {
-      if (err == -ENETUNREACH) ++n.ip_stats.OutNoRoutes;
-      return err;
-    }
-    if (connected) {
-      sk->sk_dst_cache = rt;
-      sk->dst_cached = true;
-    }
-  }
-
+  const bool corkreq = sk->udp_corkflag || (msg->msg_flags & MSG_MORE);
   int err = 0;
-  sk_buff *skb = ip_make_skb(sk, fl4, &rt, msg->data, len, sizeof(udphdr), msg->msg_flags, &err);
-  if (skb) err = udp_send_skb(skb, fl4);
+
+  if (sk->up_pending) {
+    // A datagram is corked: this data joins it, whatever the address says.
+    err = udp_append_data(sk, msg->data, len);
+  } else {
+    uint32_t daddr;
+    uint16_t dport;
+    bool connected = false;
+    if (msg->msg_name) {
+      const sockaddr_in_host *usin = msg->msg_name;
+      if (msg->msg_namelen < SOCKADDR_IN_LEN) return -EINVAL;
+      if (usin->sin_family != AF_INET && usin->sin_family != AF_UNSPEC) return -EAFNOSUPPORT;
+      daddr = usin->sin_addr;
+      dport = usin->sin_port;
+      if (dport == 0) return -EINVAL;
+    } else {
+      if (sk->sk_state != TCP_ESTABLISHED) return -EDESTADDRREQ;
+      daddr = sk->inet_daddr;
+      dport = sk->inet_dport;
+      connected = true;
+    }
+
+    flowi4 fl4;
+    fl4.flowi4_oif = sk->sk_bound_dev_if;
+    fl4.flowi4_mark = sk->sk_mark;
+    fl4.flowi4_tos = sk->tos;
+    fl4.flowi4_proto = IPPROTO_UDP;
+    fl4.daddr = daddr;
+    fl4.saddr = sk->inet_saddr;
+    fl4.fl4_dport = dport;
+    fl4.fl4_sport = sk->inet_sport;
+
+    rtable rt;
+    // sk_dst_check: a connected socket reuses its route while nothing changed.
+    if (connected && sk_dst_check(sk)) {
+      rt = sk->sk_dst_cache;
+      if (!fl4.saddr) fl4.saddr = rt.rt_src;
+    } else {
+      err = ip_route_output_key(n, &fl4, &rt);
+      if (err) {
+        if (err == -ENETUNREACH) ++n.ip_stats.OutNoRoutes;
+        return err;
+      }
+      if (connected) sk_dst_set(sk, rt);
+    }
+
+    if (!corkreq) {
+      // The lockless fast path: one skb, sent now.
+      sk_buff *skb = ip_make_skb(sk, fl4, &rt, msg->data, len, sizeof(udphdr), msg->msg_flags, &err);
+      if (skb) err = udp_send_skb(skb, fl4);
+    } else {
+      // Cork the socket: the datagram waits for its last piece.
+      err = udp_cork_wait_wmem(sk, (msg->msg_flags & MSG_DONTWAIT) != 0);
+      if (!err) {
+        sk->cork.fl = fl4;
+        sk->cork.rt = rt;
+        sk->cork.data.clear();
+        sk->up_pending = AF_INET;
+        err = udp_append_data(sk, msg->data, len);
+      }
+    }
+    if (!corkreq) goto out;
+  }
+  if (err)
+    udp_flush_pending_frames(sk);
+  else if (!corkreq)
+    err = udp_push_pending_frames(sk);
+
+out:
   if (!err) return static_cast<int>(len);
-  if (err == -ENOBUFS) ++n.udp_stats.SndbufErrors;
+  if (err == -ENOBUFS || sk->sock_nospace) ++n.udp_stats.SndbufErrors;
   return err;
+}
+
+// __udp4_lib_lookup: the socket bound to (daddr, dport) that accepts saddr:sport.
+static sock *__udp4_lib_lookup(net &n, uint32_t saddr, uint16_t sport, uint32_t daddr, uint16_t dport) {
+  auto it = n.udp_table.find(dport);
+  if (it == n.udp_table.end()) return nullptr;
+  sock *sk = it->second;
+  if (sk->inet_rcv_saddr && sk->inet_rcv_saddr != daddr) return nullptr;
+  if (sk->inet_daddr && (sk->inet_daddr != saddr || sk->inet_dport != sport)) return nullptr;
+  return sk;
+}
+
+int udp_rcv(net &n, sk_buff *skb) {
+  // __udp4_lib_rcv: skb->data at the UDP header.
+  const iphdr *iph = ip_hdr(skb);
+  if (skb->len < sizeof(udphdr)) goto short_packet;
+  {
+    const auto *uh = reinterpret_cast<const udphdr *>(skb->data);
+    const uint32_t ulen = be16_to_cpu(uh->len);
+    if (ulen < sizeof(udphdr) || ulen > skb->len) goto short_packet;
+    const uint32_t saddr = be32_to_cpu(iph->saddr), daddr = be32_to_cpu(iph->daddr);
+    if (uh->check &&
+        csum_tcpudp_magic(saddr, daddr, ulen, IPPROTO_UDP, csum_partial(skb->data, ulen, 0)) != 0) {
+      ++n.udp_stats.InCsumErrors;
+      ++n.udp_stats.InErrors;
+      kfree_skb_reason(skb, skb_drop_reason::NOT_SPECIFIED);
+      return NET_RX_DROP;
+    }
+    sock *sk = __udp4_lib_lookup(n, saddr, be16_to_cpu(uh->source), daddr, be16_to_cpu(uh->dest));
+    if (!sk) {
+      // Linux answers ICMP port unreachable to the sender here.
+      ++n.udp_stats.NoPorts;
+      kfree_skb_reason(skb, skb_drop_reason::NO_SOCKET);
+      return NET_RX_DROP;
+    }
+    // No receive queue is modelled: the datagram is counted and freed.
+    ++n.udp_stats.InDatagrams;
+    consume_skb(skb);
+    return NET_RX_SUCCESS;
+  }
+short_packet:
+  ++n.udp_stats.InErrors;
+  kfree_skb_reason(skb, skb_drop_reason::PKT_LEN);
+  return NET_RX_DROP;
+}
+
+int udp_err(net &n, sk_buff *skb, uint32_t info) {
+  // __udp4_lib_err: skb->data at the IP header our datagram had.
+  const iphdr *iph = reinterpret_cast<const iphdr *>(skb->data);
+  const auto *uh = reinterpret_cast<const udphdr *>(skb->data + iph->ihl() * 4u);
+  const auto *icmph = reinterpret_cast<const icmphdr *>(skb->transport_hdr());
+  // Our datagram went saddr:source -> daddr:dest; the socket is the sender.
+  sock *sk = __udp4_lib_lookup(n, be32_to_cpu(iph->daddr), be16_to_cpu(uh->dest), be32_to_cpu(iph->saddr),
+                               be16_to_cpu(uh->source));
+  if (!sk) return -ENOENT;
+  int err = EHOSTUNREACH;
+  bool harderr = false;
+  switch (icmph->type) {
+    case ICMP_DEST_UNREACH:
+      if (icmph->code == ICMP_FRAG_NEEDED) {
+        if (sk->pmtudisc == IP_PMTUDISC_DONT) return 0;
+        err = EMSGSIZE;
+        harderr = true;
+        break;
+      }
+      if (icmph->code <= NR_ICMP_UNREACH) {
+        harderr = icmp_err_convert[icmph->code].fatal;
+        err = icmp_err_convert[icmph->code].errno_;
+      }
+      break;
+    case ICMP_PARAMETERPROB: err = EPROTO; harderr = true; break;
+    case 4: /* ICMP_SOURCE_QUENCH */
+    case 5: /* ICMP_REDIRECT */ return 0;
+    default: break;  // ICMP_TIME_EXCEEDED: EHOSTUNREACH, soft
+  }
+  // RFC 1122 4.1.3.3: without IP_RECVERR only hard errors on connected
+  // sockets reach the application (ip_icmp_error's queue is not modelled).
+  if (!sk->recverr && (!harderr || sk->sk_state != TCP_ESTABLISHED)) return 0;
+  sk->sk_err = err;
+  return 0;
 }
 
 }  // namespace wirepath

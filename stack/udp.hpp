@@ -6,6 +6,7 @@
 
 namespace wirepath {
 
+struct net;
 struct sock;
 struct sk_buff;
 struct proto;
@@ -35,5 +36,14 @@ int udp_v4_get_port(sock *sk, uint16_t snum);
 void udp_lib_unhash(sock *sk);
 int udp_disconnect(sock *sk, int flags);
 void udp_destroy_sock(sock *sk);
+// UDP_CORK / MSG_MORE: send the corked datagram (udp_push_pending_frames), or
+// throw it away (udp_flush_pending_frames).
+int udp_push_pending_frames(sock *sk);
+void udp_flush_pending_frames(sock *sk);
+// Receive (inet_protos[IPPROTO_UDP]): checksum, socket lookup, count
+// (InDatagrams / NoPorts / InErrors). No receive queue yet.
+int udp_rcv(net &n, sk_buff *skb);
+// ICMP error about one of our datagrams: sk_err as __udp4_lib_err sets it.
+int udp_err(net &n, sk_buff *skb, uint32_t info);
 
 }  // namespace wirepath

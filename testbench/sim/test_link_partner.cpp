@@ -1,7 +1,8 @@
 // The link partner against the real stack, without SystemC: a fake device
 // puts each frame (with its FCS) on a zero-delay "wire" to the partner, and
-// the partner's replies go back through ip_rcv at their arrival time. An
-// event loop advances the stack's clock.
+// the partner's replies (ARP and IP) go back through the receive path
+// (netif_rx_frame) at their arrival time. An event loop advances the stack's
+// clock (net::run_timers).
 #include <gtest/gtest.h>
 
 #include <map>
@@ -11,8 +12,10 @@
 
 #include "sim/host_mem.hpp"
 #include "sim/link_partner.hpp"
+#include "stack/dev.hpp"
 #include "stack/eth.hpp"
 #include "stack/ip.hpp"
+#include "stack/neighbour.hpp"
 #include "stack/net_namespace.hpp"
 #include "stack/netdevice.hpp"
 #include "stack/skbuff.hpp"
@@ -38,15 +41,16 @@ protected:
     skb_counters_reset();
     dev.dev_addr = kLocalMac;
     dev.ops.ndo_start_xmit = [this](sk_buff *skb, net_device *) {
-      partner->on_frame(with_fcs(skb->linearize_copy()), ns.clock_ns());
+      partner->on_frame(with_fcs(skb->linearize_copy()), ns.now());
       ++frames_out;
       consume_skb(skb);
       return NETDEV_TX_OK;
     };
     ASSERT_EQ(ns.register_netdevice(&dev), 0);
     ASSERT_EQ(ns.inet_addr_add(&dev, kLocal, 24), 0);
-    ASSERT_EQ(ns.neigh_add(&dev, kPeer, kPeerMac), 0);
   }
+  // A PERMANENT neighbour for the partner (otherwise ARP resolves it).
+  void static_neighbour() { ASSERT_EQ(ns.neigh_add(&dev, kPeer, kPeerMac), 0); }
   void make_partner(LinkPartnerConfig c) {
     c.ip = kPeer;
     c.mac = kPeerMac;
@@ -56,22 +60,18 @@ protected:
   // Run until nothing is pending before `until` (or ever).
   void run(uint64_t until) {
     for (;;) {
-      uint64_t next = std::min(partner->next_event_ns(), ns.next_timer_ns());
+      uint64_t next = std::min(partner->next_event_ns(), ns.next_timer());
       if (!rx.empty()) next = std::min(next, rx.begin()->first);
       if (next == TIMER_NONE || next > until) return;
-      ns.set_clock_ns(std::max(next, ns.clock_ns()));
-      partner->run(ns.clock_ns());
-      while (!rx.empty() && rx.begin()->first <= ns.clock_ns()) {
+      // Timers due by then, then the partner and the frames that arrived.
+      ns.run_timers(std::max(next, ns.now()));
+      partner->run(ns.now());
+      while (!rx.empty() && rx.begin()->first <= ns.now()) {
         std::vector<uint8_t> f = std::move(rx.begin()->second);
         rx.erase(rx.begin());
         replies.push_back(f);
-        if ((f[12] << 8 | f[13]) != ETH_P_IP) continue;
-        sk_buff *skb = alloc_skb(mem, static_cast<uint32_t>(f.size()));
-        std::copy(f.begin(), f.end(), skb->put(static_cast<uint32_t>(f.size())));
-        skb->pull(ETH_HLEN);
-        ip_rcv(skb, &dev);
+        netif_rx_frame(&dev, f.data(), f.size());
       }
-      ns.run_timers();
     }
   }
 
@@ -119,6 +119,7 @@ TEST_F(PartnerLoop, BadFcsIsDropped) {
 // UDP datagrams larger than the MTU are fragmented by ip_fragment and
 // reassembled by the partner, payload intact.
 TEST_F(PartnerLoop, ReassemblesFragmentedUdp) {
+  static_neighbour();
   make_partner({});
   const int fd = ns.socket(AF_INET, SOCK_DGRAM, 0);
   const sockaddr_in_host to{AF_INET, 9, kPeer};
@@ -143,6 +144,7 @@ TEST_F(PartnerLoop, TcpTransferWithLossAndReorderIsIntact) {
   c.loss = 0.02;
   c.reorder = 0.02;
   c.seed = 11;
+  static_neighbour();
   make_partner(c);
   const int fd = ns.socket(AF_INET, SOCK_STREAM, 0);
   const sockaddr_in_host to{AF_INET, 5001, kPeer};
@@ -153,7 +155,7 @@ TEST_F(PartnerLoop, TcpTransferWithLossAndReorderIsIntact) {
   std::mt19937 rng(5);
   for (auto &b : data) b = static_cast<uint8_t>(rng());
   size_t sent = 0;
-  uint64_t t = ns.clock_ns();
+  uint64_t t = ns.now();
   while (sent < data.size()) {
     const long n = ns.send(fd, data.data() + sent, data.size() - sent, MSG_DONTWAIT);
     if (n > 0) sent += static_cast<size_t>(n);
@@ -171,6 +173,42 @@ TEST_F(PartnerLoop, TcpTransferWithLossAndReorderIsIntact) {
   EXPECT_TRUE(partner->connections()[0]->closed) << "our ACK of the partner's FIN arrived";
   ASSERT_EQ(ns.tcp.orphans.size(), 1u);
   EXPECT_EQ(ns.tcp.orphans[0]->sk_state, TCP_TIME_WAIT);
+  run(t + 100'000'000'000ull);
+  EXPECT_TRUE(ns.tcp.orphans.empty());
+  EXPECT_EQ(skb_counters().live(), 0u);
+}
+
+// Without a static entry the stack resolves the partner by ARP: the SYN
+// waits in the neighbour's arp_queue, the broadcast who-has is answered, the
+// reply (through netif_rx_frame -> arp_rcv) releases the SYN, and the
+// connection carries its data as with a PERMANENT neighbour.
+TEST_F(PartnerLoop, TcpResolvesThePartnerByArp) {
+  make_partner({});
+  const int fd = ns.socket(AF_INET, SOCK_STREAM, 0);
+  const sockaddr_in_host to{AF_INET, 5001, kPeer};
+  ASSERT_EQ(ns.connect(fd, &to), -EINPROGRESS);
+  EXPECT_EQ(frames_out, 1u) << "only the ARP request; the SYN waits for the reply";
+  run(1'000'000);
+  EXPECT_EQ(partner->stats().arp_requests, 1u);
+  EXPECT_EQ(partner->stats().arp_replies, 1u);
+  ASSERT_EQ(ns.sockfd_lookup(fd)->sk->sk_state, TCP_ESTABLISHED);
+  const neighbour *ne = __ipv4_neigh_lookup_noref(ns, &dev, kPeer);
+  ASSERT_NE(ne, nullptr);
+  EXPECT_EQ(ne->nud_state, NUD_REACHABLE);
+  std::vector<uint8_t> data(100'000);
+  for (size_t i = 0; i < data.size(); i++) data[i] = static_cast<uint8_t>(i * 7);
+  size_t sent = 0;
+  uint64_t t = ns.now();
+  while (sent < data.size()) {
+    const long n = ns.send(fd, data.data() + sent, data.size() - sent, MSG_DONTWAIT);
+    ASSERT_TRUE(n > 0 || n == -EAGAIN) << n;
+    if (n > 0) sent += static_cast<size_t>(n);
+    t += 10'000;
+    run(t);
+  }
+  run(t + 10'000'000);
+  EXPECT_EQ(partner->stream(), data);
+  ns.close(fd);
   run(t + 100'000'000'000ull);
   EXPECT_TRUE(ns.tcp.orphans.empty());
   EXPECT_EQ(skb_counters().live(), 0u);

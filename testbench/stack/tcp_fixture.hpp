@@ -1,12 +1,15 @@
 // TCP unit tests: the stack fixture plus a scripted peer (10.0.0.2:5001)
-// whose segments are built here, checksummed, and handed to ip_rcv, and a
-// clock the test advances (net::set_clock_ns + run_timers).
+// whose segments are built here as Ethernet frames, checksummed, and handed
+// to the receive path (netif_rx_frame), and a clock the test advances
+// (net::run_timers).
 #pragma once
 
 #include <cstring>
 #include <vector>
 
 #include "stack/checksum.hpp"
+#include "stack/dev.hpp"
+#include "stack/eth.hpp"
 #include "stack/ip.hpp"
 #include "stack/skbuff.hpp"
 #include "stack/tcp.hpp"
@@ -27,6 +30,41 @@ struct tcp_seg {
   uint8_t ip_ttl;
   uint16_t ip_frag;
 };
+
+// A segment from the peer (kPeer:kPeerPort, kPeerMac) to kLocal:dport as an
+// Ethernet frame for dst_mac, checksums filled in; payload_len zero bytes.
+inline std::vector<uint8_t> peer_tcp_frame(const mac_addr &dst_mac, uint16_t dport, uint8_t flags, uint32_t seq,
+                                           uint32_t ack, uint16_t win, const std::vector<uint8_t> &opts = {},
+                                           uint32_t payload_len = 0) {
+  const uint32_t thlen = 20 + static_cast<uint32_t>(opts.size());
+  const uint32_t len = 20 + thlen + payload_len;
+  std::vector<uint8_t> f(ETH_HLEN + len, 0);
+  std::memcpy(f.data(), dst_mac.data(), 6);
+  std::memcpy(f.data() + 6, kPeerMac.data(), 6);
+  f[12] = 0x08;
+  f[13] = 0x00;
+  uint8_t *p = f.data() + ETH_HLEN;
+  auto *iph = reinterpret_cast<iphdr *>(p);
+  iph->ihl_version = 0x45;
+  iph->tot_len = cpu_to_be16(static_cast<uint16_t>(len));
+  iph->ttl = 64;
+  iph->protocol = IPPROTO_TCP;
+  iph->saddr = cpu_to_be32(kPeer);
+  iph->daddr = cpu_to_be32(kLocal);
+  ip_send_check(iph);
+  auto *th = reinterpret_cast<tcphdr *>(p + 20);
+  th->source = cpu_to_be16(kPeerPort);
+  th->dest = cpu_to_be16(dport);
+  th->seq = cpu_to_be32(seq);
+  th->ack_seq = cpu_to_be32(ack);
+  th->doff_res = static_cast<uint8_t>((thlen / 4) << 4);
+  th->flags = flags;
+  th->window = cpu_to_be16(win);
+  if (!opts.empty()) std::memcpy(p + 40, opts.data(), opts.size());
+  th->check = cpu_to_be16(csum_tcpudp_magic(kPeer, kLocal, thlen + payload_len, IPPROTO_TCP,
+                                            csum_partial(th, thlen + payload_len, 0)));
+  return f;
+}
 
 class TcpTest : public StackTest {
 protected:
@@ -70,35 +108,12 @@ protected:
     return csum_tcpudp_magic(rd32(b, 26), rd32(b, 30), len, IPPROTO_TCP, csum_partial(b.data() + 34, len, 0)) == 0;
   }
 
-  // The peer sends a segment to our socket's port.
+  // The peer sends a segment to our socket's port: an Ethernet frame into
+  // the receive path (netif_rx_frame -> ip_rcv -> tcp_v4_rcv).
   void inject(uint16_t our_port, uint8_t flags, uint32_t seq, uint32_t ack, uint16_t win,
               const std::vector<uint8_t> &opts = {}, uint32_t payload_len = 0) {
-    const uint32_t thlen = 20 + static_cast<uint32_t>(opts.size());
-    const uint32_t len = 20 + thlen + payload_len;
-    sk_buff *skb = alloc_skb(mem, len + 64);
-    skb->reserve(64);
-    uint8_t *p = skb->put(len);
-    std::memset(p, 0, len);
-    auto *iph = reinterpret_cast<iphdr *>(p);
-    iph->ihl_version = 0x45;
-    iph->tot_len = cpu_to_be16(static_cast<uint16_t>(len));
-    iph->ttl = 64;
-    iph->protocol = IPPROTO_TCP;
-    iph->saddr = cpu_to_be32(kPeer);
-    iph->daddr = cpu_to_be32(kLocal);
-    ip_send_check(iph);
-    auto *th = reinterpret_cast<tcphdr *>(p + 20);
-    th->source = cpu_to_be16(kPeerPort);
-    th->dest = cpu_to_be16(our_port);
-    th->seq = cpu_to_be32(seq);
-    th->ack_seq = cpu_to_be32(ack);
-    th->doff_res = static_cast<uint8_t>((thlen / 4) << 4);
-    th->flags = flags;
-    th->window = cpu_to_be16(win);
-    if (!opts.empty()) std::memcpy(p + 40, opts.data(), opts.size());
-    th->check = cpu_to_be16(csum_tcpudp_magic(kPeer, kLocal, thlen + payload_len, IPPROTO_TCP,
-                                              csum_partial(th, thlen + payload_len, 0)));
-    ip_rcv(skb, &nd.dev);
+    const auto f = peer_tcp_frame(nd.dev.dev_addr, our_port, flags, seq, ack, win, opts, payload_len);
+    netif_rx_frame(&nd.dev, f.data(), f.size());
   }
 
   // connect() and complete the handshake: SYN-ACK with MSS 1460, wscale
@@ -121,10 +136,7 @@ protected:
   void ack(uint32_t ack_seq, uint16_t win = 8192) {
     inject(port, TCPHDR_ACK, kPeerIsn + 1, ack_seq, win);
   }
-  void advance(uint64_t ns_to) {
-    ns.set_clock_ns(ns_to);
-    ns.run_timers();
-  }
+  void advance(uint64_t ns_to) { ns.run_timers(ns_to); }
   long send_n(int fd, size_t n, int flags = 0) {
     std::vector<uint8_t> buf(n);
     for (size_t i = 0; i < n; i++) buf[i] = static_cast<uint8_t>(i * 7 + 1);

@@ -116,14 +116,17 @@ TEST_F(SocketErrors, DownDeviceHasNoRoute) {
   EXPECT_EQ(ns.send(fd, "x", 1), 1);
 }
 
-// On-link destination without a neighbour entry: dropped with NEIGH_FAILED, EHOSTUNREACH.
-TEST_F(SocketErrors, MissingNeighbourIsEhostunreachAndDropsWithNeighFailed) {
+// On-link destination without a neighbour entry: send succeeds (the datagram waits for ARP);
+// when resolution fails (3 s) it is dropped with NEIGH_FAILED, and with IP_RECVERR the next send is EHOSTUNREACH.
+TEST_F(SocketErrors, UnresolvableNeighbourDropsWithNeighFailedAndNextSendIsEhostunreach) {
   const int fd = udp_socket();
-  EXPECT_EQ(send_str(fd, "x", ipv4(10, 0, 0, 3), 7), -EHOSTUNREACH);
+  ASSERT_EQ(ns.setsockopt(fd, SOL_IP, IP_RECVERR, 1), 0);
+  EXPECT_EQ(send_str(fd, "x", ipv4(10, 0, 0, 3), 7), 1);
+  ns.run_timers(3'000'000'000ULL);
   EXPECT_EQ(skb_counters().dropped[static_cast<int>(skb_drop_reason::NEIGH_FAILED)], 1u);
-  EXPECT_EQ(ns.ip_stats.OutDiscards, 1u);
-  EXPECT_EQ(ns.udp_stats.OutDatagrams, 0u);
-  EXPECT_EQ(nd.frames.size(), 0u);
+  EXPECT_EQ(send_str(fd, "x", ipv4(10, 0, 0, 3), 7), -EHOSTUNREACH);
+  EXPECT_EQ(ns.udp_stats.OutDatagrams, 1u);
+  EXPECT_EQ(nd.frames.size(), 3u);  // the three ARP requests
 }
 
 // bind: a used port EADDRINUSE, an address not ours EADDRNOTAVAIL, binding twice EINVAL, short EINVAL.

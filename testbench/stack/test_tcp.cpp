@@ -247,19 +247,18 @@ TEST_F(TcpTest, PartialAckRetransmitsNextHole) {
 TEST_F(TcpTest, SynRetransmitsWithExponentialBackoff) {
   const int fd = ns.socket(AF_INET, SOCK_STREAM, 0);
   const auto to = sin(kPeer, kPeerPort);
-  ns.set_clock_ns(0);
   ASSERT_EQ(ns.connect(fd, &to), -EINPROGRESS);
-  EXPECT_EQ(ns.next_timer_ns(), 1'000'000'000u);
+  EXPECT_EQ(ns.next_timer(), 1'000'000'000u);
   advance(999'999'999);
   EXPECT_EQ(nd.frames.size(), 1u);
   advance(1'000'000'000);
   ASSERT_EQ(nd.frames.size(), 2u);
   EXPECT_EQ(seg(1).flags, TCPHDR_SYN);
   EXPECT_EQ(seg(1).seq, seg(0).seq);
-  EXPECT_EQ(ns.next_timer_ns(), 3'000'000'000u);
+  EXPECT_EQ(ns.next_timer(), 3'000'000'000u);
   advance(3'000'000'000);
   EXPECT_EQ(nd.frames.size(), 3u);
-  EXPECT_EQ(ns.next_timer_ns(), 7'000'000'000u);
+  EXPECT_EQ(ns.next_timer(), 7'000'000'000u);
   EXPECT_EQ(tp(fd)->icsk_backoff, 2);
 }
 
@@ -277,13 +276,12 @@ TEST_F(TcpTest, ConnectTimesOutAfterSynRetries) {
 // Data RTO: srtt + rttvar with rttvar >= 200 ms (TCP_RTO_MIN); on expiry the
 // head is retransmitted, cwnd drops to 1, ssthresh halves, RTO doubles.
 TEST_F(TcpTest, RtoRetransmitsHeadAndBacksOff) {
-  ns.set_clock_ns(0);
   const int fd = ns.socket(AF_INET, SOCK_STREAM, 0);
   const auto to = sin(kPeer, kPeerPort);
   ASSERT_EQ(ns.connect(fd, &to), -EINPROGRESS);
   port = seg(0).sport;
   isn = seg(0).seq;
-  ns.set_clock_ns(10'000'000);  // SYN-ACK after 10 ms: the first RTT sample
+  ns.run_timers(10'000'000);  // SYN-ACK after 10 ms: the first RTT sample
   inject(port, TCPHDR_SYN | TCPHDR_ACK, kPeerIsn, isn + 1, 65535, {2, 4, 5, 0xb4, 1, 3, 3, 7});
   tcp_sock *t = tp(fd);
   EXPECT_EQ(t->srtt_us >> 3, 10'000u);
@@ -291,8 +289,8 @@ TEST_F(TcpTest, RtoRetransmitsHeadAndBacksOff) {
   nd.frames.clear();
   ASSERT_EQ(send_n(fd, 5 * 1460), 5 * 1460);
   ASSERT_EQ(nd.frames.size(), 5u);
-  const uint64_t sent = ns.clock_ns();
-  EXPECT_EQ(ns.next_timer_ns(), sent + 210'000'000);
+  const uint64_t sent = ns.now();
+  EXPECT_EQ(ns.next_timer(), sent + 210'000'000);
   advance(sent + 210'000'000);
   ASSERT_EQ(nd.frames.size(), 6u);
   EXPECT_EQ(seg(5).seq, isn + 1);
@@ -300,7 +298,7 @@ TEST_F(TcpTest, RtoRetransmitsHeadAndBacksOff) {
   EXPECT_EQ(t->snd_cwnd, 1u);
   EXPECT_EQ(t->snd_ssthresh, 5u);  // max(cwnd 10 / 2, 2)
   EXPECT_EQ(t->icsk_rto, 420'000'000u);
-  EXPECT_EQ(ns.next_timer_ns(), sent + 630'000'000);
+  EXPECT_EQ(ns.next_timer(), sent + 630'000'000);
   advance(sent + 630'000'000);
   EXPECT_EQ(nd.frames.size(), 7u);
   EXPECT_EQ(ns.tcp.mib.TCPTimeouts, 2u);
@@ -372,7 +370,7 @@ TEST_F(TcpTest, CloseSendsFinAndFinishesTheHandshake) {
   EXPECT_EQ(last.flags, TCPHDR_ACK);
   EXPECT_EQ(last.ack, kPeerIsn + 2);
   ASSERT_EQ(ns.tcp.orphans.size(), 1u);
-  advance(ns.clock_ns() + TCP_TIMEWAIT_LEN);
+  advance(ns.now() + TCP_TIMEWAIT_LEN);
   EXPECT_TRUE(ns.tcp.orphans.empty());
   EXPECT_TRUE(ns.tcp.hash.empty());
 }
@@ -444,36 +442,10 @@ TEST_F(TcpTest, TsoSuperPacketSegmentsToTheSameWire) {
     const std::vector<uint8_t> &synb = d2.frames[0].bytes;
     const uint16_t p = rd16(synb, 34);
     const uint32_t s0 = rd32(synb, 38);
-    // SYN-ACK by hand (same bytes as inject()).
-    {
-      std::swap(mem, m2);  // not used; keep fixture memory intact
-      std::swap(mem, m2);
-    }
-    const uint32_t len = 20 + 28;
-    sk_buff *skb = alloc_skb(m2, len + 64);
-    skb->reserve(64);
-    uint8_t *q = skb->put(len);
-    std::memset(q, 0, len);
-    auto *iph = reinterpret_cast<iphdr *>(q);
-    iph->ihl_version = 0x45;
-    iph->tot_len = cpu_to_be16(len);
-    iph->ttl = 64;
-    iph->protocol = IPPROTO_TCP;
-    iph->saddr = cpu_to_be32(kPeer);
-    iph->daddr = cpu_to_be32(kLocal);
-    ip_send_check(iph);
-    auto *th = reinterpret_cast<tcphdr *>(q + 20);
-    th->source = cpu_to_be16(kPeerPort);
-    th->dest = cpu_to_be16(p);
-    th->seq = cpu_to_be32(kPeerIsn);
-    th->ack_seq = cpu_to_be32(s0 + 1);
-    th->doff_res = 7 << 4;
-    th->flags = TCPHDR_SYN | TCPHDR_ACK;
-    th->window = cpu_to_be16(65535);
-    const uint8_t o[8] = {2, 4, 5, 0xb4, 1, 3, 3, 7};
-    std::memcpy(q + 40, o, 8);
-    th->check = cpu_to_be16(csum_tcpudp_magic(kPeer, kLocal, 28, IPPROTO_TCP, csum_partial(th, 28, 0)));
-    ip_rcv(skb, &d2.dev);
+    // SYN-ACK (same bytes as inject()).
+    const auto synack = peer_tcp_frame(d2.dev.dev_addr, p, TCPHDR_SYN | TCPHDR_ACK, kPeerIsn, s0 + 1, 65535,
+                                       {2, 4, 5, 0xb4, 1, 3, 3, 7});
+    netif_rx_frame(&d2.dev, synack.data(), synack.size());
     std::vector<uint8_t> buf(30000);
     for (size_t i = 0; i < buf.size(); i++) buf[i] = static_cast<uint8_t>(i * 13);
     ASSERT_EQ(n2.send(fd, buf.data(), buf.size(), 0), 30000);
@@ -508,6 +480,83 @@ TEST_F(TcpTest, CubicIsDefaultAndReducesByBeta) {
   for (int i = 0; i < 3; i++) ack(isn + 1 + 10 * 1460);
   EXPECT_EQ(t->icsk_ca_state, TCP_CA_Recovery);
   EXPECT_EQ(t->snd_ssthresh, 20u * 717 / 1024);
+}
+
+}  // namespace
+
+namespace {
+
+// A blocking connect() sleeps in net::sk_wait (the same hook as a blocking
+// UDP send) and is woken by sk_state_change when the SYN-ACK arrives.
+TEST_F(TcpTest, BlockingConnectSleepsInSkWaitUntilTheHandshakeEnds) {
+  int waits = 0, state_changes = 0;
+  ns.sk_state_change = [&](sock *) { ++state_changes; };
+  ns.sk_wait = [&](sock *) {
+    ++waits;
+    const tcp_seg syn = seg(nd.frames.size() - 1);
+    port = syn.sport;
+    isn = syn.seq;
+    inject(port, TCPHDR_SYN | TCPHDR_ACK, kPeerIsn, isn + 1, 65535, {2, 4, 5, 0xb4, 1, 3, 3, 7});
+    return true;
+  };
+  const int fd = ns.socket(AF_INET, SOCK_STREAM, 0);
+  const auto to = sin(kPeer, kPeerPort);
+  EXPECT_EQ(ns.connect(fd, &to), 0);
+  EXPECT_EQ(waits, 1);
+  EXPECT_EQ(state_changes, 1);
+  EXPECT_EQ(tp(fd)->sk_state, TCP_ESTABLISHED);
+  EXPECT_EQ(ns.connect(fd, &to), -EISCONN);
+  // SOCK_NONBLOCK: EINPROGRESS without sleeping.
+  const int nb = ns.socket(AF_INET, SOCK_STREAM | SOCK_NONBLOCK, 0);
+  EXPECT_EQ(ns.connect(nb, &to), -EINPROGRESS);
+  EXPECT_EQ(waits, 1);
+}
+
+// A blocking send larger than the send buffer (SO_SNDBUF, struct sock's
+// sk_sndbuf: TCP does not grow it then) sleeps in net::sk_wait; ACKs that
+// free the write queue wake it through sk_write_space (tcp_check_space).
+TEST_F(TcpTest, BlockingSendSleepsUntilAcksFreeTheWriteQueue) {
+  const int fd = established();
+  ASSERT_EQ(ns.setsockopt(fd, SOL_SOCKET, SO_SNDBUF, 16384), 0);
+  tcp_sock *t = tp(fd);
+  EXPECT_EQ(t->sk_sndbuf, 32768u);
+  int waits = 0, wakeups = 0;
+  ns.sk_write_space = [&](sock *) { ++wakeups; };
+  ns.sk_wait = [&](sock *) {
+    if (++waits > 1000) return false;
+    ack(t->snd_nxt);  // the peer acknowledges everything in flight
+    return true;
+  };
+  EXPECT_EQ(send_n(fd, 200'000), 200'000);
+  EXPECT_GT(waits, 1);
+  EXPECT_EQ(wakeups, waits);
+  EXPECT_EQ(t->sk_sndbuf, 32768u) << "SOCK_SNDBUF_LOCK: tcp_sndbuf_expand leaves it";
+  EXPECT_LE(t->sk_wmem_queued, t->sk_sndbuf + 65536u);
+  // Non-blocking with the queue full: EAGAIN.
+  ns.sk_wait = nullptr;
+  while (send_n(fd, 1460, MSG_DONTWAIT) > 0) {
+  }
+  EXPECT_EQ(send_n(fd, 1460, MSG_DONTWAIT), -EAGAIN);
+}
+
+// ARP gives up on the peer (3 probes, 1 s apart): the SYNs waiting in the
+// arp_queue are dropped, the ICMP host unreachable that arp_error_report
+// loops back reaches tcp_v4_err, and the connection fails with EHOSTUNREACH.
+TEST_F(TcpTest, ConnectToAnUnresolvableNeighbourFailsWithEhostunreach) {
+  const int fd = ns.socket(AF_INET, SOCK_STREAM, 0);
+  const auto to = sin(ipv4(10, 0, 0, 3), kPeerPort);
+  ASSERT_EQ(ns.connect(fd, &to), -EINPROGRESS);
+  advance(3'000'000'000);
+  EXPECT_EQ(nd.frames.size(), 3u) << "three ARP requests, no SYN on the wire";
+  EXPECT_EQ(tp(fd)->sk_state, TCP_CLOSE);
+  // The SYN and its retransmissions at 1 s and 3 s (the RTO, armed at 1 s,
+  // fires just before the ARP failure armed at 2 s for the same instant).
+  EXPECT_EQ(skb_counters().dropped[static_cast<int>(skb_drop_reason::NEIGH_FAILED)], 3u);
+  int err = 0;
+  ASSERT_EQ(ns.getsockopt(fd, SOL_SOCKET, SO_ERROR, &err), 0);
+  EXPECT_EQ(err, EHOSTUNREACH);
+  EXPECT_EQ(ns.tcp.mib.AttemptFails, 1u);
+  EXPECT_EQ(ns.send(fd, "x", 1), -EPIPE);
 }
 
 }  // namespace

@@ -6,6 +6,7 @@
 
 #include "sim/scenario.hpp"
 #include "sim/system.hpp"
+#include "stack/neighbour.hpp"
 #include "stack/tcp.hpp"
 
 using namespace wirepath;
@@ -131,4 +132,30 @@ TEST(TcpSystem, HandshakeAndRttOnTheWire) {
   }
   EXPECT_EQ(data, 20'000u);
   EXPECT_TRUE(fin);
+}
+
+// Without static neighbours the peer is resolved by ARP on the wire: the
+// broadcast who-has is the first frame, the link partner's reply comes back
+// through netif_rx_frame -> arp_rcv, and the SYN waiting in the arp_queue
+// follows; the transfer is then as with the PERMANENT entry.
+TEST(TcpSystem, ArpResolvesThePartnerBeforeTheSyn) {
+  SystemConfig cfg;
+  cfg.keep_frames = true;
+  cfg.net.static_neighbours = false;
+  System sys("sys", cfg);
+  const Transfer run = run_transfer(sys, 100'000);
+  expect_clean(sys, run);
+  ASSERT_GE(sys.frames().size(), 2u);
+  const auto &arp = sys.frames()[0].bytes;
+  EXPECT_EQ(std::vector<uint8_t>(arp.begin(), arp.begin() + 6), std::vector<uint8_t>(6, 0xff));
+  EXPECT_EQ(be16(&arp[12]), 0x0806);
+  EXPECT_EQ(be16(&arp[14 + 6]), 1);  // request
+  const auto &syn = sys.frames()[1].bytes;
+  EXPECT_EQ(be16(&syn[12]), 0x0800);
+  EXPECT_EQ(syn[14 + 20 + 13], TCPHDR_SYN);
+  EXPECT_TRUE(std::equal(cfg.net.peer_mac.begin(), cfg.net.peer_mac.end(), syn.begin()));
+  EXPECT_EQ(sys.partner().stats().arp_replies, 1u);
+  const neighbour *ne = __ipv4_neigh_lookup_noref(sys.stack(), &sys.netdev(), cfg.net.peer_ip);
+  ASSERT_NE(ne, nullptr);
+  EXPECT_EQ(ne->nud_state, NUD_REACHABLE);
 }
