@@ -6,7 +6,7 @@ module nic_data_dma #(
   parameter int unsigned AxiDataWidth = 128,
   parameter int unsigned TxFifoWords  = 2048,  // 64-bit words in the TX FIFO
   parameter int unsigned MetaDepth    = 32,    // frames in the metadata FIFO
-  parameter int unsigned CmdDepth     = 8,     // data reads in flight
+  parameter int unsigned CmdDepth     = 32,    // data reads in flight
   localparam int unsigned BeatBytes   = AxiDataWidth / 8
 ) (
   input  logic                    clk_i,
@@ -87,6 +87,7 @@ module nic_data_dma #(
     cpl_push_o  = 1'b0;
     cpl_o.idx   = desc_i.idx;
     cpl_o.rs    = desc_i.desc.cmd[CmdRsBit];
+    cpl_o.ide   = desc_i.desc.cmd[CmdIdeBit];
     cpl_o.eop   = desc_i.desc.cmd[CmdEopBit];
     commit      = 1'b0;
     words       = '0;

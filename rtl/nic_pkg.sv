@@ -55,6 +55,7 @@ package nic_pkg;
   localparam int unsigned CmdEopBit  = 0;
   localparam int unsigned CmdIfcsBit = 1;
   localparam int unsigned CmdRsBit   = 3;
+  localparam int unsigned CmdIdeBit  = 7;
   localparam int unsigned StaByte    = 12;  // byte offset of STA in a descriptor
   localparam logic [7:0]  StaDd      = 8'h01;
 
@@ -68,6 +69,7 @@ package nic_pkg;
   // Completion queue entry: one per descriptor taken by the data DMA.
   typedef struct packed {
     logic [RingIdxW-1:0] idx;
+    logic                ide;
     logic                rs;
     logic                eop;
   } cpl_entry_t;

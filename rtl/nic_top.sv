@@ -65,7 +65,7 @@ module nic_top #(
   import nic_pkg::*;
 
   localparam int unsigned TxFifoWords = TxFifoBytes / 8;
-  localparam int unsigned MetaDepth   = 32;
+  localparam int unsigned MetaDepth   = 64;
 
   if (AxiDataWidth < 128 || AxiDataWidth > 512 || (AxiDataWidth & (AxiDataWidth - 1)) != 0)
   begin : gen_bad_width
@@ -86,7 +86,7 @@ module nic_top #(
     else         core_rst_nq <= !soft_rst;
   end
 
-  logic        tx_en, tx_psp, tdh_wr, txdw, txqe, frame_sent, frame_drop;
+  logic        tx_en, tx_psp, tdh_wr, txdw, txdw_ide, txqe, wb_idle, frame_sent, frame_drop;
   logic [9:0]  ipgt;
   logic [63:0] tdba;
   logic [15:0] ring_size, tdt, tdh, tdh_wdata;
@@ -128,7 +128,9 @@ module nic_top #(
   logic        desc_valid, desc_ready;
   desc_entry_t desc;
 
-  nic_desc_fetch #(.AxiDataWidth(AxiDataWidth)) u_desc_fetch (
+  nic_desc_fetch #(
+    .AxiDataWidth(AxiDataWidth), .DescFifoDepth(64), .MaxBurstDescs(8), .MaxOutstanding(8)
+  ) u_desc_fetch (
     .clk_i, .rst_ni(core_rst_nq),
     .tx_en_i(tx_en), .tdba_i(tdba), .ring_size_i(ring_size), .tdt_i(tdt),
     .tdh_wr_i(tdh_wr), .tdh_wdata_i(tdh_wdata),
@@ -189,7 +191,7 @@ module nic_top #(
     .frame_end_i(frame_sent || frame_drop),
     .tdba_i(tdba), .ring_size_i(ring_size), .tdt_i(tdt),
     .tdh_wr_i(tdh_wr), .tdh_wdata_i(tdh_wdata), .tdh_o(tdh),
-    .txdw_o(txdw), .txqe_o(txqe),
+    .txdw_o(txdw), .txdw_ide_o(txdw_ide), .txqe_o(txqe), .idle_o(wb_idle),
     .m_axi_awid_o, .m_axi_awaddr_o, .m_axi_awlen_o, .m_axi_awsize_o, .m_axi_awburst_o,
     .m_axi_awvalid_o, .m_axi_awready_i,
     .m_axi_wdata_o, .m_axi_wstrb_o, .m_axi_wlast_o, .m_axi_wvalid_o, .m_axi_wready_i,
@@ -206,7 +208,7 @@ module nic_top #(
   end
 
   logic unused_axi;
-  assign unused_axi = ^{m_axi_bid_i, m_axi_bresp_i, tx_full, meta_full, drop_cnt_q};
+  assign unused_axi = ^{m_axi_bid_i, m_axi_bresp_i, tx_full, meta_full, drop_cnt_q, txdw_ide, wb_idle};
 
   // Credits keep both FIFOs from overflowing; checked here at the top.
   TxFifoNoOverflow: assert property (@(posedge clk_i) disable iff (!core_rst_nq)

@@ -1,8 +1,10 @@
 // nic_tx_mac: 64-bit XGMII transmitter. Starts a frame only when its metadata
-// (and so all of its words) is stored, always on lane 0; sends preamble/SFD,
-// the frame bytes, zero padding to 60 bytes (PSP), the FCS (IFCS) and /T/,
-// then idles for at least max(12, IPGT) bytes rounded up to a word boundary.
-// Frames marked bad or of length 0 are popped and dropped without output.
+// (and so all of its words) is stored; sends preamble/SFD, the frame bytes,
+// zero padding to 60 bytes (PSP), the FCS (IFCS) and /T/. /S/ goes on lane 0
+// or lane 4: the core builds frame-aligned words and an output stage delays
+// them by four lanes when the frame starts on lane 4. A deficit idle count
+// (IEEE 802.3 46.3.1.4, 0..3 bytes) picks each gap so the average gap equals
+// max(12, IPGT) exactly. Frames marked bad or of length 0 are dropped.
 module nic_tx_mac (
   input  logic                clk_i,
   input  logic                rst_ni,
@@ -35,8 +37,15 @@ module nic_tx_mac (
   logic [16:0] pos_q, pos_d;   // frame byte index of lane 0 of the current word
   logic [31:0] crc_q, crc_d;
   logic [7:0]  ifg_q, ifg_d;   // idle words still owed before the next /S/
-  logic [63:0] txd_q, txd_d;
-  logic [7:0]  txc_q, txc_d;
+  logic [63:0] txd_d;          // core word (frame aligned)
+  logic [7:0]  txc_d;
+  logic [31:0] hold_txd_q;     // upper half of the previous core word
+  logic [3:0]  hold_txc_q;
+  logic [63:0] out_txd_q, out_txd_d;  // XGMII output
+  logic [7:0]  out_txc_q, out_txc_d;
+  logic        shift_q, shift_d;      // current frame starts on lane 4
+  logic        next_shift_q, next_shift_d;
+  logic [1:0]  dic_q, dic_d;          // deficit idle count, bytes
   logic        sent_q, sent_d, drop_q, drop_d;
   logic [16:0] octets_q, octets_d;
 
@@ -67,7 +76,9 @@ module nic_tx_mac (
   always_comb begin : p_fsm
     logic [31:0] fcs;
     logic [16:0] b;
-    logic [9:0]  gap, idle_lanes, owed;
+    logic [9:0]  gap, gap_dn, x;
+    logic [2:0]  rnd;
+    logic [1:0]  t_lane;
 
     st_d       = st_q;
     pos_d      = pos_q;
@@ -80,10 +91,22 @@ module nic_tx_mac (
     octets_d   = octets_q;
     tx_pop_o   = 1'b0;
     meta_pop_o = 1'b0;
+    shift_d      = shift_q;
+    next_shift_d = next_shift_q;
+    dic_d        = dic_q;
     fcs        = ~crc_next;
     gap        = (ipgt_i < 10'(MinIfgBytes)) ? 10'(MinIfgBytes) : ipgt_i;
-    idle_lanes = 10'd8 - 10'(total[2:0]);
-    owed       = (gap > idle_lanes) ? gap - idle_lanes : 10'd0;
+    // Gaps (from /T/ to /S/) that end on lane 0 or 4 are = -t mod 4, with t
+    // the /T/ lane in the frame-aligned word. Round down while the deficit
+    // stays within 3 bytes, else round up and pay the deficit back.
+    t_lane     = total[1:0];
+    rnd        = 3'(2'(gap[1:0] + t_lane));
+    gap_dn     = gap - 10'(rnd);
+    if (3'(dic_q) + rnd > 3'd3) begin
+      gap_dn = gap_dn + 10'd4;
+      rnd    = rnd - 3'd4;
+    end
+    x          = 10'(total[2:0]) + (shift_q ? 10'd4 : 10'd0) + gap_dn;
 
     unique case (st_q)
       StIdle: begin
@@ -92,10 +115,11 @@ module nic_tx_mac (
           if (meta_i.err || meta_i.len == '0) begin
             st_d = StDrop;
           end else begin
-            st_d  = StData;
-            crc_d = CrcInit;
-            txd_d = PreambleWord;
-            txc_d = 8'h01;
+            st_d    = StData;
+            crc_d   = CrcInit;
+            txd_d   = PreambleWord;
+            txc_d   = 8'h01;
+            shift_d = next_shift_q;
           end
         end
       end
@@ -121,7 +145,9 @@ module nic_tx_mac (
           meta_pop_o = 1'b1;
           sent_d     = 1'b1;
           octets_d   = total;
-          ifg_d      = 8'((owed + 10'd7) >> 3);
+          dic_d      = 2'(3'(dic_q) + rnd);
+          next_shift_d = x[2];
+          ifg_d      = 8'((x >> 3) - 10'd1);
         end
       end
       StDrop: begin
@@ -144,26 +170,49 @@ module nic_tx_mac (
       pos_q    <= '0;
       crc_q    <= CrcInit;
       ifg_q    <= '0;
-      txd_q    <= IdleWord;
-      txc_q    <= 8'hFF;
+      hold_txd_q <= IdleWord[31:0];
+      hold_txc_q <= 4'hF;
       sent_q   <= 1'b0;
       drop_q   <= 1'b0;
       octets_q <= '0;
+      out_txd_q <= IdleWord;
+      out_txc_q <= 8'hFF;
+      shift_q   <= 1'b0;
+      next_shift_q <= 1'b0;
+      dic_q     <= '0;
     end else begin
       st_q     <= st_d;
       pos_q    <= pos_d;
       crc_q    <= crc_d;
       ifg_q    <= ifg_d;
-      txd_q    <= txd_d;
-      txc_q    <= txc_d;
+      hold_txd_q <= txd_d[63:32];
+      hold_txc_q <= txc_d[7:4];
       sent_q   <= sent_d;
       drop_q   <= drop_d;
       octets_q <= octets_d;
+      out_txd_q <= out_txd_d;
+      out_txc_q <= out_txc_d;
+      shift_q   <= shift_d;
+      next_shift_q <= next_shift_d;
+      dic_q     <= dic_d;
     end
   end
 
-  assign xgmii_txd_o    = txd_q;
-  assign xgmii_txc_o    = txc_q;
+  // Output stage: a frame started on lane 4 leaves four lanes late, its
+  // words straddling two core words. A change of shift only happens at a
+  // preamble, whose previous core word has idles in its upper half.
+  always_comb begin : p_out
+    if (shift_d) begin
+      out_txd_d = {txd_d[31:0], hold_txd_q};
+      out_txc_d = {txc_d[3:0], hold_txc_q};
+    end else begin
+      out_txd_d = txd_d;
+      out_txc_d = txc_d;
+    end
+  end
+
+  assign xgmii_txd_o    = out_txd_q;
+  assign xgmii_txc_o    = out_txc_q;
   assign frame_sent_o   = sent_q;
   assign frame_octets_o = octets_q;
   assign frame_drop_o   = drop_q;
@@ -172,11 +221,14 @@ module nic_tx_mac (
       st_q inside {StIdle, StData, StDrop});
   // Store and forward: every word of a started frame is already stored.
   NoPopEmpty: assert property (@(posedge clk_i) disable iff (!rst_ni) tx_pop_o |-> !tx_empty_i);
-  // /S/ only ever appears on lane 0.
-  StartOnLane0: assert property (@(posedge clk_i) disable iff (!rst_ni)
-      (xgmii_txc_o[7:1] & {xgmii_txd_o[63:56] == XgmiiStart, xgmii_txd_o[55:48] == XgmiiStart,
-                           xgmii_txd_o[47:40] == XgmiiStart, xgmii_txd_o[39:32] == XgmiiStart,
-                           xgmii_txd_o[31:24] == XgmiiStart, xgmii_txd_o[23:16] == XgmiiStart,
-                           xgmii_txd_o[15:8] == XgmiiStart}) == 7'h0);
+  // /S/ only ever appears on lane 0 or lane 4.
+  StartOnLane0Or4: assert property (@(posedge clk_i) disable iff (!rst_ni)
+      ({xgmii_txc_o[7:5], xgmii_txc_o[3:1]} &
+       {xgmii_txd_o[63:56] == XgmiiStart, xgmii_txd_o[55:48] == XgmiiStart,
+        xgmii_txd_o[47:40] == XgmiiStart, xgmii_txd_o[31:24] == XgmiiStart,
+        xgmii_txd_o[23:16] == XgmiiStart, xgmii_txd_o[15:8] == XgmiiStart}) == 6'h0);
+  // A shift change needs idles in the upper half of the previous core word.
+  ShiftChangeOnIdle: assert property (@(posedge clk_i) disable iff (!rst_ni)
+      shift_d != shift_q |-> hold_txc_q == 4'hF && hold_txd_q == {4{XgmiiIdle}});
 
 endmodule
