@@ -24,7 +24,10 @@ module nic_tx_mac (
   // Events, aligned with the word carrying /T/
   output logic                frame_sent_o,
   output logic [16:0]         frame_octets_o,  // DA..FCS including padding
-  output logic                frame_drop_o
+  output logic                frame_drop_o,
+  output logic                frame_pkt_end_o, // the frame was its packet's last
+  output logic                frame_bcast_o,   // DA of the sent frame is broadcast
+  output logic                frame_mcast_o    // ... multicast (not broadcast)
 );
   import nic_pkg::*;
 
@@ -48,6 +51,7 @@ module nic_tx_mac (
   logic [1:0]  dic_q, dic_d;          // deficit idle count, bytes
   logic        sent_q, sent_d, drop_q, drop_d;
   logic [16:0] octets_q, octets_d;
+  logic        pkt_end_q, pkt_end_d, bcast_q, bcast_d, mcast_q, mcast_d;
 
   logic [16:0] len, padded, total;
   logic [63:0] data_word;
@@ -58,9 +62,29 @@ module nic_tx_mac (
     len    = {1'b0, meta_i.len};
     padded = (psp_i && len < 17'(MinFrameBytes)) ? 17'(MinFrameBytes) : len;
     total  = padded + (meta_i.ifcs ? 17'd4 : 17'd0);
-    // Frame bytes past the stored length are padding zeros.
+    // Frame bytes past the stored length are padding zeros; checksum and
+    // TSO fields are replaced by the values in the metadata.
     for (int i = 0; i < 8; i++) begin
-      data_word[8*i +: 8] = (pos_q + 17'(i) < len) ? tx_data_i[8*i +: 8] : 8'h00;
+      logic [16:0] b;
+      b = pos_q + 17'(i);
+      data_word[8*i +: 8] = (b < len) ? tx_data_i[8*i +: 8] : 8'h00;
+      if (b < len) begin
+        if (meta_i.ip_ins && b == 17'(meta_i.ip_off))         data_word[8*i +: 8] = meta_i.ip_csum[15:8];
+        if (meta_i.ip_ins && b == 17'(meta_i.ip_off) + 17'd1) data_word[8*i +: 8] = meta_i.ip_csum[7:0];
+        if (meta_i.tso) begin
+          if (b == 17'(meta_i.ip_base) + 17'd2)   data_word[8*i +: 8] = meta_i.ip_len[15:8];
+          if (b == 17'(meta_i.ip_base) + 17'd3)   data_word[8*i +: 8] = meta_i.ip_len[7:0];
+          if (b == 17'(meta_i.ip_base) + 17'd4)   data_word[8*i +: 8] = meta_i.ip_id[15:8];
+          if (b == 17'(meta_i.ip_base) + 17'd5)   data_word[8*i +: 8] = meta_i.ip_id[7:0];
+          if (b == 17'(meta_i.tcp_base) + 17'd4)  data_word[8*i +: 8] = meta_i.tcp_seq[31:24];
+          if (b == 17'(meta_i.tcp_base) + 17'd5)  data_word[8*i +: 8] = meta_i.tcp_seq[23:16];
+          if (b == 17'(meta_i.tcp_base) + 17'd6)  data_word[8*i +: 8] = meta_i.tcp_seq[15:8];
+          if (b == 17'(meta_i.tcp_base) + 17'd7)  data_word[8*i +: 8] = meta_i.tcp_seq[7:0];
+          if (b == 17'(meta_i.tcp_base) + 17'd13) data_word[8*i +: 8] = meta_i.tcp_flags;
+        end
+        if (meta_i.tu_ins && b == 17'(meta_i.tu_off))         data_word[8*i +: 8] = meta_i.tu_csum[15:8];
+        if (meta_i.tu_ins && b == 17'(meta_i.tu_off) + 17'd1) data_word[8*i +: 8] = meta_i.tu_csum[7:0];
+      end
     end
     if (padded <= pos_q)              crc_nbytes = 4'd0;
     else if (padded - pos_q >= 17'd8) crc_nbytes = 4'd8;
@@ -89,6 +113,9 @@ module nic_tx_mac (
     sent_d     = 1'b0;
     drop_d     = 1'b0;
     octets_d   = octets_q;
+    pkt_end_d  = pkt_end_q;
+    bcast_d    = bcast_q;
+    mcast_d    = mcast_q;
     tx_pop_o   = 1'b0;
     meta_pop_o = 1'b0;
     shift_d      = shift_q;
@@ -136,6 +163,10 @@ module nic_tx_mac (
             txd_d[8*i +: 8] = XgmiiTerm;
           end
         end
+        if (pos_q == '0) begin
+          bcast_d = (data_word[47:0] == 48'hFFFF_FFFF_FFFF);
+          mcast_d = data_word[0] && !bcast_d;
+        end
         tx_pop_o = (pos_q < len);
         crc_d    = crc_next;
         pos_d    = pos_q + 17'd8;
@@ -144,6 +175,7 @@ module nic_tx_mac (
           st_d       = StIdle;
           meta_pop_o = 1'b1;
           sent_d     = 1'b1;
+          pkt_end_d  = meta_i.pkt_end;
           octets_d   = total;
           dic_d      = 2'(3'(dic_q) + rnd);
           next_shift_d = x[2];
@@ -158,6 +190,7 @@ module nic_tx_mac (
           st_d       = StIdle;
           meta_pop_o = 1'b1;
           drop_d     = 1'b1;
+          pkt_end_d  = meta_i.pkt_end;
         end
       end
       default: st_d = StIdle;
@@ -175,6 +208,9 @@ module nic_tx_mac (
       sent_q   <= 1'b0;
       drop_q   <= 1'b0;
       octets_q <= '0;
+      pkt_end_q <= 1'b0;
+      bcast_q  <= 1'b0;
+      mcast_q  <= 1'b0;
       out_txd_q <= IdleWord;
       out_txc_q <= 8'hFF;
       shift_q   <= 1'b0;
@@ -190,6 +226,9 @@ module nic_tx_mac (
       sent_q   <= sent_d;
       drop_q   <= drop_d;
       octets_q <= octets_d;
+      pkt_end_q <= pkt_end_d;
+      bcast_q  <= bcast_d;
+      mcast_q  <= mcast_d;
       out_txd_q <= out_txd_d;
       out_txc_q <= out_txc_d;
       shift_q   <= shift_d;
@@ -216,6 +255,9 @@ module nic_tx_mac (
   assign frame_sent_o   = sent_q;
   assign frame_octets_o = octets_q;
   assign frame_drop_o   = drop_q;
+  assign frame_pkt_end_o = pkt_end_q;
+  assign frame_bcast_o  = bcast_q;
+  assign frame_mcast_o  = mcast_q;
 
   StateLegal: assert property (@(posedge clk_i) disable iff (!rst_ni)
       st_q inside {StIdle, StData, StDrop});

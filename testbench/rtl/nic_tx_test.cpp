@@ -284,7 +284,7 @@ TEST(NicTx, RegistersHaveResetValuesAlsoAfterCtrlRst) {
   NicBench b;
   auto check = [&] {
     EXPECT_EQ(b.read32(kCtrl), 0u);
-    EXPECT_EQ(b.read32(kStatus), 0x83u);
+    EXPECT_EQ(b.read32(kStatus), 0x80083u);  // FD, LU, 10G, GIO master enabled
     EXPECT_EQ(b.read32(kIcr), 0u);
     EXPECT_EQ(b.read32(kIms), 0u);
     EXPECT_EQ(b.read32(kTctl), 0u);
@@ -298,8 +298,11 @@ TEST(NicTx, RegistersHaveResetValuesAlsoAfterCtrlRst) {
   EXPECT_EQ(b.read32(kCtrl), 1u << 30);
   b.write32(kTdbal, 0x1234567F);
   EXPECT_EQ(b.read32(kTdbal), 0x12345670u);
-  b.write32(kTdlen, 0x12FF);
+  b.write32(kTdlen, 0x1280);
+  b.write32(kTdlen, 0x12FF);  // not a multiple of 128: refused and counted
   EXPECT_EQ(b.read32(kTdlen), 0x1280u);
+  EXPECT_EQ(b.read32(kTrjc), 1u);
+  EXPECT_EQ(b.read32(kTrjc), 0u);
   b.write32(kTipg, 0x00602008);
   b.write32(kIms, 3);
   b.write32(kIcs, 3);
