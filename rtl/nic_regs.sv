@@ -238,7 +238,9 @@ module nic_regs (
     // ITR: at least ITR x 256 ns between two rising edges of the interrupt.
     irq_d     = |(icr_d & ims_d) && itr_cnt_q == '0;
     itr_cnt_d = (itr_cnt_q != '0) ? itr_cnt_q - 22'd1 : '0;
-    if (irq_d && !irq_q) itr_cnt_d = 22'(itr_q[15:0]) * 22'(TickCycles256ns);
+    if (irq_d && !irq_q && itr_q[15:0] != '0) begin
+      itr_cnt_d = 22'(itr_q[15:0]) * 22'(TickCycles256ns) - 22'd1;
+    end
 
     gptc_d = (rd_gptc  ? '0 : gptc_q) + 32'(frame_sent_i);
     tpt_d  = (rd_tpt   ? '0 : tpt_q)  + 32'(frame_sent_i);

@@ -122,6 +122,10 @@ class NicBenchT {
   double ready_stall_prob = 0.0;
 
   Model &top() { return *top_; }
+  // No AXI read or write of the NIC is waiting for the host.
+  bool bus_idle() const { return reads_.empty() && bresp_.empty() && aws_.empty() && ws_.empty(); }
+  // Cycles at which irq_o rose.
+  std::vector<uint64_t> irq_rises;
 
   void reset() {
     top_->rst_ni = 0;
@@ -192,6 +196,8 @@ class NicBenchT {
       lite_r_done_ = true;
     }
     if (t.irq_o) irq_seen = true;
+    if (t.irq_o && !irq_prev_) irq_rises.push_back(cycle);
+    irq_prev_ = t.irq_o;
   }
 
   void run(uint64_t n) {
@@ -282,6 +288,7 @@ class NicBenchT {
   std::deque<WriteLog> ws_;
   std::deque<uint64_t> bresp_;
   uint32_t lite_addr_ = 0, lite_wdata_ = 0, lite_raddr_ = 0, lite_rdata_ = 0;
+  bool irq_prev_ = false;
   bool lite_w_pending_ = false, lite_b_done_ = false, lite_ar_pending_ = false, lite_r_done_ = false;
 };
 
