@@ -281,7 +281,9 @@ module nic_data_dma #(
               drop_now   = 1'b1;
               oversize_o = 1'b1;
             end
-            flen_d = fsum[19:0];
+            // Bytes of the frame so far (non-TSO frames that are still sent).
+            if (!drop_now && !(first ? d_ol.tse : ol_q.tse)) flen_d = fsum[19:0];
+            else if (first) flen_d = '0;
             drop_d = drop_now;
 
             cmd.ol          = first ? d_ol : ol_q;
