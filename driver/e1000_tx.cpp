@@ -44,11 +44,14 @@ int E1000Adapter::e1000_tso(sk_buff *skb) {
   if (!skb->gso_size) return 0;
   if (skb->protocol != ETH_P_IP || skb->network_header == 0xffff || skb->transport_header == 0xffff)
     return -22;
+  const uint32_t ipcss = skb->network_header - skb->headroom();
+  const uint32_t tucss = skb->transport_header - skb->headroom();
+  // IPv4 and TCP headers must be in the linear area before we look at them.
+  if (skb->network_header < skb->headroom() || tucss < ipcss + 20 || tucss + 20 > skb->headlen())
+    return -22;
   uint8_t *iph = skb->network_hdr();
   uint8_t *th = skb->transport_hdr();
   if (iph[9] != IPPROTO_TCP_) return -22;
-  const uint32_t ipcss = skb->network_header - skb->headroom();
-  const uint32_t tucss = skb->transport_header - skb->headroom();
   const uint32_t hdr_len = tucss + (th[12] >> 4) * 4u;
   // The NIC reads the header from the first buffer: it must be linear.
   if (hdr_len > skb->headlen() || hdr_len > 255 || skb->len <= hdr_len) return -22;
