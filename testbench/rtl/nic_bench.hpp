@@ -17,6 +17,14 @@
 #include "sim/host_mem.hpp"
 #include "sim/xgmii_rx.hpp"
 #include "verilated.h"
+#ifdef WIREPATH_COVERAGE
+#include <unistd.h>
+
+#include <cstdlib>
+#include <string>
+
+#include "verilated_cov.h"
+#endif
 
 namespace wirepath::rtltest {
 
@@ -104,7 +112,18 @@ class NicBenchT {
     rx.on_frame = [this](const WireFrame &f) { frames.push_back(f); };
     reset();
   }
-  ~NicBenchT() { top_->final(); }
+  ~NicBenchT() {
+    top_->final();
+#ifdef WIREPATH_COVERAGE
+    // One file per bench (scripts/coverage.sh merges them).
+    if (const char *dir = std::getenv("WIREPATH_COV_DIR")) {
+      static unsigned n = 0;
+      const std::string f = std::string(dir) + "/cov-" + std::to_string(getpid()) + "-" +
+                            std::to_string(n++) + ".dat";
+      ctx_->coveragep()->write(f.c_str());
+    }
+#endif
+  }
 
   HostMemory mem{8u << 20};
   XgmiiRx rx;
