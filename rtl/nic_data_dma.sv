@@ -9,6 +9,7 @@
 //   TSE without a usable TSO context (or a first buffer shorter than HDRLEN,
 //   or no payload)      -> packet dropped, tso_fail_o
 //   frame > MaxFrameBytes -> rest not read, frame dropped, oversize_o
+//   MaxDescPerPkt descriptors without a packet end -> as above
 //   length 0            -> nothing read, zero_len_o
 //   DEXT with a reserved DTYP -> treated as length 0, bad_desc_o
 //   descriptor read error -> ends its packet, which is dropped (DMA error)
@@ -100,6 +101,7 @@ module nic_data_dma #(
   logic [7:0]           hdr_rem_q, hdr_rem_d;
   logic [7:0]           hdrlen_q, hdrlen_d;      // the packet's HDRLEN and MSS
   logic [15:0]          mss_q, mss_d;
+  logic [6:0]           ndesc_q, ndesc_d;        // descriptors since the last packet end
 
   logic                 cmd_push, cmd_full, commit, packer_idle;
   dma_cmd_t             cmd;
@@ -159,7 +161,7 @@ module nic_data_dma #(
     logic [12:0]        to4k, n, nw;
     logic [13:0]        span;
     logic [TxCredW-1:0] words;
-    logic               take_desc, last, seg_end, hdr_rd, first, drop_now;
+    logic               take_desc, last, seg_end, hdr_rd, first, drop_now, split;
     logic [63:0]        src;
     logic [19:0]        plen;
     logic [63:0]        paddr;
@@ -198,6 +200,8 @@ module nic_data_dma #(
     cpl_o.ide    = d.cmd[CmdIdeBit];
     cpl_o.eop    = d_eop && !is_ctx;
     commit       = 1'b0;
+    ndesc_d      = ndesc_q;
+    split        = (ndesc_q == 7'(MaxDescPerPkt - 1)) && !(d_eop && !is_ctx);
     tso_ctx_o    = 1'b0;
     tso_fail_o   = 1'b0;
     oversize_o   = 1'b0;
@@ -339,6 +343,32 @@ module nic_data_dma #(
               flen_d   = '0;
             end
           end
+          // A group of MaxDescPerPkt descriptors without a packet end (a
+          // packet too long, or a run of context descriptors) is closed here
+          // so its descriptors can complete: the frame so far is dropped
+          // (TDOC) and the rest of the packet is skipped up to its EOP.
+          ndesc_d = (d_eop && !is_ctx) ? '0 : ndesc_q + 7'd1;
+          if (split) begin
+            cmd             = '0;
+            cmd.ol          = ol_q;
+            cmd.ol.seg_last = 1'b1;
+            cmd.ol.vle      = ol_q.vle && fread_q && in_pkt_q;
+            cmd.ifcs        = ifcs_q;
+            cmd.err         = 1'b1;
+            cmd.eop         = 1'b1;
+            cmd_push        = 1'b1;
+            cpl_o.eop       = 1'b1;
+            oversize_o      = 1'b1;
+            tso_ctx_o       = 1'b0;
+            st_d            = StIdle;
+            in_pkt_d        = in_pkt_q || !is_ctx;
+            drop_d          = in_pkt_q || !is_ctx;
+            fread_d         = 1'b0;
+            pos_d           = '0;
+            flen_d          = '0;
+            seg_full_d      = 1'b0;
+          end
+          if (cmd_push && cmd.eop && cmd.ol.seg_last) ndesc_d = '0;
         end
       end
       StRead: begin
@@ -369,6 +399,7 @@ module nic_data_dma #(
             if (last && eop_q) begin
               // The packet's last bytes.
               cmd.eop  = 1'b1;
+              ndesc_d  = '0;
               st_d     = StIdle;
               in_pkt_d = 1'b0;
               fread_d  = 1'b0;
@@ -426,6 +457,7 @@ module nic_data_dma #(
       hdr_rem_q    <= '0;
       hdrlen_q     <= '0;
       mss_q        <= '0;
+      ndesc_q      <= '0;
     end else begin
       st_q         <= st_d;
       addr_q       <= addr_d;
@@ -453,6 +485,7 @@ module nic_data_dma #(
       hdr_rem_q    <= hdr_rem_d;
       hdrlen_q     <= hdrlen_d;
       mss_q        <= mss_d;
+      ndesc_q      <= ndesc_d;
     end
   end
 
@@ -480,6 +513,9 @@ module nic_data_dma #(
       commit |-> cmd.nbytes != '0 && cmd.nbytes <= 13'(MaxReadBytes));
   TsoWithinSegment: assert property (@(posedge clk_i) disable iff (!rst_ni)
       st_q == StRead && ol_q.tse && seg_open_q |-> seg_rem_q != '0);
+  // A packet end (or a forced one) comes at least every MaxDescPerPkt descriptors.
+  DescGroupBounded: assert property (@(posedge clk_i) disable iff (!rst_ni)
+      ndesc_q < 7'(MaxDescPerPkt));
   // Frames stay within the limit checked at descriptor time.
   FrameLimit: assert property (@(posedge clk_i) disable iff (!rst_ni)
       flen_q <= 20'(MaxFrameBytes));

@@ -107,6 +107,7 @@ package nic_pkg;
   localparam int unsigned PoptsIxsmBit = 0;  // data descriptor POPTS (byte 13)
   localparam int unsigned PoptsTxsmBit = 1;
   localparam int unsigned MaxFrameBytes = 9216;  // DA..data without FCS/VLAN tag
+  localparam int unsigned MaxDescPerPkt = 64;    // descriptors per packet (CplDepth / 2)
   localparam logic [15:0] VlanTpid   = 16'h8100;
   localparam logic [7:0]  TcpFlagsLastOnly = 8'h09;  // PSH | FIN
 

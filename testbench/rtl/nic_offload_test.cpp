@@ -354,5 +354,33 @@ TEST(Offload, CountsOversizeZeroLengthAndReservedDescriptors) {
   EXPECT_LE(read_big, 9216u + 100u + 9216u + 3 * 32u);
 }
 
+// A packet of 100 descriptors (over the 64 per packet) and a run of 200
+// context descriptors never wedge the completion queue: the long packet is
+// dropped and counted (TDOC), each 64 contexts close as an empty dropped
+// frame (TDOC), everything completes and the next packet is sent.
+TEST(Offload, TooManyDescriptorsPerPacketAreDroppedNotAHang) {
+  NicBench b;
+  TxRing r(b, 512, kTctlEn);
+  Bytes one(1, 0x42), good(200, 0x24);
+  const uint64_t a = r.buffer(one);
+  for (int i = 0; i < 99; ++i) r.post(a, 1, kCmdIfcs);
+  r.post(a, 1, kCmdIfcs | kCmdEop | kCmdRs);
+  for (int i = 0; i < 200; ++i) r.post_desc(context_desc(csum_ctx(kProtoTcp)));
+  r.post(r.buffer(good), 200, kCmdIfcs | kCmdEop | kCmdRs);
+  // 64 descriptors exactly (63 + EOP) is still one packet.
+  for (int i = 0; i < 63; ++i) r.post(a, 1, kCmdIfcs);
+  r.post(r.buffer(good), 200, kCmdIfcs | kCmdEop | kCmdRs);
+  r.kick();
+  b.run_until([&] { return b.read32(kTdh) == r.tail(); }, 100000);
+  b.run(200);
+  EXPECT_EQ(b.read32(kTdh), r.tail());
+  ASSERT_EQ(b.frames.size(), 2u);
+  EXPECT_EQ(wire_bytes(b.frames[0]), good);
+  Bytes second(63 + good.size(), 0x42);
+  std::copy(good.begin(), good.end(), second.begin() + 63);
+  EXPECT_EQ(wire_bytes(b.frames[1]), second);
+  EXPECT_EQ(b.read32(kTdoc), 1u + 3u);
+}
+
 }  // namespace
 }  // namespace wirepath::rtltest
