@@ -191,6 +191,8 @@ module nic_regs (
           if (tdt_new < ring_size_o) tdt_d = tdt_new;
           else reject = 1'b1;
         end
+        // TDH is software's only while TCTL.EN is clear, and inside the ring.
+        RegTdh:   reject = tctl_q[TctlEnBit] || s_axil_wdata_i[15:0] >= ring_size_o;
         RegItr:   itr_d = merge(itr_q, s_axil_wdata_i, wmask) & 32'h0000_FFFF;
         RegTidv:  tidv_d = merge(tidv_q, s_axil_wdata_i, wmask) & 32'h0000_FFFF;
         RegTadv:  tadv_d = merge(tadv_q, s_axil_wdata_i, wmask) & 32'h0000_FFFF;
@@ -249,7 +251,8 @@ module nic_regs (
   end
 
   // Kept out of p_regs_next: it feeds the write-back, which feeds ICR back.
-  assign tdh_wr_o    = wr_fire && (waddr == RegTdh) && !tctl_q[TctlEnBit];
+  assign tdh_wr_o    = wr_fire && (waddr == RegTdh) && !tctl_q[TctlEnBit] &&
+                       s_axil_wdata_i[15:0] < ring_size_o;
   assign tdh_wdata_o = s_axil_wdata_i[15:0];
 
   always_comb begin : p_read

@@ -362,6 +362,17 @@ TEST(NicTx, IgnoresTdtAtOrBeyondRingSize) {
   EXPECT_EQ(b.read32(kTdt), 3u);
   b.write32(kTdt, 7);
   EXPECT_EQ(b.read32(kTdt), 7u);
+  EXPECT_EQ(b.read32(kTrjc), 2u);
+  // TDH: only inside the ring and only while TCTL.EN is clear.
+  b.write32(kTctl, 0);
+  b.write32(kTdh, 8);
+  EXPECT_EQ(b.read32(kTdh), 0u);
+  b.write32(kTdh, 5);
+  EXPECT_EQ(b.read32(kTdh), 5u);
+  b.write32(kTctl, kTctlEn);
+  b.write32(kTdh, 6);
+  EXPECT_EQ(b.read32(kTdh), 5u);
+  EXPECT_EQ(b.read32(kTrjc), 2u);
 }
 
 // GPTC/TPT count frames and GOTC/TOT octets (DA..FCS incl. padding); all clear on read.
