@@ -55,6 +55,8 @@ TEST(NicIrq, TidvDelaysTxdwOfIdeDescriptorsByItsUnits) {
   NicBench b;
   TxRing r(b, 16, kTctlEn | kTctlPsp);
   b.write32(kIms, kIcrTxdw);
+  b.write32(kTidv, 0x12345);
+  EXPECT_EQ(b.read32(kTidv), 0x2345u);  // 16 bits
   b.write32(kTidv, 2);
   const Bytes d(100, 0x33);
   r.post(r.buffer(d), 100, kCmdEop | kCmdIfcs | kCmdRs);
@@ -84,6 +86,7 @@ TEST(NicIrq, TadvBoundsTheDelayOfAStreamOfIdeCompletions) {
   b.read32(kIcr);
   b.write32(kTidv, 2);
   b.write32(kTadv, 3);
+  EXPECT_EQ(b.read32(kTadv), 3u);
   const Bytes big(1000, 0x44);
   for (int i = 0; i < 12; ++i) r.post(r.buffer(big), 1000, kCmdEop | kCmdIfcs | kCmdRs | kCmdIde);
   const size_t first = b.writes.size();
@@ -97,6 +100,7 @@ TEST(NicIrq, TadvBoundsTheDelayOfAStreamOfIdeCompletions) {
 TEST(NicIrq, ItrSpacesInterruptsByItsUnits) {
   NicBench b;
   b.write32(kItr, 100);
+  EXPECT_EQ(b.read32(kItr), 100u);
   b.write32(kIms, 0x4);
   b.write32(kIcs, 0x4);
   b.run(2);
