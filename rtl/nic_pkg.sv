@@ -38,7 +38,8 @@ package nic_pkg;
   localparam logic [16:0] RegTdoc   = 17'h05F04;  // frames over MaxFrameBytes dropped
   localparam logic [16:0] RegTdec   = 17'h05F08;  // frames dropped for a DMA read error
   localparam logic [16:0] RegTdbc   = 17'h05F0C;  // descriptors with a reserved DTYP
-  localparam logic [16:0] RegTrjc   = 17'h05F10;  // refused TDT/TDLEN writes
+  localparam logic [16:0] RegTrjc   = 17'h05F10;  // refused TDT/TDH/TDLEN writes
+  localparam logic [16:0] RegTwec   = 17'h05F14;  // DD write-backs answered with an error
 
   // Register fields.
   localparam int unsigned CtrlRstBit  = 26;

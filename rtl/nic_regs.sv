@@ -51,6 +51,7 @@ module nic_regs (
   input  logic        oversize_i,
   input  logic        dma_err_i,
   input  logic        bad_desc_i,
+  input  logic        wr_err_i,       // a DD write-back got an error response
   output logic        irq_o
 );
   import nic_pkg::*;
@@ -93,10 +94,11 @@ module nic_regs (
   logic [63:0] gotc_q, gotc_d, tot_q, tot_d;
   logic [31:0] itr_q, itr_d, tidv_q, tidv_d, tadv_q, tadv_d;
   // Counters cleared on read: PTC64..PTC1522, MPTC, BPTC, TSCTC, TSCTFC,
-  // TDZC, TDOC, TDEC, TDBC, TRJC.
-  localparam int unsigned NumCnt = 15;
+  // TDZC, TDOC, TDEC, TDBC, TRJC, TWEC.
+  localparam int unsigned NumCnt = 16;
   localparam int unsigned CntMptc = 6, CntBptc = 7, CntTsctc = 8, CntTsctfc = 9;
   localparam int unsigned CntTdzc = 10, CntTdoc = 11, CntTdec = 12, CntTdbc = 13, CntTrjc = 14;
+  localparam int unsigned CntTwec = 15;
   logic [31:0] cnt_q [NumCnt];
   logic [31:0] cnt_d [NumCnt];
   logic [NumCnt-1:0] cnt_inc;
@@ -123,6 +125,7 @@ module nic_regs (
     cnt_addr[CntTdec]   = RegTdec;
     cnt_addr[CntTdbc]   = RegTdbc;
     cnt_addr[CntTrjc]   = RegTrjc;
+    cnt_addr[CntTwec]   = RegTwec;
     // Packets by size class (octets DA..FCS), as PTC64..PTC1522.
     cnt_inc = '0;
     cnt_inc[0] = frame_sent_i && frame_octets_i <= 17'd64;
@@ -140,6 +143,7 @@ module nic_regs (
     cnt_inc[CntTdec]   = dma_err_i;
     cnt_inc[CntTdbc]   = bad_desc_i;
     cnt_inc[CntTrjc]   = reject;
+    cnt_inc[CntTwec]   = wr_err_i;
     for (int i = 0; i < NumCnt; i++) begin
       cnt_d[i] = ((rd_fire && raddr == cnt_addr[i]) ? 32'h0 : cnt_q[i]) + 32'(cnt_inc[i]);
     end
@@ -235,7 +239,7 @@ module nic_regs (
     // Hardware causes set in the same cycle as a clear are kept.
     icr_d[IcrTxdwBit]   = icr_d[IcrTxdwBit] | txdw_now;
     icr_d[IcrTxqeBit]   = icr_d[IcrTxqeBit] | txqe_set_i;
-    icr_d[IcrDmaErrBit] = icr_d[IcrDmaErrBit] | dma_err_i;
+    icr_d[IcrDmaErrBit] = icr_d[IcrDmaErrBit] | dma_err_i | wr_err_i;
 
     // ITR: at least ITR x 256 ns between two rising edges of the interrupt.
     irq_d     = |(icr_d & ims_d) && itr_cnt_q == '0;

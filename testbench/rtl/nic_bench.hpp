@@ -37,7 +37,7 @@ enum : uint32_t {
   kItr = 0x00C4, kTidv = 0x3820, kTadv = 0x382C, kPtc64 = 0x40D8, kPtc127 = 0x40DC,
   kPtc255 = 0x40E0, kPtc511 = 0x40E4, kPtc1023 = 0x40E8, kPtc1522 = 0x40EC, kMptc = 0x40F0,
   kBptc = 0x40F4, kTsctc = 0x40F8, kTsctfc = 0x40FC,
-  kTdzc = 0x5F00, kTdoc = 0x5F04, kTdec = 0x5F08, kTdbc = 0x5F0C, kTrjc = 0x5F10,
+  kTdzc = 0x5F00, kTdoc = 0x5F04, kTdec = 0x5F08, kTdbc = 0x5F0C, kTrjc = 0x5F10, kTwec = 0x5F14,
 };
 constexpr uint32_t kCtrlRst = 1u << 26, kTctlEn = 1u << 1, kTctlPsp = 1u << 3;
 constexpr uint32_t kCtrlVme = 1u << 30, kCtrlGioDis = 1u << 2, kStatusGioEn = 1u << 19;
@@ -139,6 +139,9 @@ class NicBenchT {
   double r_stall_prob = 0.0;
   // Probability that AR/AW/W ready is low in a cycle (checks valid/payload hold).
   double ready_stall_prob = 0.0;
+  // Writes for which this returns true are not done and answered with
+  // DECERR (by default writes to unmapped addresses are dropped with OKAY).
+  std::function<bool(uint64_t addr)> write_fails;
 
   Model &top() { return *top_; }
   // No AXI read or write of the NIC is waiting for the host.
@@ -201,10 +204,11 @@ class NicBenchT {
       ws_.pop_front();
       if (aw.len != 0 || aw.size != kSize) throw std::runtime_error("bad AW");
       wl.addr = aw.addr;
-      for (unsigned i = 0; i < kBeatBytes; ++i)
+      const bool err = write_fails && write_fails(aw.addr);
+      for (unsigned i = 0; i < kBeatBytes && !err; ++i)
         if ((wl.strb >> i) & 1u && mem.mapped(aw.addr + i, 1)) mem.write(aw.addr + i, &wl.data[i], 1);
       writes.push_back(wl);
-      bresp_.push_back(cycle + latency_);
+      bresp_.push_back({cycle + latency_, err});
     }
     if (b_fire) bresp_.pop_front();
     if (lw_fire) lite_w_pending_ = false;
@@ -289,9 +293,9 @@ class NicBenchT {
       t.m_axi_rlast_i = rb.beat + 1 == rb.beats;
       std::memcpy(&t.m_axi_rdata_i[0], buf, kBeatBytes);
     }
-    t.m_axi_bvalid_i = !bresp_.empty() && bresp_.front() <= cycle;
+    t.m_axi_bvalid_i = !bresp_.empty() && bresp_.front().at <= cycle;
     t.m_axi_bid_i = 0;
-    t.m_axi_bresp_i = 0;
+    t.m_axi_bresp_i = !bresp_.empty() && bresp_.front().err ? 3 : 0;
   }
 
   struct Aw {
@@ -305,7 +309,11 @@ class NicBenchT {
   std::deque<ReadBurst> reads_;
   std::deque<Aw> aws_;
   std::deque<WriteLog> ws_;
-  std::deque<uint64_t> bresp_;
+  struct BResp {
+    uint64_t at;
+    bool err;
+  };
+  std::deque<BResp> bresp_;
   uint32_t lite_addr_ = 0, lite_wdata_ = 0, lite_raddr_ = 0, lite_rdata_ = 0;
   bool irq_prev_ = false;
   bool lite_w_pending_ = false, lite_b_done_ = false, lite_ar_pending_ = false, lite_r_done_ = false;

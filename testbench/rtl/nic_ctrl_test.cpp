@@ -146,6 +146,27 @@ TEST(NicErr, DmaReadErrorsDropCountAndInterrupt) {
   EXPECT_EQ(b.frames.size(), 1u);
 }
 
+// A DD write-back answered with an error (DECERR) is counted (TWEC) and
+// raises ICR bit 5; the descriptors still complete, TDH reaches TDT.
+TEST(NicErr, WriteBackErrorResponsesAreCountedAndRaiseTheCause) {
+  NicBench b;
+  TxRing r(b, 16, kTctlEn);
+  Bytes good(80, 0x11);
+  r.post_packet({{r.buffer(good), 80}}, kCmdIfcs | kCmdRs);
+  r.kick();
+  b.run_until([&] { return b.read32(kTdh) == 1; }, 20000);
+  EXPECT_EQ(b.read32(kTwec), 0u);
+  EXPECT_EQ(b.read32(kIcr) & kIcrDmaErr, 0u);
+  b.write_fails = [](uint64_t) { return true; };
+  r.post_packet({{r.buffer(good), 80}}, kCmdIfcs | kCmdRs);
+  r.post_packet({{r.buffer(good), 80}}, kCmdIfcs | kCmdRs);
+  r.kick();
+  b.run_until([&] { return b.read32(kTdh) == 3; }, 20000);
+  EXPECT_EQ(b.frames.size(), 3u);
+  EXPECT_EQ(b.read32(kTwec), 2u);
+  EXPECT_EQ(b.read32(kIcr) & kIcrDmaErr, kIcrDmaErr);
+}
+
 // Posts n distinct packets (packet i: byte 0 = i) of `len` bytes.
 std::vector<Bytes> post_numbered(NicBench &b, TxRing &r, unsigned from, unsigned to, unsigned len) {
   std::vector<Bytes> out;
