@@ -51,10 +51,21 @@ struct TxPacketRecord {
   uint32_t first_desc = 0, last_desc = 0;
   uint64_t last_buf_end = 0;  // physical address one past the packet's last byte
   uint32_t len = 0;
+  uint32_t segs = 1;          // frames on the wire: TSO segments, else 1
+  uint32_t first_frame_len = 0;  // length of the first of them (FCS excluded)
+};
+
+// tx_flags of one packet.
+enum : uint32_t {
+  E1000_TX_FLAGS_CSUM = 1u << 0,
+  E1000_TX_FLAGS_VLAN = 1u << 1,
+  E1000_TX_FLAGS_TSO = 1u << 2,
 };
 
 struct E1000TxStats {
   uint64_t packets = 0, bytes = 0, busy = 0, restart_queue = 0, doorbells = 0;
+  uint64_t frames = 0;  // frames these packets become on the wire (TSO: one per segment)
+  uint64_t csum_offloads = 0, tso_offloads = 0, tso_errors = 0, resets = 0, resent = 0;
   uint64_t irqs = 0, spurious_irqs = 0, polls = 0, cleaned = 0;
 };
 
@@ -69,6 +80,13 @@ public:
   int e1000e_open();
   // Close: mask interrupts, disable TX, free what is still on the ring.
   void e1000e_close();
+  // Reset the NIC in the middle of traffic without losing or repeating a
+  // packet: GIO master disable, wait until the NIC has finished what it took
+  // (STATUS.GIO_MASTER_EN clear), reclaim what it completed, CTRL.RST,
+  // reprogram, and hand the rest of the ring to the NIC again (TDH = the
+  // first packet not completed). Returns 0, or -ETIMEDOUT (-110) if the NIC
+  // never went idle (then the unsent skbs are dropped with DEV_RESET).
+  int e1000e_reset_and_resend(unsigned max_polls = 10000);
 
   // ndo_start_xmit.
   netdev_tx_t e1000_xmit_frame(sk_buff *skb);
@@ -94,8 +112,11 @@ private:
   void e1000_configure_tx();
   void e1000_irq_enable();
   void e1000_irq_disable();
-  int e1000_tx_map(sk_buff *skb, uint32_t first);
-  void e1000_tx_queue(uint32_t first, int count);
+  int e1000_tso(sk_buff *skb);
+  bool e1000_tx_csum(sk_buff *skb);
+  int e1000_tx_map(sk_buff *skb, uint32_t first, uint32_t start);
+  void e1000_tx_queue(uint32_t tx_flags, uint32_t start, int count, uint16_t vlan);
+  void write_context(const e1000_context_desc &c);
   int e1000_maybe_stop_tx(uint32_t size);
   e1000_tx_desc *desc(uint32_t i);
   void unmap_and_free(e1000_buffer &bi, bool transmitted);

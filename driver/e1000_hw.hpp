@@ -27,11 +27,18 @@ enum : uint32_t {
   E1000_TOTL = 0x40C8,
   E1000_TOTH = 0x40CC,
   E1000_TPT = 0x40D4,
+  E1000_ITR = 0x00C4,
+  E1000_TIDV = 0x3820,
+  E1000_TADV = 0x382C,
+  E1000_TSCTC = 0x40F8,
+  E1000_TSCTFC = 0x40FC,
 };
 
 enum : uint32_t {
   E1000_CTRL_RST = 1u << 26,
   E1000_CTRL_VME = 1u << 30,
+  E1000_CTRL_GIO_MASTER_DISABLE = 1u << 2,
+  E1000_STATUS_GIO_MASTER_ENABLE = 1u << 19,
   E1000_STATUS_FD = 1u << 0,
   E1000_STATUS_LU = 1u << 1,
   E1000_ICR_TXDW = 1u << 0,
@@ -48,8 +55,44 @@ enum : uint8_t {
   E1000_TXD_CMD_IFCS = 1u << 1,
   E1000_TXD_CMD_IC = 1u << 2,
   E1000_TXD_CMD_RS = 1u << 3,
+  E1000_TXD_CMD_DEXT = 1u << 5,
+  E1000_TXD_CMD_VLE = 1u << 6,
+  E1000_TXD_CMD_IDE = 1u << 7,
+  E1000_TXD_CMD_TSE = 1u << 2,  // data descriptor DCMD
   E1000_TXD_STAT_DD = 1u << 0,
+  // Context descriptor TUCMD (byte 11).
+  E1000_TXD_CMD_TCP = 1u << 0,
+  E1000_TXD_CMD_IP = 1u << 1,
+  // Byte 10 bits 7:4: descriptor type of an extended descriptor.
+  E1000_TXD_DTYP_C = 0x00,
+  E1000_TXD_DTYP_D = 0x10,
+  // Data descriptor POPTS (byte 13).
+  E1000_TXD_POPTS_IXSM = 1u << 0,
+  E1000_TXD_POPTS_TXSM = 1u << 1,
 };
+
+// Context descriptor (struct e1000_context_desc), 16 bytes.
+struct e1000_context_desc {
+  uint8_t ipcss, ipcso;
+  uint16_t ipcse;
+  uint8_t tucss, tucso;
+  uint16_t tucse;
+  uint8_t paylen[3];  // PAYLEN in bits 19:0 with DTYP in the top nibble of byte 10
+  uint8_t tucmd;
+  uint8_t status, hdr_len;
+  uint16_t mss;
+};
+static_assert(sizeof(e1000_context_desc) == 16, "context descriptor is 16 bytes");
+
+// Data descriptor (struct e1000_data_desc), 16 bytes.
+struct e1000_data_desc {
+  uint64_t buffer_addr;
+  uint8_t dtalen[3];  // DTALEN bits 19:0, DTYP in the top nibble of byte 10
+  uint8_t dcmd;
+  uint8_t status, popts;
+  uint16_t special;
+};
+static_assert(sizeof(e1000_data_desc) == 16, "data descriptor is 16 bytes");
 
 // struct e1000_tx_desc (legacy), 16 bytes, little endian in host memory.
 struct e1000_tx_desc {

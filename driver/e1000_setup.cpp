@@ -27,9 +27,10 @@ E1000Adapter::E1000Adapter(HostMemory &mem, Mmio &mmio, net_device &netdev, cons
     : mem_(mem), mmio_(mmio), netdev_(netdev), cfg_(cfg) {
   cfg_.validate();
   netdev_.priv = this;
-  // The NIC fetches any number of descriptors per packet: scatter-gather.
-  // Checksum/TSO/VLAN offloads are not in the RTL yet, so not advertised.
-  netdev_.hw_features = NETIF_F_SG;
+  // The NIC fetches any number of descriptors per packet (scatter-gather),
+  // inserts TCP/UDP-over-IPv4 checksums (context + TXSM), segments TCP/IPv4
+  // (TSE) and inserts 802.1Q tags (VLE with CTRL.VME): all in the RTL.
+  netdev_.hw_features = NETIF_F_SG | NETIF_F_IP_CSUM | NETIF_F_TSO | NETIF_F_HW_VLAN_CTAG_TX;
   netdev_.features = netdev_.hw_features;
   netdev_.ops.ndo_start_xmit = [this](sk_buff *skb, net_device *) { return e1000_xmit_frame(skb); };
 }
@@ -54,6 +55,7 @@ void E1000Adapter::e1000e_setup_tx_resources() {
 }
 
 void E1000Adapter::e1000_configure_tx() {
+  if (netdev_.features & NETIF_F_HW_VLAN_CTAG_TX) mmio_.writel(E1000_CTRL_VME, E1000_CTRL);
   mmio_.writel(static_cast<uint32_t>(ring_.dma), E1000_TDBAL);
   mmio_.writel(static_cast<uint32_t>(ring_.dma >> 32), E1000_TDBAH);
   mmio_.writel(ring_.count * 16, E1000_TDLEN);
@@ -91,6 +93,48 @@ void E1000Adapter::e1000e_close() {
   netif_stop_queue(&netdev_);
   for (auto &bi : ring_.buffer_info) unmap_and_free(bi, false);
   open_ = false;
+}
+
+int E1000Adapter::e1000e_reset_and_resend(unsigned max_polls) {
+  if (!open_) return 0;
+  stats_.resets++;
+  const uint32_t ctrl = mmio_.readl(E1000_CTRL);
+  mmio_.writel(ctrl | E1000_CTRL_GIO_MASTER_DISABLE, E1000_CTRL);
+  unsigned polls = 0;
+  while ((mmio_.readl(E1000_STATUS) & E1000_STATUS_GIO_MASTER_ENABLE) && polls < max_polls) ++polls;
+  const bool idle = polls < max_polls;
+  // Everything the NIC completed has DD now; reclaim it.
+  e1000_clean_tx_irq(0);
+  mmio_.writel(E1000_CTRL_RST, E1000_CTRL);
+  (void)mmio_.readl(E1000_STATUS);  // the reset has reached the NIC
+  if (!idle) {
+    for (auto &bi : ring_.buffer_info) {
+      if (bi.skb) kfree_skb_reason(bi.skb, skb_drop_reason::DEV_RESET);
+      bi = e1000_buffer{};
+    }
+    ring_.next_to_use = ring_.next_to_clean = 0;
+    e1000_configure_tx();
+    e1000_irq_enable();
+    return -110;  // -ETIMEDOUT
+  }
+  // The descriptors from next_to_clean on were never taken by the NIC: give
+  // the same ring slots back (TDH is writable while TCTL.EN is clear).
+  const uint32_t pending = (ring_.next_to_use + ring_.count - ring_.next_to_clean) % ring_.count;
+  if (netdev_.features & NETIF_F_HW_VLAN_CTAG_TX) mmio_.writel(E1000_CTRL_VME, E1000_CTRL);
+  mmio_.writel(static_cast<uint32_t>(ring_.dma), E1000_TDBAL);
+  mmio_.writel(static_cast<uint32_t>(ring_.dma >> 32), E1000_TDBAH);
+  mmio_.writel(ring_.count * 16, E1000_TDLEN);
+  mmio_.writel(ring_.next_to_clean, E1000_TDH);
+  mmio_.writel(ring_.next_to_clean, E1000_TDT);
+  mmio_.writel(cfg_.tipg, E1000_TIPG);
+  uint32_t tctl = E1000_TCTL_EN | (0x0Fu << E1000_TCTL_CT_SHIFT) | (0x3Fu << E1000_TCTL_COLD_SHIFT);
+  if (cfg_.pad_short) tctl |= E1000_TCTL_PSP;
+  mmio_.writel(tctl, E1000_TCTL);
+  e1000_irq_enable();
+  for (uint32_t i = ring_.next_to_clean; i != ring_.next_to_use; i = (i + 1) % ring_.count)
+    if (ring_.buffer_info[i].skb) stats_.resent++;
+  if (pending) mmio_.writel(ring_.next_to_use, E1000_TDT);
+  return 0;
 }
 
 void E1000Adapter::unmap_and_free(e1000_buffer &bi, bool transmitted) {

@@ -1,8 +1,19 @@
-// The transmit path: e1000_xmit_frame (ndo_start_xmit) -> e1000_tx_map ->
-// e1000_tx_queue -> doorbell (TDT).
+// The transmit path: e1000_xmit_frame (ndo_start_xmit) -> e1000_tso /
+// e1000_tx_csum (context descriptor) -> e1000_tx_map -> e1000_tx_queue ->
+// doorbell (TDT).
+#include <cstring>
+
+#include <algorithm>
+
 #include "driver/e1000.hpp"
+#include "stack/eth.hpp"
 
 namespace wirepath {
+
+namespace {
+constexpr uint8_t IPPROTO_TCP_ = 6;
+constexpr uint32_t kIpCheckOff = 10, kTcpCheckOff = 16;
+}  // namespace
 
 uint32_t E1000Adapter::e1000_desc_unused() const {
   const uint32_t ntc = ring_.next_to_clean, ntu = ring_.next_to_use;
@@ -20,8 +31,80 @@ int E1000Adapter::e1000_maybe_stop_tx(uint32_t size) {
   return 0;
 }
 
-int E1000Adapter::e1000_tx_map(sk_buff *skb, uint32_t first) {
-  uint32_t i = first;
+void E1000Adapter::write_context(const e1000_context_desc &c) {
+  const uint32_t i = ring_.next_to_use;
+  std::memcpy(mem_.ptr(ring_.dma + 16ull * i, 16), &c, 16);
+  ring_.buffer_info[i] = e1000_buffer{};
+  ring_.next_to_use = (i + 1) % ring_.count;
+}
+
+// TSO context (e1000_tso): IPv4 header with tot_len = 0 and check = 0, the
+// TCP check seeded with the pseudo-header sum without length; the NIC fills
+// in the per-segment values. Returns 1 if a context was written, 0 if the skb
+// is not GSO, -EINVAL (-22) if the NIC cannot segment it.
+int E1000Adapter::e1000_tso(sk_buff *skb) {
+  if (!skb->gso_size) return 0;
+  if (skb->protocol != ETH_P_IP || skb->network_header == 0xffff || skb->transport_header == 0xffff)
+    return -22;
+  const uint32_t ipcss = skb->network_header - skb->headroom();
+  const uint32_t tucss = skb->transport_header - skb->headroom();
+  // IPv4 and TCP headers must be in the linear area before we look at them.
+  if (skb->network_header < skb->headroom() || tucss < ipcss + 20 || tucss + 20 > skb->headlen())
+    return -22;
+  uint8_t *iph = skb->network_hdr();
+  uint8_t *th = skb->transport_hdr();
+  if (iph[9] != IPPROTO_TCP_) return -22;
+  const uint32_t hdr_len = tucss + (th[12] >> 4) * 4u;
+  // The NIC reads the header from the first buffer: it must be linear.
+  if (hdr_len > skb->headlen() || hdr_len > 255 || skb->len <= hdr_len) return -22;
+  iph[2] = iph[3] = 0;                                         // tot_len
+  iph[kIpCheckOff] = iph[kIpCheckOff + 1] = 0;                 // check
+  uint32_t sum = IPPROTO_TCP_;
+  for (int k = 12; k < 20; k += 2) sum += uint32_t(iph[k]) << 8 | iph[k + 1];
+  while (sum >> 16) sum = (sum & 0xffff) + (sum >> 16);
+  th[kTcpCheckOff] = uint8_t(sum >> 8);  // ~csum_tcpudp_magic(saddr, daddr, 0, TCP, 0)
+  th[kTcpCheckOff + 1] = uint8_t(sum);
+
+  e1000_context_desc c{};
+  c.ipcss = uint8_t(ipcss);
+  c.ipcso = uint8_t(ipcss + kIpCheckOff);
+  c.ipcse = uint16_t(tucss - 1);
+  c.tucss = uint8_t(tucss);
+  c.tucso = uint8_t(tucss + kTcpCheckOff);
+  c.tucse = 0;
+  const uint32_t paylen = skb->len - hdr_len;
+  c.paylen[0] = uint8_t(paylen);
+  c.paylen[1] = uint8_t(paylen >> 8);
+  c.paylen[2] = uint8_t(((paylen >> 16) & 0xF) | E1000_TXD_DTYP_C);
+  c.tucmd = E1000_TXD_CMD_DEXT | E1000_TXD_CMD_TSE | E1000_TXD_CMD_IP | E1000_TXD_CMD_TCP;
+  c.hdr_len = uint8_t(hdr_len);
+  c.mss = skb->gso_size;
+  write_context(c);
+  stats_.tso_offloads++;
+  return 1;
+}
+
+// Checksum context (e1000_tx_csum) for CHECKSUM_PARTIAL: the NIC sums from
+// csum_start to the end and stores at csum_start + csum_offset; the IPv4
+// header checksum stays the stack's (no IXSM), as in e1000e.
+bool E1000Adapter::e1000_tx_csum(sk_buff *skb) {
+  if (skb->ip_summed != CHECKSUM_PARTIAL) return false;
+  const uint32_t css = skb->csum_start - skb->headroom();
+  e1000_context_desc c{};
+  c.tucss = uint8_t(css);
+  c.tucso = uint8_t(css + skb->csum_offset);
+  c.tucse = 0;
+  c.paylen[2] = E1000_TXD_DTYP_C;
+  c.tucmd = E1000_TXD_CMD_DEXT;
+  if (skb->protocol == ETH_P_IP && skb->network_header != 0xffff && skb->network_hdr()[9] == IPPROTO_TCP_)
+    c.tucmd |= E1000_TXD_CMD_TCP;
+  write_context(c);
+  stats_.csum_offloads++;
+  return true;
+}
+
+int E1000Adapter::e1000_tx_map(sk_buff *skb, uint32_t first, uint32_t start) {
+  uint32_t i = start;
   int count = 0;
   auto map = [&](uint64_t addr, uint32_t len) {
     for (uint32_t off = 0; off < len;) {
@@ -39,22 +122,33 @@ int E1000Adapter::e1000_tx_map(sk_buff *skb, uint32_t first) {
   for (const skb_frag &f : skb->frags) map(f.addr, f.len);
   ring_.buffer_info[i].skb = skb;
   ring_.buffer_info[i].bytecount = skb->len;
+  // The packet's first slot (its context descriptor if any) watches the EOP.
   ring_.buffer_info[first].next_to_watch = static_cast<int32_t>(i);
   return count;
 }
 
-void E1000Adapter::e1000_tx_queue(uint32_t first, int count) {
-  uint32_t i = first;
+void E1000Adapter::e1000_tx_queue(uint32_t tx_flags, uint32_t start, int count, uint16_t vlan) {
+  uint32_t i = start;
+  const bool ext = tx_flags & (E1000_TX_FLAGS_CSUM | E1000_TX_FLAGS_TSO);
+  uint8_t cmd = E1000_TXD_CMD_IFCS, popts = 0;
+  if (ext) cmd |= E1000_TXD_CMD_DEXT;
+  if (tx_flags & E1000_TX_FLAGS_TSO) {
+    cmd |= E1000_TXD_CMD_TSE;
+    popts = E1000_TXD_POPTS_IXSM | E1000_TXD_POPTS_TXSM;
+  } else if (tx_flags & E1000_TX_FLAGS_CSUM) {
+    popts = E1000_TXD_POPTS_TXSM;
+  }
+  if (tx_flags & E1000_TX_FLAGS_VLAN) cmd |= E1000_TXD_CMD_VLE;
   for (int n = 0; n < count; n++) {
     const e1000_buffer &bi = ring_.buffer_info[i];
     e1000_tx_desc *d = desc(i);
     d->buffer_addr = bi.dma;
     d->length = static_cast<uint16_t>(bi.length);
-    d->cso = 0;
-    d->css = 0;
-    d->special = 0;
+    d->cso = ext ? uint8_t(E1000_TXD_DTYP_D | ((bi.length >> 16) & 0xF)) : 0;
+    d->css = popts;  // byte 13: CSS (legacy) / POPTS (data descriptor)
+    d->special = (tx_flags & E1000_TX_FLAGS_VLAN) ? vlan : 0;
     d->status = 0;
-    d->cmd = E1000_TXD_CMD_IFCS;
+    d->cmd = cmd;
     // Report Status only on the packet's last descriptor: one DD per packet.
     if (n == count - 1) d->cmd |= E1000_TXD_CMD_EOP | E1000_TXD_CMD_RS;
     i = (i + 1) % ring_.count;
@@ -76,6 +170,8 @@ netdev_tx_t E1000Adapter::e1000_xmit_frame(sk_buff *skb) {
   auto descs_for = [&](uint32_t len) { return (len + cfg_.max_per_txd - 1) / cfg_.max_per_txd; };
   uint32_t count = descs_for(skb->headlen());
   for (const skb_frag &f : skb->frags) count += descs_for(f.len);
+  // One more for the offload context.
+  if (skb->gso_size || skb->ip_summed == CHECKSUM_PARTIAL) count++;
 
   // Need count + 2 free so the tail never touches the head.
   if (e1000_maybe_stop_tx(count + 2)) {
@@ -83,19 +179,41 @@ netdev_tx_t E1000Adapter::e1000_xmit_frame(sk_buff *skb) {
     return NETDEV_TX_BUSY;
   }
   const uint32_t first = ring_.next_to_use;
-  const int mapped = e1000_tx_map(skb, first);
-  const uint32_t last = (first + mapped - 1) % ring_.count;
+  uint32_t tx_flags = 0;
+  if (skb->vlan_present && (netdev_.features & NETIF_F_HW_VLAN_CTAG_TX)) tx_flags |= E1000_TX_FLAGS_VLAN;
+  const int tso = e1000_tso(skb);
+  if (tso < 0) {
+    stats_.tso_errors++;
+    kfree_skb_reason(skb, skb_drop_reason::NOT_SPECIFIED);
+    return NETDEV_TX_OK;
+  }
+  if (tso) tx_flags |= E1000_TX_FLAGS_TSO;
+  else if (e1000_tx_csum(skb)) tx_flags |= E1000_TX_FLAGS_CSUM;
+
+  const uint32_t start = ring_.next_to_use;
+  const int mapped = e1000_tx_map(skb, first, start);
+  const uint32_t last = (start + mapped - 1) % ring_.count;
   const uint32_t len = skb->len;
   const uint64_t trace_id = skb->trace_id;
   const e1000_buffer &lbi = ring_.buffer_info[last];
   const uint64_t last_end = lbi.dma + lbi.length;
-  e1000_tx_queue(first, mapped);
+  // What the NIC will put on the wire: TSO cuts the payload into MSS pieces,
+  // each behind a copy of the headers (skb_shinfo(skb)->gso_segs).
+  uint32_t segs = 1, first_frame_len = len;
+  if (tso) {
+    const uint32_t hdr = skb->transport_header - skb->headroom() + (skb->transport_hdr()[12] >> 4) * 4u;
+    segs = (len - hdr + skb->gso_size - 1) / skb->gso_size;
+    first_frame_len = hdr + std::min<uint32_t>(skb->gso_size, len - hdr);
+  }
+  if (tx_flags & E1000_TX_FLAGS_VLAN) first_frame_len += 4;
+  e1000_tx_queue(tx_flags, start, mapped, skb->vlan_tci);
   stats_.packets++;
+  stats_.frames += segs;
   stats_.bytes += len;
 
   if (cfg_.stop_threshold) e1000_maybe_stop_tx(cfg_.stop_threshold);
 
-  pending_doorbell_.push_back({trace_id, first, last, last_end, len});
+  pending_doorbell_.push_back({trace_id, first, last, last_end, len, segs, first_frame_len});
   if (on_doorbell) on_doorbell(pending_doorbell_);
   pending_doorbell_.clear();
   stats_.doorbells++;

@@ -1,7 +1,10 @@
 // nic_dma_packer: realigns data DMA read beats (any start byte, any length)
-// into packed 64-bit words for the TX FIFO, following the command queue. At a
-// frame's end it flushes the partial word and pushes the frame's metadata, so
-// a frame is visible to the MAC only once all of its words are stored.
+// into packed 64-bit words for the TX FIFO, following the command queue. It
+// inserts the 802.1Q tag after byte 12 (VLE), sums the checksum ranges of the
+// words it stores (nic_tx_csum) and, at a frame's end, flushes the partial
+// word and pushes the frame's metadata with the values the MAC writes over
+// checksum and TSO fields, so a frame is visible to the MAC only once all of
+// its words are stored.
 module nic_dma_packer #(
   parameter int unsigned AxiDataWidth = 128,
   parameter int unsigned CmdDepth     = 8,  // data reads in flight
@@ -23,7 +26,9 @@ module nic_dma_packer #(
   output logic                    tx_push_o,
   output logic [63:0]             tx_data_o,
   output logic                    meta_push_o,
-  output nic_pkg::tx_meta_t       meta_o
+  output nic_pkg::tx_meta_t       meta_o,
+  output logic                    dma_err_o,  // with meta_push_o: a read failed
+  output logic                    idle_o      // no command, no byte held
 );
   import nic_pkg::*;
 
@@ -49,7 +54,10 @@ module nic_dma_packer #(
   logic                flush_q, flush_d;      // frame complete: drain acc, push meta
   logic                ifcs_q, ifcs_d;
   logic [15:0]         flen_q, flen_d;
-  logic                ferr_q, ferr_d;
+  logic                ferr_q, ferr_d, dmaerr_q, dmaerr_d;
+  logic                tag_q, tag_d;          // the VLAN tag is in
+  tx_offload_t         ol_q, ol_d;            // the frame's offloads (last command seen)
+  tx_meta_t            cs_meta;
 
   always_comb begin : p_pack
     logic [3:0]          emit_n, cnt1, take;
@@ -57,6 +65,7 @@ module nic_dma_packer #(
     logic [BeatOffW:0]   ptr, beat_left;
     logic [12:0]         rem;
     logic [63:0]         bytes;
+    logic                tag_now;
 
     acc_d     = acc_q;
     acc_cnt_d = acc_cnt_q;
@@ -67,6 +76,9 @@ module nic_dma_packer #(
     ifcs_d    = ifcs_q;
     flen_d    = flen_q;
     ferr_d    = ferr_q;
+    dmaerr_d  = dmaerr_q;
+    tag_d     = tag_q;
+    ol_d      = ol_q;
     cmd_pop   = 1'b0;
     r_ready_o = 1'b0;
     meta_push_o = 1'b0;
@@ -80,31 +92,54 @@ module nic_dma_packer #(
     cnt1      = acc_cnt_q - emit_n;
     acc1      = acc_q >> {emit_n, 3'b000};
 
-    // Take up to 8 bytes of the current beat per cycle (the line rate).
+    // Take up to 8 bytes of the current beat per cycle (the line rate), and
+    // stop at byte 12 when a tag goes there.
     ptr       = started_q ? {1'b0, ptr_q} : (BeatOffW+1)'(cmd.off);
     rem       = started_q ? rem_q : cmd.nbytes;
     beat_left = (BeatOffW+1)'(BeatBytes) - ptr;
     take      = 4'd8;
     if (13'(beat_left) < 13'(take)) take = 4'(beat_left);
     if (rem < 13'(take))            take = 4'(rem);
+    if (cmd.ol.vle && !tag_q && flen_q < 16'd12 && 16'(take) > 16'd12 - flen_q) begin
+      take = 4'(16'd12 - flen_q);
+    end
     bytes     = 64'(r_data_i >> {ptr, 3'b000});
     // Zero the lanes past take so they do not corrupt acc.
     if (take != 4'd8) bytes = bytes & ~(64'hFFFF_FFFF_FFFF_FFFF << {take, 3'b000});
 
     acc_d     = acc1;
     acc_cnt_d = cnt1;
+    // The tag goes in at byte 12, or at the end of a frame of 12 bytes or
+    // less (so a frame always grows by exactly the 4 bytes the request side
+    // counted).
+    tag_now   = !tag_q && (flush_q ? ol_q.vle
+                                   : (!cmd_empty && cmd.ol.vle && flen_q == 16'd12));
 
-    if (flush_q) begin
+    if (tag_now) begin
+      acc_d     = acc1 | ({96'h0, {cmd.ol.vlan[7:0], cmd.ol.vlan[15:8], VlanTpid[7:0],
+                                    VlanTpid[15:8]}} << {cnt1, 3'b000});
+      if (flush_q) begin
+        acc_d   = acc1 | ({96'h0, {ol_q.vlan[7:0], ol_q.vlan[15:8], VlanTpid[7:0],
+                                   VlanTpid[15:8]}} << {cnt1, 3'b000});
+      end
+      acc_cnt_d = cnt1 + 4'd4;
+      flen_d    = flen_q + 16'd4;
+      tag_d     = 1'b1;
+    end else if (flush_q) begin
       if (cnt1 == 4'd0) begin
         meta_push_o = 1'b1;
-        flush_d = 1'b0;
-        flen_d  = '0;
-        ferr_d  = 1'b0;
+        flush_d  = 1'b0;
+        flen_d   = '0;
+        ferr_d   = 1'b0;
+        dmaerr_d = 1'b0;
+        tag_d    = 1'b0;
       end
     end else if (!cmd_empty) begin
+      ol_d = cmd.ol;
       if (!cmd.has_data) begin
-        cmd_pop = 1'b1;
-        ferr_d  = ferr_q | cmd.err;
+        cmd_pop  = 1'b1;
+        ferr_d   = ferr_q | cmd.err;
+        dmaerr_d = dmaerr_q | cmd.derr;
         if (cmd.eop) begin
           flush_d = 1'b1;
           ifcs_d  = cmd.ifcs;
@@ -114,6 +149,7 @@ module nic_dma_packer #(
         acc_cnt_d = cnt1 + take;
         flen_d    = flen_q + 16'(take);
         ferr_d    = ferr_q | (r_resp_i != 2'b00);
+        dmaerr_d  = dmaerr_q | (r_resp_i != 2'b00);
         ptr_d     = BeatOffW'(ptr + (BeatOffW+1)'(take));
         rem_d     = rem - 13'(take);
         started_d = 1'b1;
@@ -129,11 +165,27 @@ module nic_dma_packer #(
         end
       end
     end
-
-    meta_o.err  = ferr_q;
-    meta_o.ifcs = ifcs_q;
-    meta_o.len  = flen_q;
   end
+
+  // Checksums over the stored words; the final values ride in the metadata.
+  nic_tx_csum u_csum (
+    .clk_i, .rst_ni,
+    .word_valid_i(tx_push_o), .word_i(tx_data_o),
+    .frame_end_i(meta_push_o), .frame_len_i(flen_q), .ol_i(ol_q),
+    .meta_o(cs_meta)
+  );
+
+  always_comb begin : p_meta
+    // nic_tx_csum fills the offload fields; these come from the packer.
+    meta_o         = cs_meta;
+    meta_o.err     = ferr_q;
+    meta_o.ifcs    = ifcs_q;
+    meta_o.len     = flen_q;
+    meta_o.pkt_end = ol_q.seg_last;
+    dma_err_o      = meta_push_o && dmaerr_q;
+  end
+
+  assign idle_o = cmd_empty && acc_cnt_q == '0 && !flush_q;
 
   always_ff @(posedge clk_i or negedge rst_ni) begin : p_regs
     if (!rst_ni) begin
@@ -146,6 +198,9 @@ module nic_dma_packer #(
       ifcs_q    <= 1'b0;
       flen_q    <= '0;
       ferr_q    <= 1'b0;
+      dmaerr_q  <= 1'b0;
+      tag_q     <= 1'b0;
+      ol_q      <= '0;
     end else begin
       acc_q     <= acc_d;
       acc_cnt_q <= acc_cnt_d;
@@ -156,6 +211,9 @@ module nic_dma_packer #(
       ifcs_q    <= ifcs_d;
       flen_q    <= flen_d;
       ferr_q    <= ferr_d;
+      dmaerr_q  <= dmaerr_d;
+      tag_q     <= tag_d;
+      ol_q      <= ol_d;
     end
   end
 
@@ -164,5 +222,11 @@ module nic_dma_packer #(
       r_ready_o && cmd_pop |-> r_last_i);
   NoBeatWithoutCmd: assert property (@(posedge clk_i) disable iff (!rst_ni)
       r_valid_i |-> !cmd_empty);
+  // Metadata only once the frame's last word is out of the accumulator.
+  MetaAfterLastWord: assert property (@(posedge clk_i) disable iff (!rst_ni)
+      meta_push_o |-> flush_q && acc_cnt_d == 4'd0);
+  // A frame never outgrows the limit the request side enforces (+ tag).
+  FrameBounded: assert property (@(posedge clk_i) disable iff (!rst_ni)
+      flen_q <= 16'(MaxFrameBytes + 8));
 
 endmodule

@@ -25,9 +25,30 @@ package nic_pkg;
   localparam logic [16:0] RegTotl   = 17'h040C8;
   localparam logic [16:0] RegToth   = 17'h040CC;
   localparam logic [16:0] RegTpt    = 17'h040D4;
+  localparam logic [16:0] RegItr    = 17'h000C4;
+  localparam logic [16:0] RegTidv   = 17'h03820;
+  localparam logic [16:0] RegTadv   = 17'h0382C;
+  localparam logic [16:0] RegPtc64  = 17'h040D8;  // PTC64..PTC1522: 6 counters, 4 apart
+  localparam logic [16:0] RegMptc   = 17'h040F0;
+  localparam logic [16:0] RegBptc   = 17'h040F4;
+  localparam logic [16:0] RegTsctc  = 17'h040F8;
+  localparam logic [16:0] RegTsctfc = 17'h040FC;
+  // wirepath error counters (not in the 8254x; clear on read).
+  localparam logic [16:0] RegTdzc   = 17'h05F00;  // zero-length data descriptors
+  localparam logic [16:0] RegTdoc   = 17'h05F04;  // frames over MaxFrameBytes dropped
+  localparam logic [16:0] RegTdec   = 17'h05F08;  // frames dropped for a DMA read error
+  localparam logic [16:0] RegTdbc   = 17'h05F0C;  // descriptors with a reserved DTYP
+  localparam logic [16:0] RegTrjc   = 17'h05F10;  // refused TDT/TDH/TDLEN writes
+  localparam logic [16:0] RegTwec   = 17'h05F14;  // DD write-backs answered with an error
 
   // Register fields.
   localparam int unsigned CtrlRstBit  = 26;
+  localparam int unsigned CtrlVmeBit  = 30;
+  localparam int unsigned CtrlGioDisBit = 2;    // GIO master disable
+  localparam int unsigned StatusGioEnBit = 19;  // GIO master enable status
+  localparam int unsigned IcrDmaErrBit = 5;     // wirepath: a frame was dropped for a DMA error
+  localparam int unsigned TickCycles1024ns = 160;  // 1.024 us at 156.25 MHz (TIDV, TADV)
+  localparam int unsigned TickCycles256ns  = 40;   // 256 ns (ITR)
   localparam logic [31:0] StatusValue = 32'h0000_0083;  // FD, LU, 10 Gb/s
   localparam int unsigned IcrTxdwBit  = 0;
   localparam int unsigned IcrTxqeBit  = 1;
@@ -55,6 +76,7 @@ package nic_pkg;
   localparam int unsigned CmdEopBit  = 0;
   localparam int unsigned CmdIfcsBit = 1;
   localparam int unsigned CmdRsBit   = 3;
+  localparam int unsigned CmdIdeBit  = 7;
   localparam int unsigned StaByte    = 12;  // byte offset of STA in a descriptor
   localparam logic [7:0]  StaDd      = 8'h01;
 
@@ -68,23 +90,78 @@ package nic_pkg;
   // Completion queue entry: one per descriptor taken by the data DMA.
   typedef struct packed {
     logic [RingIdxW-1:0] idx;
+    logic                ide;
     logic                rs;
     logic                eop;
   } cpl_entry_t;
 
-  // Per-frame metadata, pushed once all of the frame's words are in the TX FIFO.
+  // Extended descriptors (DEXT = CMD bit 5): DTYP in byte 10 bits 7:4.
+  localparam int unsigned CmdIcBit   = 2;   // legacy: insert checksum at CSO
+  localparam int unsigned CmdTseBit  = 2;   // data descriptor DCMD.TSE
+  localparam int unsigned CmdDextBit = 5;
+  localparam int unsigned CmdVleBit  = 6;
+  localparam logic [3:0]  DtypCtx    = 4'h0;
+  localparam logic [3:0]  DtypData   = 4'h1;
+  localparam int unsigned TucmdTcpBit = 0;  // context TUCMD
+  localparam int unsigned TucmdIpBit  = 1;
+  localparam int unsigned TucmdTseBit = 2;
+  localparam int unsigned PoptsIxsmBit = 0;  // data descriptor POPTS (byte 13)
+  localparam int unsigned PoptsTxsmBit = 1;
+  localparam int unsigned MaxFrameBytes = 9216;  // DA..data without FCS/VLAN tag
+  localparam int unsigned MaxDescPerPkt = 64;    // descriptors per packet (CplDepth / 2)
+  localparam logic [15:0] VlanTpid   = 16'h8100;
+  localparam logic [7:0]  TcpFlagsLastOnly = 8'h09;  // PSH | FIN
+
+  // Offload controls of one frame (a TSO packet: of one segment), carried on
+  // each of its DMA commands. Offsets are from the frame start in host memory
+  // (before the VLAN tag); *cse = 0 means to the end of the frame.
+  typedef struct packed {
+    logic        ixsm;     // insert the IPv4 header checksum at ipcso
+    logic        txsm;     // insert the TCP/UDP (or legacy CSO) checksum at tucso
+    logic        legacy;   // legacy CSO/CSS: no UDP zero rule
+    logic        tcp;      // TUCMD.TCP; else UDP (a computed 0 goes out as 0xFFFF)
+    logic        tse;      // a TSO segment: rewrite length, ID, seq, flags
+    logic        vle;      // insert an 802.1Q tag after the MAC addresses
+    logic [15:0] vlan;
+    logic [7:0]  ipcss, ipcso;
+    logic [15:0] ipcse;
+    logic [7:0]  tucss, tucso;
+    logic [15:0] tucse;
+    logic        seg_last;  // the packet's last frame (completes its descriptors)
+    logic [15:0] seg_idx;   // TSO segment number: IPv4 ID increment
+    logic [31:0] seq_add;   // TSO payload bytes before this segment
+  } tx_offload_t;
+
+  // Per-frame metadata, pushed once all of the frame's words are in the TX
+  // FIFO, with the field values the MAC writes over the stored bytes.
   typedef struct packed {
     logic        err;
     logic        ifcs;
+    logic        pkt_end;  // last frame of its packet
     logic [15:0] len;
+    logic        ip_ins;   // write ip_csum at ip_off
+    logic [15:0] ip_off;
+    logic [15:0] ip_csum;
+    logic        tu_ins;   // write tu_csum at tu_off
+    logic [15:0] tu_off;
+    logic [15:0] tu_csum;
+    logic        tso;      // write IPv4 total length/ID at ip_base, TCP seq/flags at tcp_base
+    logic [15:0] ip_base;
+    logic [15:0] tcp_base;
+    logic [15:0] ip_len;
+    logic [15:0] ip_id;
+    logic [31:0] tcp_seq;
+    logic [7:0]  tcp_flags;
   } tx_meta_t;
 
   // Data DMA read command, queued from the request side to the packer in the
   // order the reads were issued. has_data = 0: no read, only err/eop marks.
   localparam int unsigned MaxReadBytes = 512;  // bytes per data read burst
   typedef struct packed {
+    tx_offload_t ol;
     logic        has_data;
-    logic        err;
+    logic        err;      // drop the frame
+    logic        derr;     // ... because a descriptor read failed
     logic        eop;
     logic        ifcs;
     logic [5:0]  off;     // byte offset of the first byte in the first beat

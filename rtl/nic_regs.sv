@@ -25,6 +25,8 @@ module nic_regs (
   input  logic        s_axil_rready_i,
   // Control outputs
   output logic        soft_rst_o,     // one-cycle pulse after a CTRL.RST write
+  output logic        vme_o,          // CTRL.VME: VLAN tag insertion enabled
+  output logic        gio_dis_o,      // CTRL.GIO_MASTER_DISABLE: start no new packet
   output logic        tx_en_o,
   output logic        tx_psp_o,
   output logic [9:0]  ipgt_o,
@@ -36,9 +38,20 @@ module nic_regs (
   // Status inputs
   input  logic [15:0] tdh_i,
   input  logic        txdw_set_i,
+  input  logic        txdw_ide_i,     // the descriptor asked for a delayed interrupt
   input  logic        txqe_set_i,
   input  logic        frame_sent_i,
   input  logic [16:0] frame_octets_i,
+  input  logic        frame_bcast_i,
+  input  logic        frame_mcast_i,
+  input  logic        master_idle_i,  // no packet in progress, no AXI request outstanding
+  input  logic        tso_ctx_i,
+  input  logic        tso_fail_i,
+  input  logic        zero_len_i,
+  input  logic        oversize_i,
+  input  logic        dma_err_i,
+  input  logic        bad_desc_i,
+  input  logic        wr_err_i,       // a DD write-back got an error response
   output logic        irq_o
 );
   import nic_pkg::*;
@@ -79,14 +92,67 @@ module nic_regs (
   logic [15:0] tdt_q, tdt_d;
   logic [31:0] gptc_q, gptc_d, tpt_q, tpt_d;
   logic [63:0] gotc_q, gotc_d, tot_q, tot_d;
+  logic [31:0] itr_q, itr_d, tidv_q, tidv_d, tadv_q, tadv_d;
+  // Counters cleared on read: PTC64..PTC1522, MPTC, BPTC, TSCTC, TSCTFC,
+  // TDZC, TDOC, TDEC, TDBC, TRJC, TWEC.
+  localparam int unsigned NumCnt = 16;
+  localparam int unsigned CntMptc = 6, CntBptc = 7, CntTsctc = 8, CntTsctfc = 9;
+  localparam int unsigned CntTdzc = 10, CntTdoc = 11, CntTdec = 12, CntTdbc = 13, CntTrjc = 14;
+  localparam int unsigned CntTwec = 15;
+  logic [31:0] cnt_q [NumCnt];
+  logic [31:0] cnt_d [NumCnt];
+  logic [NumCnt-1:0] cnt_inc;
+  logic [16:0]       cnt_addr [NumCnt];
+  // Interrupt moderation: delay timers (cycles) and the ITR throttle.
+  logic [23:0] tidv_cnt_q, tidv_cnt_d, tadv_cnt_q, tadv_cnt_d;
+  logic        dly_q, dly_d;
+  logic [21:0] itr_cnt_q, itr_cnt_d;
+  logic        irq_q, irq_d;
+  logic        reject;
 
   function automatic logic [31:0] merge(logic [31:0] old, logic [31:0] val, logic [31:0] mask);
     return (old & ~mask) | (val & mask);
   endfunction
 
+  always_comb begin : p_cnt_map
+    for (int i = 0; i < 6; i++) cnt_addr[i] = RegPtc64 + 17'(4 * i);
+    cnt_addr[CntMptc]   = RegMptc;
+    cnt_addr[CntBptc]   = RegBptc;
+    cnt_addr[CntTsctc]  = RegTsctc;
+    cnt_addr[CntTsctfc] = RegTsctfc;
+    cnt_addr[CntTdzc]   = RegTdzc;
+    cnt_addr[CntTdoc]   = RegTdoc;
+    cnt_addr[CntTdec]   = RegTdec;
+    cnt_addr[CntTdbc]   = RegTdbc;
+    cnt_addr[CntTrjc]   = RegTrjc;
+    cnt_addr[CntTwec]   = RegTwec;
+    // Packets by size class (octets DA..FCS), as PTC64..PTC1522.
+    cnt_inc = '0;
+    cnt_inc[0] = frame_sent_i && frame_octets_i <= 17'd64;
+    cnt_inc[1] = frame_sent_i && frame_octets_i >= 17'd65 && frame_octets_i <= 17'd127;
+    cnt_inc[2] = frame_sent_i && frame_octets_i >= 17'd128 && frame_octets_i <= 17'd255;
+    cnt_inc[3] = frame_sent_i && frame_octets_i >= 17'd256 && frame_octets_i <= 17'd511;
+    cnt_inc[4] = frame_sent_i && frame_octets_i >= 17'd512 && frame_octets_i <= 17'd1023;
+    cnt_inc[5] = frame_sent_i && frame_octets_i >= 17'd1024 && frame_octets_i <= 17'd1522;
+    cnt_inc[CntMptc]   = frame_sent_i && frame_mcast_i;
+    cnt_inc[CntBptc]   = frame_sent_i && frame_bcast_i;
+    cnt_inc[CntTsctc]  = tso_ctx_i;
+    cnt_inc[CntTsctfc] = tso_fail_i;
+    cnt_inc[CntTdzc]   = zero_len_i;
+    cnt_inc[CntTdoc]   = oversize_i;
+    cnt_inc[CntTdec]   = dma_err_i;
+    cnt_inc[CntTdbc]   = bad_desc_i;
+    cnt_inc[CntTrjc]   = reject;
+    cnt_inc[CntTwec]   = wr_err_i;
+    for (int i = 0; i < NumCnt; i++) begin
+      cnt_d[i] = ((rd_fire && raddr == cnt_addr[i]) ? 32'h0 : cnt_q[i]) + 32'(cnt_inc[i]);
+    end
+  end
+
   always_comb begin : p_regs_next
     logic [15:0] tdt_new;
-    logic        rd_icr, rd_gptc, rd_gotch, rd_tpt, rd_toth;
+    logic [31:0] tdlen_new;
+    logic        rd_icr, rd_gptc, rd_gotch, rd_tpt, rd_toth, txdw_now;
     ctrl_d  = ctrl_q;
     icr_d   = icr_q;
     ims_d   = ims_q;
@@ -96,8 +162,13 @@ module nic_regs (
     tdbah_d = tdbah_q;
     tdlen_d = tdlen_q;
     tdt_d   = tdt_q;
+    itr_d   = itr_q;
+    tidv_d  = tidv_q;
+    tadv_d  = tadv_q;
+    reject  = 1'b0;
     soft_rst_d  = 1'b0;
     tdt_new     = (tdt_q & ~wmask[15:0]) | (s_axil_wdata_i[15:0] & wmask[15:0]);
+    tdlen_new   = merge(tdlen_q, s_axil_wdata_i, wmask);
 
     if (wr_fire) begin
       unique case (waddr)
@@ -114,9 +185,21 @@ module nic_regs (
         RegTipg:  tipg_d = merge(tipg_q, s_axil_wdata_i, wmask);
         RegTdbal: tdbal_d = merge(tdbal_q, s_axil_wdata_i, wmask) & 32'hFFFF_FFF0;
         RegTdbah: tdbah_d = merge(tdbah_q, s_axil_wdata_i, wmask);
-        RegTdlen: tdlen_d = merge(tdlen_q, s_axil_wdata_i, wmask) & 32'h000F_FF80;
-        // A tail outside the ring would make the fetcher run past its end.
-        RegTdt:   if (tdt_new < ring_size_o) tdt_d = tdt_new;
+        // A ring that is not a whole number of 128-byte blocks (or over 1 MiB)
+        // is refused and counted (TRJC), as is a tail outside the ring.
+        RegTdlen: begin
+          if (tdlen_new[6:0] == '0 && tdlen_new[31:20] == '0) tdlen_d = tdlen_new;
+          else reject = 1'b1;
+        end
+        RegTdt: begin
+          if (tdt_new < ring_size_o) tdt_d = tdt_new;
+          else reject = 1'b1;
+        end
+        // TDH is software's only while TCTL.EN is clear, and inside the ring.
+        RegTdh:   reject = tctl_q[TctlEnBit] || s_axil_wdata_i[15:0] >= ring_size_o;
+        RegItr:   itr_d = merge(itr_q, s_axil_wdata_i, wmask) & 32'h0000_FFFF;
+        RegTidv:  tidv_d = merge(tidv_q, s_axil_wdata_i, wmask) & 32'h0000_FFFF;
+        RegTadv:  tadv_d = merge(tadv_q, s_axil_wdata_i, wmask) & 32'h0000_FFFF;
         default: ;
       endcase
     end
@@ -129,9 +212,41 @@ module nic_regs (
     rd_toth  = rd_fire && (raddr == RegToth);
 
     if (rd_icr) icr_d = '0;
+
+    // TXDW moderation: a descriptor with IDE delays the cause by TIDV
+    // (restarted by each such descriptor) but at most TADV after the first
+    // (units 1.024 us; 0 = no limit); without IDE, or TIDV = 0, it is
+    // immediate and also releases a delayed one.
+    txdw_now   = 1'b0;
+    dly_d      = dly_q;
+    tidv_cnt_d = (tidv_cnt_q != '0) ? tidv_cnt_q - 24'd1 : '0;
+    tadv_cnt_d = (tadv_cnt_q != '0) ? tadv_cnt_q - 24'd1 : '0;
+    if (dly_q && (tidv_cnt_q == 24'd1 || tadv_cnt_q == 24'd1)) txdw_now = 1'b1;
+    if (txdw_set_i) begin
+      if (txdw_ide_i && tidv_q[15:0] != '0) begin
+        dly_d      = 1'b1;
+        tidv_cnt_d = 24'(tidv_q[15:0]) * 24'(TickCycles1024ns);
+        if (!dly_q) tadv_cnt_d = 24'(tadv_q[15:0]) * 24'(TickCycles1024ns);
+      end else begin
+        txdw_now = 1'b1;
+      end
+    end
+    if (txdw_now) begin
+      dly_d      = 1'b0;
+      tidv_cnt_d = '0;
+      tadv_cnt_d = '0;
+    end
     // Hardware causes set in the same cycle as a clear are kept.
-    icr_d[IcrTxdwBit] = icr_d[IcrTxdwBit] | txdw_set_i;
-    icr_d[IcrTxqeBit] = icr_d[IcrTxqeBit] | txqe_set_i;
+    icr_d[IcrTxdwBit]   = icr_d[IcrTxdwBit] | txdw_now;
+    icr_d[IcrTxqeBit]   = icr_d[IcrTxqeBit] | txqe_set_i;
+    icr_d[IcrDmaErrBit] = icr_d[IcrDmaErrBit] | dma_err_i | wr_err_i;
+
+    // ITR: at least ITR x 256 ns between two rising edges of the interrupt.
+    irq_d     = |(icr_d & ims_d) && itr_cnt_q == '0;
+    itr_cnt_d = (itr_cnt_q != '0) ? itr_cnt_q - 22'd1 : '0;
+    if (irq_d && !irq_q && itr_q[15:0] != '0) begin
+      itr_cnt_d = 22'(itr_q[15:0]) * 22'(TickCycles256ns) - 22'd1;
+    end
 
     gptc_d = (rd_gptc  ? '0 : gptc_q) + 32'(frame_sent_i);
     tpt_d  = (rd_tpt   ? '0 : tpt_q)  + 32'(frame_sent_i);
@@ -140,14 +255,18 @@ module nic_regs (
   end
 
   // Kept out of p_regs_next: it feeds the write-back, which feeds ICR back.
-  assign tdh_wr_o    = wr_fire && (waddr == RegTdh) && !tctl_q[TctlEnBit];
+  assign tdh_wr_o    = wr_fire && (waddr == RegTdh) && !tctl_q[TctlEnBit] &&
+                       s_axil_wdata_i[15:0] < ring_size_o;
   assign tdh_wdata_o = s_axil_wdata_i[15:0];
 
   always_comb begin : p_read
     logic [31:0] val;
     unique case (raddr)
       RegCtrl:   val = ctrl_q;
-      RegStatus: val = StatusValue;
+      RegStatus: val = StatusValue | (32'(!(ctrl_q[CtrlGioDisBit] && master_idle_i)) << StatusGioEnBit);
+      RegItr:    val = itr_q;
+      RegTidv:   val = tidv_q;
+      RegTadv:   val = tadv_q;
       RegIcr:    val = icr_q;
       RegIms:    val = ims_q;
       RegTctl:   val = tctl_q;
@@ -163,7 +282,10 @@ module nic_regs (
       RegTotl:   val = tot_q[31:0];
       RegToth:   val = tot_q[63:32];
       RegTpt:    val = tpt_q;
-      default:   val = '0;
+      default: begin
+        val = '0;
+        for (int i = 0; i < NumCnt; i++) if (raddr == cnt_addr[i]) val = cnt_q[i];
+      end
     endcase
     rdata_d  = rd_fire ? val : rdata_q;
     rvalid_d = rd_fire || (rvalid_q && !s_axil_rready_i);
@@ -199,6 +321,15 @@ module nic_regs (
       gotc_q  <= '0;
       tpt_q   <= '0;
       tot_q   <= '0;
+      itr_q   <= '0;
+      tidv_q  <= '0;
+      tadv_q  <= '0;
+      for (int i = 0; i < NumCnt; i++) cnt_q[i] <= '0;
+      tidv_cnt_q <= '0;
+      tadv_cnt_q <= '0;
+      dly_q   <= 1'b0;
+      itr_cnt_q <= '0;
+      irq_q   <= 1'b0;
     end else begin
       ctrl_q  <= ctrl_d;
       icr_q   <= icr_d;
@@ -213,16 +344,27 @@ module nic_regs (
       gotc_q  <= gotc_d;
       tpt_q   <= tpt_d;
       tot_q   <= tot_d;
+      itr_q   <= itr_d;
+      tidv_q  <= tidv_d;
+      tadv_q  <= tadv_d;
+      for (int i = 0; i < NumCnt; i++) cnt_q[i] <= cnt_d[i];
+      tidv_cnt_q <= tidv_cnt_d;
+      tadv_cnt_q <= tadv_cnt_d;
+      dly_q   <= dly_d;
+      itr_cnt_q <= itr_cnt_d;
+      irq_q   <= irq_d;
     end
   end
 
+  assign vme_o       = ctrl_q[CtrlVmeBit];
   assign tx_en_o     = tctl_q[TctlEnBit];
   assign tx_psp_o    = tctl_q[TctlPspBit];
   assign ipgt_o      = tipg_q[9:0];
   assign tdba_o      = {tdbah_q, tdbal_q};
   assign ring_size_o = tdlen_q[19:4];
   assign tdt_o       = tdt_q;
-  assign irq_o       = |(icr_q & ims_q);
+  assign irq_o       = irq_q;
+  assign gio_dis_o   = ctrl_q[CtrlGioDisBit];
 
   // Registers are word aligned: the low address bits select nothing.
   logic unused_addr;

@@ -65,7 +65,7 @@ module nic_top #(
   import nic_pkg::*;
 
   localparam int unsigned TxFifoWords = TxFifoBytes / 8;
-  localparam int unsigned MetaDepth   = 32;
+  localparam int unsigned MetaDepth   = 64;
 
   if (AxiDataWidth < 128 || AxiDataWidth > 512 || (AxiDataWidth & (AxiDataWidth - 1)) != 0)
   begin : gen_bad_width
@@ -79,14 +79,56 @@ module nic_top #(
   end
 
   // CTRL.RST: a registered reset pulse for everything but the AXI-Lite
-  // handshake, so the write's B response still completes.
-  logic soft_rst, core_rst_nq;
+  // handshake (so the write's B response still completes) and the bus guard
+  // below. The pulse waits until the write channel is not half way through a
+  // write (AW accepted but not W, or the reverse).
+  logic soft_rst, core_rst_nq, rst_req_q, rst_req_d, rst_fire;
+  logic wb_awvalid, wb_wvalid;
+  assign rst_fire  = (rst_req_q || soft_rst) && (wb_awvalid == wb_wvalid);
+  assign rst_req_d = (rst_req_q || soft_rst) && !rst_fire;
   always_ff @(posedge clk_i or negedge rst_ni) begin : p_core_rst
-    if (!rst_ni) core_rst_nq <= 1'b0;
-    else         core_rst_nq <= !soft_rst;
+    if (!rst_ni) begin
+      core_rst_nq <= 1'b0;
+      rst_req_q   <= 1'b0;
+    end else begin
+      core_rst_nq <= !rst_fire;
+      rst_req_q   <= rst_req_d;
+    end
   end
 
-  logic        tx_en, tx_psp, tdh_wr, txdw, txqe, frame_sent, frame_drop;
+  // Bus guard: counts AXI reads and writes in flight. After a core reset it
+  // drains: R beats and B responses of requests issued before the reset are
+  // accepted and dropped, and no new request goes out until none is left.
+  logic       drain_q, drain_d;
+  logic [8:0] rd_out_q, rd_out_d, wr_out_q, wr_out_d;
+  logic       mux_arvalid, mux_rready, wb_bready;
+  always_comb begin : p_guard
+    rd_out_d = rd_out_q + 9'(m_axi_arvalid_o && m_axi_arready_i)
+                        - 9'(m_axi_rvalid_i && m_axi_rready_o && m_axi_rlast_i);
+    wr_out_d = wr_out_q + 9'(m_axi_awvalid_o && m_axi_awready_i)
+                        - 9'(m_axi_bvalid_i && m_axi_bready_o);
+    drain_d  = rst_fire || (drain_q && !(rd_out_d == '0 && wr_out_d == '0));
+  end
+  always_ff @(posedge clk_i or negedge rst_ni) begin : p_guard_regs
+    if (!rst_ni) begin
+      drain_q  <= 1'b0;
+      rd_out_q <= '0;
+      wr_out_q <= '0;
+    end else begin
+      drain_q  <= drain_d;
+      rd_out_q <= rd_out_d;
+      wr_out_q <= wr_out_d;
+    end
+  end
+  assign m_axi_arvalid_o = mux_arvalid && !drain_q;
+  assign m_axi_rready_o  = drain_q || mux_rready;
+  assign m_axi_awvalid_o = wb_awvalid && !drain_q;
+  assign m_axi_wvalid_o  = wb_wvalid && !drain_q;
+  assign m_axi_bready_o  = drain_q || wb_bready;
+
+  logic        tx_en, tx_psp, tdh_wr, txdw, txdw_ide, txqe, wb_idle, frame_sent, frame_drop;
+  logic        vme, gio_dis, master_idle, dma_idle, frame_pkt_end, frame_bcast, frame_mcast, dma_err;
+  logic        ev_tso_ctx, ev_tso_fail, ev_oversize, ev_zero_len, ev_bad_desc;
   logic [9:0]  ipgt;
   logic [63:0] tdba;
   logic [15:0] ring_size, tdt, tdh, tdh_wdata;
@@ -99,11 +141,15 @@ module nic_top #(
     .s_axil_bresp_o, .s_axil_bvalid_o, .s_axil_bready_i,
     .s_axil_araddr_i, .s_axil_arvalid_i, .s_axil_arready_o,
     .s_axil_rdata_o, .s_axil_rresp_o, .s_axil_rvalid_o, .s_axil_rready_i,
-    .soft_rst_o(soft_rst), .tx_en_o(tx_en), .tx_psp_o(tx_psp), .ipgt_o(ipgt),
+    .soft_rst_o(soft_rst), .vme_o(vme), .gio_dis_o(gio_dis), .tx_en_o(tx_en), .tx_psp_o(tx_psp), .ipgt_o(ipgt),
     .tdba_o(tdba), .ring_size_o(ring_size), .tdt_o(tdt),
     .tdh_wr_o(tdh_wr), .tdh_wdata_o(tdh_wdata), .tdh_i(tdh),
-    .txdw_set_i(txdw), .txqe_set_i(txqe),
+    .txdw_set_i(txdw), .txdw_ide_i(txdw_ide), .txqe_set_i(txqe),
     .frame_sent_i(frame_sent), .frame_octets_i(frame_octets),
+    .frame_bcast_i(frame_bcast), .frame_mcast_i(frame_mcast), .master_idle_i(master_idle),
+    .tso_ctx_i(ev_tso_ctx), .tso_fail_i(ev_tso_fail), .zero_len_i(ev_zero_len),
+    .oversize_i(ev_oversize), .dma_err_i(dma_err), .bad_desc_i(ev_bad_desc),
+    .wr_err_i(m_axi_bvalid_i && m_axi_bready_o && !drain_q && m_axi_bresp_i != 2'b00),
     .irq_o
   );
 
@@ -122,13 +168,16 @@ module nic_top #(
     .data_ar_valid_i(data_ar_valid), .data_ar_addr_i(data_ar_addr), .data_ar_len_i(data_ar_len),
     .data_ar_ready_o(data_ar_ready), .data_r_valid_o(data_r_valid), .data_r_ready_i(data_r_ready),
     .m_axi_arid_o, .m_axi_araddr_o, .m_axi_arlen_o, .m_axi_arsize_o, .m_axi_arburst_o,
-    .m_axi_arvalid_o, .m_axi_arready_i, .m_axi_rid_i, .m_axi_rvalid_i, .m_axi_rready_o
+    .m_axi_arvalid_o(mux_arvalid), .m_axi_arready_i(m_axi_arready_i && !drain_q),
+    .m_axi_rid_i, .m_axi_rvalid_i(m_axi_rvalid_i && !drain_q), .m_axi_rready_o(mux_rready)
   );
 
   logic        desc_valid, desc_ready;
   desc_entry_t desc;
 
-  nic_desc_fetch #(.AxiDataWidth(AxiDataWidth)) u_desc_fetch (
+  nic_desc_fetch #(
+    .AxiDataWidth(AxiDataWidth), .DescFifoDepth(64), .MaxBurstDescs(8), .MaxOutstanding(8)
+  ) u_desc_fetch (
     .clk_i, .rst_ni(core_rst_nq),
     .tx_en_i(tx_en), .tdba_i(tdba), .ring_size_i(ring_size), .tdt_i(tdt),
     .tdh_wr_i(tdh_wr), .tdh_wdata_i(tdh_wdata),
@@ -151,7 +200,7 @@ module nic_top #(
   nic_data_dma #(
     .AxiDataWidth(AxiDataWidth), .TxFifoWords(TxFifoWords), .MetaDepth(MetaDepth)
   ) u_data_dma (
-    .clk_i, .rst_ni(core_rst_nq),
+    .clk_i, .rst_ni(core_rst_nq), .vme_i(vme), .hold_i(gio_dis), .idle_o(dma_idle),
     .desc_valid_i(desc_valid), .desc_i(desc), .desc_ready_o(desc_ready),
     .cpl_push_o(cpl_push), .cpl_o(cpl), .cpl_full_i(cpl_full),
     .ar_valid_o(data_ar_valid), .ar_addr_o(data_ar_addr), .ar_len_o(data_ar_len),
@@ -159,7 +208,9 @@ module nic_top #(
     .r_valid_i(data_r_valid), .r_data_i(m_axi_rdata_i), .r_resp_i(m_axi_rresp_i),
     .r_last_i(m_axi_rlast_i), .r_ready_o(data_r_ready),
     .tx_push_o(tx_push), .tx_data_o(tx_wdata), .meta_push_o(meta_push), .meta_o(meta_w),
-    .tx_pop_i(tx_pop), .meta_pop_i(meta_pop)
+    .dma_err_o(dma_err), .tx_pop_i(tx_pop), .meta_pop_i(meta_pop),
+    .tso_ctx_o(ev_tso_ctx), .tso_fail_o(ev_tso_fail), .oversize_o(ev_oversize),
+    .zero_len_o(ev_zero_len), .bad_desc_o(ev_bad_desc)
   );
 
   nic_fifo #(.Width(64), .Depth(TxFifoWords)) u_tx_fifo (
@@ -180,24 +231,30 @@ module nic_top #(
     .tx_data_i(tx_rdata), .tx_empty_i(tx_empty), .tx_pop_o(tx_pop),
     .meta_i(meta_r), .meta_empty_i(meta_empty), .meta_pop_o(meta_pop),
     .xgmii_txd_o, .xgmii_txc_o,
-    .frame_sent_o(frame_sent), .frame_octets_o(frame_octets), .frame_drop_o(frame_drop)
+    .frame_sent_o(frame_sent), .frame_octets_o(frame_octets), .frame_drop_o(frame_drop),
+    .frame_pkt_end_o(frame_pkt_end), .frame_bcast_o(frame_bcast), .frame_mcast_o(frame_mcast)
   );
 
   nic_writeback #(.AxiDataWidth(AxiDataWidth), .AxiIdWidth(AxiIdWidth)) u_writeback (
     .clk_i, .rst_ni(core_rst_nq),
     .cpl_push_i(cpl_push), .cpl_i(cpl), .cpl_full_o(cpl_full),
-    .frame_end_i(frame_sent || frame_drop),
+    .frame_end_i((frame_sent || frame_drop) && frame_pkt_end),
     .tdba_i(tdba), .ring_size_i(ring_size), .tdt_i(tdt),
     .tdh_wr_i(tdh_wr), .tdh_wdata_i(tdh_wdata), .tdh_o(tdh),
-    .txdw_o(txdw), .txqe_o(txqe),
+    .txdw_o(txdw), .txdw_ide_o(txdw_ide), .txqe_o(txqe), .idle_o(wb_idle),
     .m_axi_awid_o, .m_axi_awaddr_o, .m_axi_awlen_o, .m_axi_awsize_o, .m_axi_awburst_o,
-    .m_axi_awvalid_o, .m_axi_awready_i,
-    .m_axi_wdata_o, .m_axi_wstrb_o, .m_axi_wlast_o, .m_axi_wvalid_o, .m_axi_wready_i,
-    .m_axi_bvalid_i, .m_axi_bready_o
+    .m_axi_awvalid_o(wb_awvalid), .m_axi_awready_i(m_axi_awready_i && !drain_q),
+    .m_axi_wdata_o, .m_axi_wstrb_o, .m_axi_wlast_o, .m_axi_wvalid_o(wb_wvalid),
+    .m_axi_wready_i(m_axi_wready_i && !drain_q),
+    .m_axi_bvalid_i(m_axi_bvalid_i && !drain_q), .m_axi_bready_o(wb_bready)
   );
 
-  // Write responses are not checked yet; the bad-frame count is kept for a
-  // later statistics register.
+  // GIO master disable completes when nothing is in progress or in flight.
+  assign master_idle = dma_idle && meta_empty && tx_empty && wb_idle && !drain_q &&
+                       rd_out_q == '0 && wr_out_q == '0;
+
+  // Frames the MAC dropped (errors counted by cause in nic_regs); kept for
+  // the waveform.
   logic [31:0] drop_cnt_q, drop_cnt_d;
   assign drop_cnt_d = drop_cnt_q + 32'(frame_drop);
   always_ff @(posedge clk_i or negedge core_rst_nq) begin : p_drop_cnt
@@ -206,12 +263,30 @@ module nic_top #(
   end
 
   logic unused_axi;
-  assign unused_axi = ^{m_axi_bid_i, m_axi_bresp_i, tx_full, meta_full, drop_cnt_q};
+  assign unused_axi = ^{m_axi_bid_i, tx_full, meta_full, drop_cnt_q};
 
   // Credits keep both FIFOs from overflowing; checked here at the top.
   TxFifoNoOverflow: assert property (@(posedge clk_i) disable iff (!core_rst_nq)
       tx_push |-> !tx_full || tx_pop);
   MetaFifoNoOverflow: assert property (@(posedge clk_i) disable iff (!core_rst_nq)
       meta_push |-> !meta_full);
+  // AXI master: a valid is held until ready, with its payload stable.
+  AxiArHold: assert property (@(posedge clk_i) disable iff (!core_rst_nq)
+      m_axi_arvalid_o && !m_axi_arready_i |=> m_axi_arvalid_o && $stable(m_axi_araddr_o) &&
+      $stable(m_axi_arlen_o) && $stable(m_axi_arid_o));
+  AxiAwHold: assert property (@(posedge clk_i) disable iff (!core_rst_nq)
+      m_axi_awvalid_o && !m_axi_awready_i |=> m_axi_awvalid_o && $stable(m_axi_awaddr_o));
+  AxiWHold: assert property (@(posedge clk_i) disable iff (!core_rst_nq)
+      m_axi_wvalid_o && !m_axi_wready_i |=> m_axi_wvalid_o && $stable(m_axi_wdata_o) &&
+      $stable(m_axi_wstrb_o));
+  // Responses only for requests in flight (the bus guard never underflows).
+  AxiNoStrayR: assert property (@(posedge clk_i) disable iff (!rst_ni)
+      m_axi_rvalid_i && m_axi_rready_o && m_axi_rlast_i |-> rd_out_q != '0 ||
+      (m_axi_arvalid_o && m_axi_arready_i));
+  AxiNoStrayB: assert property (@(posedge clk_i) disable iff (!rst_ni)
+      m_axi_bvalid_i && m_axi_bready_o |-> wr_out_q != '0);
+  // The guard sends nothing new while it drains.
+  NoRequestWhileDraining: assert property (@(posedge clk_i) disable iff (!rst_ni)
+      drain_q |-> !m_axi_arvalid_o && !m_axi_awvalid_o && !m_axi_wvalid_o);
 
 endmodule

@@ -1,8 +1,10 @@
 // nic_tx_mac: 64-bit XGMII transmitter. Starts a frame only when its metadata
-// (and so all of its words) is stored, always on lane 0; sends preamble/SFD,
-// the frame bytes, zero padding to 60 bytes (PSP), the FCS (IFCS) and /T/,
-// then idles for at least max(12, IPGT) bytes rounded up to a word boundary.
-// Frames marked bad or of length 0 are popped and dropped without output.
+// (and so all of its words) is stored; sends preamble/SFD, the frame bytes,
+// zero padding to 60 bytes (PSP), the FCS (IFCS) and /T/. /S/ goes on lane 0
+// or lane 4: the core builds frame-aligned words and an output stage delays
+// them by four lanes when the frame starts on lane 4. A deficit idle count
+// (IEEE 802.3 46.3.1.4, 0..3 bytes) picks each gap so the average gap equals
+// max(12, IPGT) exactly. Frames marked bad or of length 0 are dropped.
 module nic_tx_mac (
   input  logic                clk_i,
   input  logic                rst_ni,
@@ -22,7 +24,10 @@ module nic_tx_mac (
   // Events, aligned with the word carrying /T/
   output logic                frame_sent_o,
   output logic [16:0]         frame_octets_o,  // DA..FCS including padding
-  output logic                frame_drop_o
+  output logic                frame_drop_o,
+  output logic                frame_pkt_end_o, // the frame was its packet's last
+  output logic                frame_bcast_o,   // DA of the sent frame is broadcast
+  output logic                frame_mcast_o    // ... multicast (not broadcast)
 );
   import nic_pkg::*;
 
@@ -35,10 +40,18 @@ module nic_tx_mac (
   logic [16:0] pos_q, pos_d;   // frame byte index of lane 0 of the current word
   logic [31:0] crc_q, crc_d;
   logic [7:0]  ifg_q, ifg_d;   // idle words still owed before the next /S/
-  logic [63:0] txd_q, txd_d;
-  logic [7:0]  txc_q, txc_d;
+  logic [63:0] txd_d;          // core word (frame aligned)
+  logic [7:0]  txc_d;
+  logic [31:0] hold_txd_q;     // upper half of the previous core word
+  logic [3:0]  hold_txc_q;
+  logic [63:0] out_txd_q, out_txd_d;  // XGMII output
+  logic [7:0]  out_txc_q, out_txc_d;
+  logic        shift_q, shift_d;      // current frame starts on lane 4
+  logic        next_shift_q, next_shift_d;
+  logic [1:0]  dic_q, dic_d;          // deficit idle count, bytes
   logic        sent_q, sent_d, drop_q, drop_d;
   logic [16:0] octets_q, octets_d;
+  logic        pkt_end_q, pkt_end_d, bcast_q, bcast_d, mcast_q, mcast_d;
 
   logic [16:0] len, padded, total;
   logic [63:0] data_word;
@@ -49,9 +62,29 @@ module nic_tx_mac (
     len    = {1'b0, meta_i.len};
     padded = (psp_i && len < 17'(MinFrameBytes)) ? 17'(MinFrameBytes) : len;
     total  = padded + (meta_i.ifcs ? 17'd4 : 17'd0);
-    // Frame bytes past the stored length are padding zeros.
+    // Frame bytes past the stored length are padding zeros; checksum and
+    // TSO fields are replaced by the values in the metadata.
     for (int i = 0; i < 8; i++) begin
-      data_word[8*i +: 8] = (pos_q + 17'(i) < len) ? tx_data_i[8*i +: 8] : 8'h00;
+      logic [16:0] b;
+      b = pos_q + 17'(i);
+      data_word[8*i +: 8] = (b < len) ? tx_data_i[8*i +: 8] : 8'h00;
+      if (b < len) begin
+        if (meta_i.ip_ins && b == 17'(meta_i.ip_off))         data_word[8*i +: 8] = meta_i.ip_csum[15:8];
+        if (meta_i.ip_ins && b == 17'(meta_i.ip_off) + 17'd1) data_word[8*i +: 8] = meta_i.ip_csum[7:0];
+        if (meta_i.tso) begin
+          if (b == 17'(meta_i.ip_base) + 17'd2)   data_word[8*i +: 8] = meta_i.ip_len[15:8];
+          if (b == 17'(meta_i.ip_base) + 17'd3)   data_word[8*i +: 8] = meta_i.ip_len[7:0];
+          if (b == 17'(meta_i.ip_base) + 17'd4)   data_word[8*i +: 8] = meta_i.ip_id[15:8];
+          if (b == 17'(meta_i.ip_base) + 17'd5)   data_word[8*i +: 8] = meta_i.ip_id[7:0];
+          if (b == 17'(meta_i.tcp_base) + 17'd4)  data_word[8*i +: 8] = meta_i.tcp_seq[31:24];
+          if (b == 17'(meta_i.tcp_base) + 17'd5)  data_word[8*i +: 8] = meta_i.tcp_seq[23:16];
+          if (b == 17'(meta_i.tcp_base) + 17'd6)  data_word[8*i +: 8] = meta_i.tcp_seq[15:8];
+          if (b == 17'(meta_i.tcp_base) + 17'd7)  data_word[8*i +: 8] = meta_i.tcp_seq[7:0];
+          if (b == 17'(meta_i.tcp_base) + 17'd13) data_word[8*i +: 8] = meta_i.tcp_flags;
+        end
+        if (meta_i.tu_ins && b == 17'(meta_i.tu_off))         data_word[8*i +: 8] = meta_i.tu_csum[15:8];
+        if (meta_i.tu_ins && b == 17'(meta_i.tu_off) + 17'd1) data_word[8*i +: 8] = meta_i.tu_csum[7:0];
+      end
     end
     if (padded <= pos_q)              crc_nbytes = 4'd0;
     else if (padded - pos_q >= 17'd8) crc_nbytes = 4'd8;
@@ -67,7 +100,9 @@ module nic_tx_mac (
   always_comb begin : p_fsm
     logic [31:0] fcs;
     logic [16:0] b;
-    logic [9:0]  gap, idle_lanes, owed;
+    logic [9:0]  gap, gap_dn, x;
+    logic [2:0]  rnd;
+    logic [1:0]  t_lane;
 
     st_d       = st_q;
     pos_d      = pos_q;
@@ -78,12 +113,27 @@ module nic_tx_mac (
     sent_d     = 1'b0;
     drop_d     = 1'b0;
     octets_d   = octets_q;
+    pkt_end_d  = pkt_end_q;
+    bcast_d    = bcast_q;
+    mcast_d    = mcast_q;
     tx_pop_o   = 1'b0;
     meta_pop_o = 1'b0;
+    shift_d      = shift_q;
+    next_shift_d = next_shift_q;
+    dic_d        = dic_q;
     fcs        = ~crc_next;
     gap        = (ipgt_i < 10'(MinIfgBytes)) ? 10'(MinIfgBytes) : ipgt_i;
-    idle_lanes = 10'd8 - 10'(total[2:0]);
-    owed       = (gap > idle_lanes) ? gap - idle_lanes : 10'd0;
+    // Gaps (from /T/ to /S/) that end on lane 0 or 4 are = -t mod 4, with t
+    // the /T/ lane in the frame-aligned word. Round down while the deficit
+    // stays within 3 bytes, else round up and pay the deficit back.
+    t_lane     = total[1:0];
+    rnd        = 3'(2'(gap[1:0] + t_lane));
+    gap_dn     = gap - 10'(rnd);
+    if (3'(dic_q) + rnd > 3'd3) begin
+      gap_dn = gap_dn + 10'd4;
+      rnd    = rnd - 3'd4;
+    end
+    x          = 10'(total[2:0]) + (shift_q ? 10'd4 : 10'd0) + gap_dn;
 
     unique case (st_q)
       StIdle: begin
@@ -92,10 +142,11 @@ module nic_tx_mac (
           if (meta_i.err || meta_i.len == '0) begin
             st_d = StDrop;
           end else begin
-            st_d  = StData;
-            crc_d = CrcInit;
-            txd_d = PreambleWord;
-            txc_d = 8'h01;
+            st_d    = StData;
+            crc_d   = CrcInit;
+            txd_d   = PreambleWord;
+            txc_d   = 8'h01;
+            shift_d = next_shift_q;
           end
         end
       end
@@ -112,6 +163,10 @@ module nic_tx_mac (
             txd_d[8*i +: 8] = XgmiiTerm;
           end
         end
+        if (pos_q == '0) begin
+          bcast_d = (data_word[47:0] == 48'hFFFF_FFFF_FFFF);
+          mcast_d = data_word[0] && !bcast_d;
+        end
         tx_pop_o = (pos_q < len);
         crc_d    = crc_next;
         pos_d    = pos_q + 17'd8;
@@ -120,8 +175,11 @@ module nic_tx_mac (
           st_d       = StIdle;
           meta_pop_o = 1'b1;
           sent_d     = 1'b1;
+          pkt_end_d  = meta_i.pkt_end;
           octets_d   = total;
-          ifg_d      = 8'((owed + 10'd7) >> 3);
+          dic_d      = 2'(3'(dic_q) + rnd);
+          next_shift_d = x[2];
+          ifg_d      = 8'((x >> 3) - 10'd1);
         end
       end
       StDrop: begin
@@ -132,6 +190,7 @@ module nic_tx_mac (
           st_d       = StIdle;
           meta_pop_o = 1'b1;
           drop_d     = 1'b1;
+          pkt_end_d  = meta_i.pkt_end;
         end
       end
       default: st_d = StIdle;
@@ -144,39 +203,74 @@ module nic_tx_mac (
       pos_q    <= '0;
       crc_q    <= CrcInit;
       ifg_q    <= '0;
-      txd_q    <= IdleWord;
-      txc_q    <= 8'hFF;
+      hold_txd_q <= IdleWord[31:0];
+      hold_txc_q <= 4'hF;
       sent_q   <= 1'b0;
       drop_q   <= 1'b0;
       octets_q <= '0;
+      pkt_end_q <= 1'b0;
+      bcast_q  <= 1'b0;
+      mcast_q  <= 1'b0;
+      out_txd_q <= IdleWord;
+      out_txc_q <= 8'hFF;
+      shift_q   <= 1'b0;
+      next_shift_q <= 1'b0;
+      dic_q     <= '0;
     end else begin
       st_q     <= st_d;
       pos_q    <= pos_d;
       crc_q    <= crc_d;
       ifg_q    <= ifg_d;
-      txd_q    <= txd_d;
-      txc_q    <= txc_d;
+      hold_txd_q <= txd_d[63:32];
+      hold_txc_q <= txc_d[7:4];
       sent_q   <= sent_d;
       drop_q   <= drop_d;
       octets_q <= octets_d;
+      pkt_end_q <= pkt_end_d;
+      bcast_q  <= bcast_d;
+      mcast_q  <= mcast_d;
+      out_txd_q <= out_txd_d;
+      out_txc_q <= out_txc_d;
+      shift_q   <= shift_d;
+      next_shift_q <= next_shift_d;
+      dic_q     <= dic_d;
     end
   end
 
-  assign xgmii_txd_o    = txd_q;
-  assign xgmii_txc_o    = txc_q;
+  // Output stage: a frame started on lane 4 leaves four lanes late, its
+  // words straddling two core words. A change of shift only happens at a
+  // preamble, whose previous core word has idles in its upper half.
+  always_comb begin : p_out
+    if (shift_d) begin
+      out_txd_d = {txd_d[31:0], hold_txd_q};
+      out_txc_d = {txc_d[3:0], hold_txc_q};
+    end else begin
+      out_txd_d = txd_d;
+      out_txc_d = txc_d;
+    end
+  end
+
+  assign xgmii_txd_o    = out_txd_q;
+  assign xgmii_txc_o    = out_txc_q;
   assign frame_sent_o   = sent_q;
   assign frame_octets_o = octets_q;
   assign frame_drop_o   = drop_q;
+  assign frame_pkt_end_o = pkt_end_q;
+  assign frame_bcast_o  = bcast_q;
+  assign frame_mcast_o  = mcast_q;
 
   StateLegal: assert property (@(posedge clk_i) disable iff (!rst_ni)
       st_q inside {StIdle, StData, StDrop});
   // Store and forward: every word of a started frame is already stored.
   NoPopEmpty: assert property (@(posedge clk_i) disable iff (!rst_ni) tx_pop_o |-> !tx_empty_i);
-  // /S/ only ever appears on lane 0.
-  StartOnLane0: assert property (@(posedge clk_i) disable iff (!rst_ni)
-      (xgmii_txc_o[7:1] & {xgmii_txd_o[63:56] == XgmiiStart, xgmii_txd_o[55:48] == XgmiiStart,
-                           xgmii_txd_o[47:40] == XgmiiStart, xgmii_txd_o[39:32] == XgmiiStart,
-                           xgmii_txd_o[31:24] == XgmiiStart, xgmii_txd_o[23:16] == XgmiiStart,
-                           xgmii_txd_o[15:8] == XgmiiStart}) == 7'h0);
+  // /S/ only ever appears on lane 0 or lane 4.
+  StartOnLane0Or4: assert property (@(posedge clk_i) disable iff (!rst_ni)
+      ({xgmii_txc_o[7:5], xgmii_txc_o[3:1]} &
+       {xgmii_txd_o[63:56] == XgmiiStart, xgmii_txd_o[55:48] == XgmiiStart,
+        xgmii_txd_o[47:40] == XgmiiStart, xgmii_txd_o[31:24] == XgmiiStart,
+        xgmii_txd_o[23:16] == XgmiiStart, xgmii_txd_o[15:8] == XgmiiStart}) == 6'h0);
+  // A shift change needs idles in the upper half of the previous core word.
+  ShiftChangeOnIdle: assert property (@(posedge clk_i) disable iff (!rst_ni)
+      shift_d != shift_q |-> hold_txc_q == 4'hF && hold_txd_q == {4{XgmiiIdle}});
 
 endmodule

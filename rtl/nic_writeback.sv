@@ -1,10 +1,13 @@
 // nic_writeback: completes descriptors in ring order once their frame has left
 // (or was dropped). For RS descriptors it writes STA.DD with a single-beat AXI
-// write and waits for B; it owns TDH and raises TXDW / TXQE.
+// write; writes are pipelined (up to OutDepth waiting for B) and a descriptor
+// retires, moving TDH, when its B (if any) has arrived and all before it have
+// retired. Raises TXDW (with the descriptor's IDE for moderation) and TXQE.
 module nic_writeback #(
   parameter int unsigned AxiDataWidth = 128,
   parameter int unsigned AxiIdWidth   = 4,
-  parameter int unsigned CplDepth     = 64,  // descriptors taken, not completed
+  parameter int unsigned CplDepth     = 128,  // descriptors taken, not completed
+  parameter int unsigned OutDepth     = 32,   // issued, not retired (B latency)
   localparam int unsigned BeatBytes   = AxiDataWidth / 8
 ) (
   input  logic                      clk_i,
@@ -22,7 +25,9 @@ module nic_writeback #(
   input  logic [15:0]               tdh_wdata_i,
   output logic [15:0]               tdh_o,
   output logic                      txdw_o,
+  output logic                      txdw_ide_o,   // the DD'd descriptor asked for delay
   output logic                      txqe_o,
+  output logic                      idle_o,       // nothing queued, issued or pending
   // AXI4 write channels
   output logic [AxiIdWidth-1:0]     m_axi_awid_o,
   output logic [63:0]               m_axi_awaddr_o,
@@ -44,11 +49,15 @@ module nic_writeback #(
   localparam int unsigned BeatOffW = $clog2(BeatBytes);
   localparam int unsigned PendW    = $clog2(CplDepth) + 1;
 
-  typedef enum logic [1:0] {StIdle, StWrite, StWaitB} state_e;
+  // An issued descriptor waiting to retire.
+  typedef struct packed {
+    logic        need_b;
+    logic        ide;
+    logic [15:0] next_idx;
+  } out_entry_t;
 
-  state_e                  st_q, st_d;
   logic [15:0]             tdh_q, tdh_d;
-  logic [PendW-1:0]        pend_q, pend_d;  // frames ended, not yet completed
+  logic [PendW-1:0]        pend_q, pend_d;  // frames ended, not yet issued
   logic                    awv_q, awv_d, wv_q, wv_d;
   logic [63:0]             awaddr_q, awaddr_d;
   logic [BeatOffW-1:0]     off_q, off_d;
@@ -64,61 +73,61 @@ module nic_writeback #(
     .empty_o(cq_empty), .full_o(cpl_full_o), .count_o(cq_count_unused)
   );
 
-  always_comb begin : p_fsm
-    logic        complete;
-    logic [63:0] sta_addr;
-    logic [15:0] next_idx;
+  out_entry_t oq_w, oq_r;
+  logic       oq_push, oq_pop, oq_empty, oq_full;
+  logic [$clog2(OutDepth):0] oq_count_unused;
 
-    st_d     = st_q;
+  nic_fifo #(.Width($bits(out_entry_t)), .Depth(OutDepth)) u_out_q (
+    .clk_i, .rst_ni,
+    .push_i(oq_push), .wdata_i(oq_w),
+    .pop_i(oq_pop), .rdata_o(oq_r),
+    .empty_o(oq_empty), .full_o(oq_full), .count_o(oq_count_unused)
+  );
+
+  always_comb begin : p_fsm
+    logic        issue;
+    logic [63:0] sta_addr;
+
     tdh_d    = tdh_q;
     awv_d    = awv_q && !m_axi_awready_i;
     wv_d     = wv_q && !m_axi_wready_i;
     awaddr_d = awaddr_q;
     off_d    = off_q;
-    complete = 1'b0;
     txdw_o   = 1'b0;
+    txdw_ide_o = 1'b0;
     txqe_o   = 1'b0;
-    m_axi_bready_o = (st_q == StWaitB);
     sta_addr = tdba_i + {44'h0, head.idx, 4'h0} + 64'(StaByte);
-    next_idx = (head.idx + 16'd1 >= ring_size_i) ? 16'd0 : head.idx + 16'd1;
 
-    unique case (st_q)
-      StIdle: begin
-        if (pend_q != '0 && !cq_empty) begin
-          if (head.rs) begin
-            st_d     = StWrite;
-            awv_d    = 1'b1;
-            wv_d     = 1'b1;
-            awaddr_d = sta_addr & ~(64'(BeatBytes) - 64'd1);
-            off_d    = sta_addr[BeatOffW-1:0];
-          end else begin
-            complete = 1'b1;
-          end
-        end
-      end
-      StWrite: if (!awv_d && !wv_d) st_d = StWaitB;
-      StWaitB: begin
-        if (m_axi_bvalid_i) begin
-          complete = 1'b1;
-          txdw_o   = 1'b1;
-          st_d     = StIdle;
-        end
-      end
-      default: st_d = StIdle;
-    endcase
-
-    cq_pop = complete;
-    if (complete) begin
-      tdh_d  = next_idx;
-      txqe_o = (next_idx == tdt_i);
+    // Issue: the head's frame has ended; an RS write needs the AW/W slot.
+    issue = (pend_q != '0) && !cq_empty && !oq_full && !(head.rs && (awv_q || wv_q));
+    cq_pop  = issue;
+    oq_push = issue;
+    oq_w.need_b   = head.rs;
+    oq_w.ide      = head.ide;
+    oq_w.next_idx = (head.idx + 16'd1 >= ring_size_i) ? 16'd0 : head.idx + 16'd1;
+    if (issue && head.rs) begin
+      awv_d    = 1'b1;
+      wv_d     = 1'b1;
+      awaddr_d = sta_addr & ~(64'(BeatBytes) - 64'd1);
+      off_d    = sta_addr[BeatOffW-1:0];
     end
-    pend_d = pend_q + PendW'(frame_end_i) - PendW'(complete && head.eop);
+    pend_d = pend_q + PendW'(frame_end_i) - PendW'(issue && head.eop);
+
+    // Retire in order: a write retires with its B response.
+    m_axi_bready_o = !oq_empty && oq_r.need_b;
+    oq_pop = !oq_empty && (!oq_r.need_b || m_axi_bvalid_i);
+    if (oq_pop) begin
+      tdh_d      = oq_r.next_idx;
+      txqe_o     = (oq_r.next_idx == tdt_i);
+      txdw_o     = oq_r.need_b;
+      txdw_ide_o = oq_r.ide;
+    end
     if (tdh_wr_i) tdh_d = tdh_wdata_i;
+    idle_o = cq_empty && oq_empty && !awv_q && !wv_q;
   end
 
   always_ff @(posedge clk_i or negedge rst_ni) begin : p_regs
     if (!rst_ni) begin
-      st_q     <= StIdle;
       tdh_q    <= '0;
       pend_q   <= '0;
       awv_q    <= 1'b0;
@@ -126,7 +135,6 @@ module nic_writeback #(
       awaddr_q <= '0;
       off_q    <= '0;
     end else begin
-      st_q     <= st_d;
       tdh_q    <= tdh_d;
       pend_q   <= pend_d;
       awv_q    <= awv_d;
@@ -148,8 +156,11 @@ module nic_writeback #(
   assign m_axi_wlast_o   = 1'b1;
   assign m_axi_wvalid_o  = wv_q;
 
-  StateLegal: assert property (@(posedge clk_i) disable iff (!rst_ni)
-      st_q inside {StIdle, StWrite, StWaitB});
+  // B only arrives for an issued write, and the retire queue never overflows.
+  NoUnexpectedB: assert property (@(posedge clk_i) disable iff (!rst_ni)
+      m_axi_bvalid_i |-> !oq_empty);
+  PendBounded: assert property (@(posedge clk_i) disable iff (!rst_ni)
+      pend_q <= PendW'(CplDepth));
   AwStable: assert property (@(posedge clk_i) disable iff (!rst_ni)
       m_axi_awvalid_o && !m_axi_awready_i |=> m_axi_awvalid_o && $stable(m_axi_awaddr_o));
   WStable: assert property (@(posedge clk_i) disable iff (!rst_ni)

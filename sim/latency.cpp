@@ -9,7 +9,8 @@ void LatencyTracker::doorbell(const std::vector<TxPacketRecord> &pkts, ps_t t) {
     Pending p;
     p.lat.trace_id = r.trace_id;
     p.lat.doorbell = t;
-    p.len = r.len;
+    p.len = r.first_frame_len ? r.first_frame_len : r.len;
+    p.more_frames = r.segs ? r.segs - 1 : 0;
     p.desc_addr = (ring_dma_ + 16ull * r.last_desc) & ~uint64_t{15};
     p.data_addr = (r.last_buf_end - 1) & ~uint64_t{15};
     pending_.push_back(p);
@@ -46,6 +47,11 @@ void LatencyTracker::read_beat(uint64_t addr, unsigned len, ps_t t) {
 }
 
 void LatencyTracker::wire_start(size_t frame_len, ps_t t) {
+  // The latency of a TSO packet is to its first segment; the rest follow it.
+  if (skip_frames_) {
+    skip_frames_--;
+    return;
+  }
   // Frames leave in ring order; a packet the NIC dropped has no frame, so
   // skip entries whose length cannot be this frame's.
   while (!pending_.empty()) {
@@ -55,6 +61,7 @@ void LatencyTracker::wire_start(size_t frame_len, ps_t t) {
     if (match && p.have_mmio && p.have_desc && p.have_data) {
       p.lat.wire = t;
       done_.push_back(p.lat);
+      skip_frames_ = p.more_frames;
       return;
     }
     unmatched_++;

@@ -44,7 +44,8 @@ public:
 private:
   struct Pending {
     FrameLatency lat;
-    uint32_t len = 0;
+    uint32_t len = 0;        // length of its first frame on the wire
+    uint32_t more_frames = 0;  // further TSO segments to pass over
     uint64_t desc_addr = 0, data_addr = 0;  // beat-aligned addresses to watch
     bool have_mmio = false, have_desc = false, have_data = false;
   };
@@ -54,6 +55,7 @@ private:
   size_t first_unarrived_ = 0;        // index into pending_ of the first without mmio
   std::vector<FrameLatency> done_;
   uint64_t unmatched_ = 0;
+  uint32_t skip_frames_ = 0;  // later segments of the last matched TSO packet
 };
 
 }  // namespace wirepath

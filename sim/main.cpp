@@ -101,7 +101,7 @@ int sc_main(int argc, char **argv) {
                    cfg.pcap_path);
       const bool ok = result.finished && !result.error && tcp_stream_intact(sys, result) &&
                       sys.wire().fcs_errors == 0 && sys.drained() &&
-                      sys.adapter().stats().packets == sys.wire().frames;
+                      sys.adapter().stats().frames == sys.wire().frames;
       return ok ? 0 : 1;
     }
     sc.validate();
@@ -122,11 +122,11 @@ int sc_main(int argc, char **argv) {
                  cfg.pcap_path);
     if (want_vcd) fmt::print("vcd         {} (gtkwave {} waves/wirepath.gtkw)\n", vcd, vcd);
     // Every packet the driver took must be on the wire exactly once, intact.
-    const bool ok = sys.adapter().stats().packets == sys.wire().frames && sys.wire().fcs_errors == 0 &&
+    const bool ok = sys.adapter().stats().frames == sys.wire().frames && sys.wire().fcs_errors == 0 &&
                     sys.drained() && skb_counters().total_dropped() == 0;
     if (!ok)
-      fmt::print(stderr, "wirepath: error: {} packets given to the driver, {} frames on the wire, {} drops\n",
-                 sys.adapter().stats().packets, sys.wire().frames, skb_counters().total_dropped());
+      fmt::print(stderr, "wirepath: error: {} frames expected from the driver's packets, {} on the wire, {} drops\n",
+                 sys.adapter().stats().frames, sys.wire().frames, skb_counters().total_dropped());
     return ok ? 0 : 1;
   } catch (const std::exception &e) {
     fmt::print(stderr, "wirepath: error: {}\n", e.what());

@@ -70,6 +70,8 @@ struct sk_buff {
   uint16_t csum_start = 0;   // from head, for CHECKSUM_PARTIAL
   uint16_t csum_offset = 0;  // from csum_start
   uint16_t gso_size = 0;     // MSS when the skb is a GSO super-packet
+  bool vlan_present = false;  // skb_vlan_tag_present: insert an 802.1Q tag
+  uint16_t vlan_tci = 0;      // skb_vlan_tag_get (host order)
   uint32_t priority = 0;
   uint32_t mark = 0;
   bool ignore_df = false;  // local fragmentation allowed despite DF (ip_sk_ignore_df)

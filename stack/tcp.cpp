@@ -185,7 +185,10 @@ int tcp_sendmsg(sock *sk, kmsghdr *msg, size_t size) {
     if (!tp->sk_write_queue.empty()) {
       const tcp_wqe &tail = tp->sk_write_queue.back();
       // tcp_skb_can_collapse_to: not behind a FIN.
-      if (!(tail.cb.tcp_flags & TCPHDR_FIN)) copy = int64_t{size_goal} - tail.len();
+      // The size goal can grow after the tail was allocated (cwnd, MSS): Linux
+      // adds page frags, our linear skbs only take what their tailroom holds.
+      if (!(tail.cb.tcp_flags & TCPHDR_FIN))
+        copy = std::min<int64_t>(int64_t{size_goal} - tail.len(), tail.skb->tailroom());
     }
     if (copy <= 0) {
       // new_segment

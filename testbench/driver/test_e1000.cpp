@@ -154,3 +154,46 @@ TEST(DriverConfig, RejectsRingNotMultipleOfEight) {
   c.stop_threshold = c.tx_ring_count;
   EXPECT_THROW(c.validate(), std::invalid_argument);
 }
+
+// CHECKSUM_PARTIAL: a context descriptor (DEXT, DTYP 0, TUCSS/TUCSO from
+// csum_start/csum_offset, TUCSE 0) then data descriptors (DTYP 1, TXSM);
+// the packet's first slot watches the EOP; the context counts in the budget.
+TEST_F(DriverFixture, ChecksumPartialWritesContextThenDataDescriptors) {
+  open();
+  sk_buff *skb = packet(100, 7);
+  skb->ip_summed = CHECKSUM_PARTIAL;
+  skb->csum_start = uint16_t(skb->headroom() + 34);
+  skb->csum_offset = 6;
+  EXPECT_EQ(a->e1000_xmit_frame(skb), NETDEV_TX_OK);
+  uint8_t c[16], x[16];
+  mem.read(a->tx_ring().dma, c, 16);
+  mem.read(a->tx_ring().dma + 16, x, 16);
+  EXPECT_EQ(c[4], 34);                      // TUCSS
+  EXPECT_EQ(c[5], 40);                      // TUCSO
+  EXPECT_EQ(c[6] | c[7], 0);                // TUCSE = end
+  EXPECT_EQ(c[10] & 0xF0, 0x00);            // DTYP context
+  EXPECT_EQ(c[11], E1000_TXD_CMD_DEXT);     // UDP: no TCP bit
+  EXPECT_EQ(x[8] | x[9] << 8, 100);         // DTALEN
+  EXPECT_EQ(x[10] & 0xF0, 0x10);            // DTYP data
+  EXPECT_EQ(x[11], E1000_TXD_CMD_DEXT | E1000_TXD_CMD_IFCS | E1000_TXD_CMD_EOP | E1000_TXD_CMD_RS);
+  EXPECT_EQ(x[13], E1000_TXD_POPTS_TXSM);
+  EXPECT_EQ(regs.regs[E1000_TDT], 2u);
+  EXPECT_EQ(a->tx_ring().buffer_info[0].next_to_watch, 1);
+  complete(1);
+  a->e1000_clean_tx_irq(64);
+  EXPECT_EQ(a->tx_ring().next_to_clean, 2u);
+}
+
+// A VLAN-tagged skb: VLE on the (legacy) descriptor and the TCI in special.
+TEST_F(DriverFixture, VlanTagGoesInTheDescriptorSpecialField) {
+  open();
+  sk_buff *skb = packet(80, 8);
+  skb->vlan_present = true;
+  skb->vlan_tci = 0x2005;
+  EXPECT_EQ(a->e1000_xmit_frame(skb), NETDEV_TX_OK);
+  EXPECT_EQ(d(0).cmd, E1000_TXD_CMD_IFCS | E1000_TXD_CMD_VLE | E1000_TXD_CMD_EOP | E1000_TXD_CMD_RS);
+  EXPECT_EQ(d(0).special, 0x2005);
+  EXPECT_EQ(regs.regs[E1000_CTRL], E1000_CTRL_VME);
+  complete(0);
+  a->e1000_clean_tx_irq(64);
+}

@@ -4,6 +4,7 @@
 // register accesses and feeds the XGMII wire into an XgmiiRx.
 #pragma once
 
+#include <array>
 #include <cstdint>
 #include <cstring>
 #include <deque>
@@ -16,6 +17,14 @@
 #include "sim/host_mem.hpp"
 #include "sim/xgmii_rx.hpp"
 #include "verilated.h"
+#ifdef WIREPATH_COVERAGE
+#include <unistd.h>
+
+#include <cstdlib>
+#include <string>
+
+#include "verilated_cov.h"
+#endif
 
 namespace wirepath::rtltest {
 
@@ -25,10 +34,71 @@ enum : uint32_t {
   kTctl = 0x0400, kTipg = 0x0410, kTdbal = 0x3800, kTdbah = 0x3804, kTdlen = 0x3808,
   kTdh = 0x3810, kTdt = 0x3818, kGptc = 0x4080, kGotcl = 0x4090, kGotch = 0x4094,
   kTotl = 0x40C8, kToth = 0x40CC, kTpt = 0x40D4,
+  kItr = 0x00C4, kTidv = 0x3820, kTadv = 0x382C, kPtc64 = 0x40D8, kPtc127 = 0x40DC,
+  kPtc255 = 0x40E0, kPtc511 = 0x40E4, kPtc1023 = 0x40E8, kPtc1522 = 0x40EC, kMptc = 0x40F0,
+  kBptc = 0x40F4, kTsctc = 0x40F8, kTsctfc = 0x40FC,
+  kTdzc = 0x5F00, kTdoc = 0x5F04, kTdec = 0x5F08, kTdbc = 0x5F0C, kTrjc = 0x5F10, kTwec = 0x5F14,
 };
 constexpr uint32_t kCtrlRst = 1u << 26, kTctlEn = 1u << 1, kTctlPsp = 1u << 3;
-constexpr uint32_t kIcrTxdw = 1u << 0, kIcrTxqe = 1u << 1;
-constexpr uint8_t kCmdEop = 0x01, kCmdIfcs = 0x02, kCmdRs = 0x08;
+constexpr uint32_t kCtrlVme = 1u << 30, kCtrlGioDis = 1u << 2, kStatusGioEn = 1u << 19;
+constexpr uint32_t kIcrTxdw = 1u << 0, kIcrTxqe = 1u << 1, kIcrDmaErr = 1u << 5;
+constexpr uint8_t kCmdEop = 0x01, kCmdIfcs = 0x02, kCmdIc = 0x04, kCmdRs = 0x08, kCmdTse = 0x04,
+                  kCmdDext = 0x20, kCmdVle = 0x40, kCmdIde = 0x80;
+constexpr uint8_t kTucmdTcp = 0x01, kTucmdIp = 0x02, kTucmdTse = 0x04;
+constexpr uint8_t kPoptsIxsm = 0x01, kPoptsTxsm = 0x02;
+
+// 8254x descriptor images (16 bytes, little endian).
+using Desc = std::array<uint8_t, 16>;
+inline Desc legacy_desc(uint64_t addr, uint16_t len, uint8_t cmd, uint8_t cso = 0, uint8_t css = 0,
+                        uint16_t special = 0) {
+  Desc d{};
+  std::memcpy(d.data(), &addr, 8);
+  std::memcpy(d.data() + 8, &len, 2);
+  d[10] = cso;
+  d[11] = cmd;
+  d[13] = css;
+  std::memcpy(d.data() + 14, &special, 2);
+  return d;
+}
+// Context descriptor (DEXT=1, DTYP=0).
+struct Ctx {
+  uint8_t ipcss = 0, ipcso = 0;
+  uint16_t ipcse = 0;
+  uint8_t tucss = 0, tucso = 0;
+  uint16_t tucse = 0;
+  uint32_t paylen = 0;
+  uint8_t tucmd = 0, hdrlen = 0;
+  uint16_t mss = 0;
+};
+inline Desc context_desc(const Ctx &c) {
+  Desc d{};
+  d[0] = c.ipcss;
+  d[1] = c.ipcso;
+  std::memcpy(d.data() + 2, &c.ipcse, 2);
+  d[4] = c.tucss;
+  d[5] = c.tucso;
+  std::memcpy(d.data() + 6, &c.tucse, 2);
+  d[8] = uint8_t(c.paylen);
+  d[9] = uint8_t(c.paylen >> 8);
+  d[10] = uint8_t((c.paylen >> 16) & 0xF);  // DTYP 0 in bits 7:4
+  d[11] = uint8_t(c.tucmd | kCmdDext);
+  d[13] = c.hdrlen;
+  std::memcpy(d.data() + 14, &c.mss, 2);
+  return d;
+}
+// Data descriptor (DEXT=1, DTYP=1).
+inline Desc data_desc(uint64_t addr, uint32_t len, uint8_t dcmd, uint8_t popts = 0,
+                      uint16_t vlan = 0) {
+  Desc d{};
+  std::memcpy(d.data(), &addr, 8);
+  d[8] = uint8_t(len);
+  d[9] = uint8_t(len >> 8);
+  d[10] = uint8_t(0x10 | ((len >> 16) & 0xF));
+  d[11] = uint8_t(dcmd | kCmdDext);
+  d[13] = popts;
+  std::memcpy(d.data() + 14, &vlan, 2);
+  return d;
+}
 
 template <class Model, unsigned BeatBytes>
 class NicBenchT {
@@ -42,7 +112,18 @@ class NicBenchT {
     rx.on_frame = [this](const WireFrame &f) { frames.push_back(f); };
     reset();
   }
-  ~NicBenchT() { top_->final(); }
+  ~NicBenchT() {
+    top_->final();
+#ifdef WIREPATH_COVERAGE
+    // One file per bench (scripts/coverage.sh merges them).
+    if (const char *dir = std::getenv("WIREPATH_COV_DIR")) {
+      static unsigned n = 0;
+      const std::string f = std::string(dir) + "/cov-" + std::to_string(getpid()) + "-" +
+                            std::to_string(n++) + ".dat";
+      ctx_->coveragep()->write(f.c_str());
+    }
+#endif
+  }
 
   HostMemory mem{8u << 20};
   XgmiiRx rx;
@@ -58,8 +139,15 @@ class NicBenchT {
   double r_stall_prob = 0.0;
   // Probability that AR/AW/W ready is low in a cycle (checks valid/payload hold).
   double ready_stall_prob = 0.0;
+  // Writes for which this returns true are not done and answered with
+  // DECERR (by default writes to unmapped addresses are dropped with OKAY).
+  std::function<bool(uint64_t addr)> write_fails;
 
   Model &top() { return *top_; }
+  // No AXI read or write of the NIC is waiting for the host.
+  bool bus_idle() const { return reads_.empty() && bresp_.empty() && aws_.empty() && ws_.empty(); }
+  // Cycles at which irq_o rose.
+  std::vector<uint64_t> irq_rises;
 
   void reset() {
     top_->rst_ni = 0;
@@ -116,10 +204,11 @@ class NicBenchT {
       ws_.pop_front();
       if (aw.len != 0 || aw.size != kSize) throw std::runtime_error("bad AW");
       wl.addr = aw.addr;
-      for (unsigned i = 0; i < kBeatBytes; ++i)
+      const bool err = write_fails && write_fails(aw.addr);
+      for (unsigned i = 0; i < kBeatBytes && !err; ++i)
         if ((wl.strb >> i) & 1u && mem.mapped(aw.addr + i, 1)) mem.write(aw.addr + i, &wl.data[i], 1);
       writes.push_back(wl);
-      bresp_.push_back(cycle + latency_);
+      bresp_.push_back({cycle + latency_, err});
     }
     if (b_fire) bresp_.pop_front();
     if (lw_fire) lite_w_pending_ = false;
@@ -130,6 +219,8 @@ class NicBenchT {
       lite_r_done_ = true;
     }
     if (t.irq_o) irq_seen = true;
+    if (t.irq_o && !irq_prev_) irq_rises.push_back(cycle);
+    irq_prev_ = t.irq_o;
   }
 
   void run(uint64_t n) {
@@ -202,9 +293,9 @@ class NicBenchT {
       t.m_axi_rlast_i = rb.beat + 1 == rb.beats;
       std::memcpy(&t.m_axi_rdata_i[0], buf, kBeatBytes);
     }
-    t.m_axi_bvalid_i = !bresp_.empty() && bresp_.front() <= cycle;
+    t.m_axi_bvalid_i = !bresp_.empty() && bresp_.front().at <= cycle;
     t.m_axi_bid_i = 0;
-    t.m_axi_bresp_i = 0;
+    t.m_axi_bresp_i = !bresp_.empty() && bresp_.front().err ? 3 : 0;
   }
 
   struct Aw {
@@ -218,8 +309,13 @@ class NicBenchT {
   std::deque<ReadBurst> reads_;
   std::deque<Aw> aws_;
   std::deque<WriteLog> ws_;
-  std::deque<uint64_t> bresp_;
+  struct BResp {
+    uint64_t at;
+    bool err;
+  };
+  std::deque<BResp> bresp_;
   uint32_t lite_addr_ = 0, lite_wdata_ = 0, lite_raddr_ = 0, lite_rdata_ = 0;
+  bool irq_prev_ = false;
   bool lite_w_pending_ = false, lite_b_done_ = false, lite_ar_pending_ = false, lite_r_done_ = false;
 };
 
@@ -248,6 +344,16 @@ class TxRingT {
   }
 
   uint64_t desc_addr(unsigned idx) const { return base_ + uint64_t(idx) * 16; }
+  uint64_t base() const { return base_; }
+  unsigned size() const { return n_; }
+
+  // Writes a prepared descriptor at the tail (not yet visible to the NIC).
+  unsigned post_desc(const Desc &d) {
+    b_.mem.write(desc_addr(tail_), d.data(), 16);
+    const unsigned idx = tail_;
+    tail_ = (tail_ + 1) % n_;
+    return idx;
+  }
   unsigned tail() const { return tail_; }
   unsigned free_slots() { return (b_.read32(kTdh) + n_ - tail_ - 1) % n_; }
 

@@ -7,13 +7,13 @@
 
 #include "Vnic_top_w512.h"
 #include "nic_bench.hpp"
+#include "pkt_ref.hpp"
 
 namespace wirepath::rtltest {
 namespace {
 
 using WideBench = NicBenchT<Vnic_top_w512, 64>;
 using WideRing = TxRingT<WideBench>;
-using Bytes = std::vector<uint8_t>;
 
 Bytes random_bytes(std::mt19937 &rng, size_t n) {
   Bytes b(n);
@@ -56,6 +56,58 @@ TEST(NicTxWide, SendsUnalignedMultiDescriptorFramesFromAnUnalignedRing) {
   EXPECT_EQ(b.read32(kTdh), r.tail());
   // Every descriptor had RS: each STA byte written with a single-byte strobe.
   for (const auto &w : b.writes) EXPECT_EQ(__builtin_popcountll(w.strb), 1);
+}
+
+// At 512 bits: checksum offload, TSO and VLAN insertion give the bytes
+// software checksums and segmentation give, under back-pressure.
+TEST(NicTxWide, OffloadsMatchSoftwareAt512Bits) {
+  WideBench b(25, 5);
+  b.r_stall_prob = 0.2;
+  b.ready_stall_prob = 0.2;
+  WideRing r(b, 128, kTctlEn | kTctlPsp);
+  b.write32(kCtrl, kCtrlVme);
+  std::mt19937 rng(52);
+  std::vector<Bytes> want;
+  Ctx c;
+  c.ipcss = kEth;
+  c.ipcso = kEth + 10;
+  c.ipcse = kEth + kIp - 1;
+  c.tucss = kEth + kIp;
+  c.tucso = kEth + kIp + 16;
+  c.tucmd = kTucmdIp | kTucmdTcp;
+  for (int i = 0; i < 6; ++i) {
+    const bool tso = i % 2;
+    const uint16_t vlan = i % 3 == 0 ? uint16_t(0x100 + i) : 0;
+    const Bytes good = with_checksums(make_packet(rng, kProtoTcp, tso ? 2000 + rng() % 3000 : 1 + rng() % 1400,
+                                                  uint16_t(rng()), uint32_t(rng()), 0x19));
+    Ctx k = c;
+    if (tso) {
+      k.tucmd |= kTucmdTse;
+      k.hdrlen = 54;
+      k.mss = uint16_t(300 + rng() % 1100);
+      k.paylen = uint32_t(good.size() - 54);
+    }
+    r.post_desc(context_desc(k));
+    const Bytes in = tso ? as_tso(good) : as_checksum_partial(good);
+    const size_t cut = tso ? 54 : 1 + rng() % (in.size() - 1);
+    const uint8_t dcmd = uint8_t(kCmdIfcs | (tso ? kCmdTse : 0) | (vlan ? kCmdVle : 0));
+    const Bytes p1(in.begin(), in.begin() + cut), p2(in.begin() + cut, in.end());
+    r.post_desc(data_desc(r.buffer(p1, rng() % 64), uint32_t(p1.size()), dcmd, kPoptsIxsm | kPoptsTxsm, vlan));
+    r.post_desc(data_desc(r.buffer(p2, rng() % 64), uint32_t(p2.size()), uint8_t(dcmd | kCmdEop | kCmdRs),
+                          kPoptsIxsm | kPoptsTxsm, vlan));
+    for (auto &s : tso ? segment(good, k.mss) : std::vector<Bytes>{good}) {
+      Bytes w = vlan ? tagged(s, vlan) : s;
+      w.resize(std::max<size_t>(w.size(), 60), 0);
+      want.push_back(w);
+    }
+  }
+  r.kick();
+  b.run_until([&] { return b.frames.size() >= want.size(); }, 400000);
+  ASSERT_EQ(b.frames.size(), want.size());
+  for (size_t i = 0; i < want.size(); ++i) {
+    EXPECT_EQ(Bytes(b.frames[i].bytes.begin(), b.frames[i].bytes.end() - 4), want[i]) << i;
+    EXPECT_TRUE(b.frames[i].fcs_ok);
+  }
 }
 
 }  // namespace

@@ -1,0 +1,91 @@
+// nic_linerate: back-to-back frames through the Verilated NIC with a fixed
+// DMA read latency (default 1 us), per frame size: frames/s on XGMII,
+// the 10GbE theoretical rate (size + 8 preamble + 12 IFG bytes per frame) and
+// their ratio. Usage: nic_linerate [--all] [--latency-ns N] [--frames N]
+//   default sizes 64 65 127 128 256 512 1024 1280 1518 9018; --all: 64..1518.
+#include <cstdio>
+#include <cstdlib>
+#include <cstring>
+#include <string>
+#include <vector>
+
+#include "Vnic_top.h"
+#include "nic_bench.hpp"
+
+using namespace wirepath::rtltest;
+using NicBench = NicBenchT<Vnic_top, 16>;
+using TxRing = TxRingT<NicBench>;
+
+namespace {
+
+constexpr double kClockHz = 156.25e6;
+
+struct Result {
+  unsigned size;
+  double achieved, theoretical;
+  bool fcs_ok;
+};
+
+Result run_size(unsigned size, unsigned latency_cycles, unsigned nframes) {
+  NicBench b(latency_cycles);
+  const unsigned ring = 4096;
+  TxRing r(b, ring, kTctlEn | kTctlPsp);
+  std::vector<uint8_t> data(size - 4);
+  for (size_t i = 0; i < data.size(); ++i) data[i] = uint8_t(i * 7 + size);
+  const uint64_t buf = r.buffer(data);
+  unsigned posted = 0;
+  const uint64_t limit = b.cycle + uint64_t(nframes) * (size / 8 + 40) + 200000;
+  while (b.frames.size() < nframes && b.cycle < limit) {
+    unsigned free = r.free_slots();
+    unsigned n = 0;
+    while (posted < nframes && free > 0) {
+      r.post(buf, uint16_t(size - 4), kCmdEop | kCmdIfcs | kCmdRs);
+      ++posted, --free, ++n;
+    }
+    if (n) r.kick();
+    b.run(n ? 16 : 256);
+  }
+  Result res{size, 0, 10e9 / ((size + 20) * 8.0), true};
+  const size_t skip = std::min<size_t>(64, b.frames.size() / 4);
+  if (b.frames.size() < skip + 2) return res;
+  for (const auto &f : b.frames) res.fcs_ok = res.fcs_ok && f.fcs_ok && f.bytes.size() == size;
+  const auto &f0 = b.frames[skip], &f1 = b.frames.back();
+  const double bytes = double(f1.start_cycle * 8 + f1.start_lane) - double(f0.start_cycle * 8 + f0.start_lane);
+  res.achieved = double(b.frames.size() - 1 - skip) / (bytes / 8.0 / kClockHz);
+  return res;
+}
+
+}  // namespace
+
+int main(int argc, char **argv) {
+  bool all = false;
+  double latency_ns = 1000.0;
+  unsigned frames = 0;
+  for (int i = 1; i < argc; ++i) {
+    if (!std::strcmp(argv[i], "--all")) all = true;
+    else if (!std::strcmp(argv[i], "--latency-ns") && i + 1 < argc) latency_ns = std::atof(argv[++i]);
+    else if (!std::strcmp(argv[i], "--frames") && i + 1 < argc) frames = unsigned(std::atoi(argv[++i]));
+    else {
+      std::fprintf(stderr, "usage: nic_linerate [--all] [--latency-ns N] [--frames N]\n");
+      return 2;
+    }
+  }
+  std::vector<unsigned> sizes;
+  if (all) for (unsigned s = 64; s <= 1518; ++s) sizes.push_back(s);
+  else sizes = {64, 65, 127, 128, 256, 512, 1024, 1280, 1518, 9018};
+  const unsigned lat = unsigned(latency_ns * kClockHz / 1e9 + 0.999);
+  std::printf("DMA read latency %.0f ns (%u cycles at 156.25 MHz), AXI 128 bit, IFG 12\n", latency_ns, lat);
+  std::printf("%6s %14s %14s %8s\n", "size", "frames/s", "theoretical", "ratio");
+  double worst = 2.0;
+  bool ok = true;
+  for (unsigned s : sizes) {
+    const unsigned n = frames ? frames : std::max(300u, std::min(4000u, 3000000u / s));
+    const Result r = run_size(s, lat, n);
+    std::printf("%6u %14.0f %14.0f %8.4f%s\n", s, r.achieved, r.theoretical, r.achieved / r.theoretical,
+                r.fcs_ok ? "" : "  FCS/size ERROR");
+    worst = std::min(worst, r.achieved / r.theoretical);
+    ok = ok && r.fcs_ok;
+  }
+  std::printf("worst ratio %.4f\n", worst);
+  return ok ? 0 : 1;
+}
