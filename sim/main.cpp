@@ -55,7 +55,9 @@ int sc_main(int argc, char **argv) {
       ->default_val(cfg.partner.loss);
   cli.add_option("--reorder", cfg.partner.reorder, "link partner: probability a frame is delayed (reordered)")
       ->default_val(cfg.partner.reorder);
-  bool arp = false;
+  bool arp = false, no_offload = false;
+  cli.add_flag("--no-offload", no_offload,
+               "checksums and TCP segmentation in software (ethtool -K tx off tso off sg on)");
   cli.add_flag("--arp", arp, "resolve the link partner with ARP instead of a static (PERMANENT) neighbour entry");
   cli.add_option("--quantum", cfg.nic.quantum_cycles, "NIC cycles per SystemC sync (capped by the lookahead)")
       ->default_val(cfg.nic.quantum_cycles);
@@ -78,6 +80,7 @@ int sc_main(int argc, char **argv) {
   cfg.partner.rtt_ns = static_cast<uint64_t>(rtt_us * 1000.0);
   cfg.partner.seed = cfg.seed;
   cfg.net.static_neighbours = !arp;
+  if (no_offload) cfg.disable_features = NETIF_F_IP_CSUM | NETIF_F_TSO;
 
   try {
     if (tcp_bytes) {

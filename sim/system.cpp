@@ -21,6 +21,7 @@ System::System(sc_core::sc_module_name name, const SystemConfig &cfg)
   setup_stack();
 
   adapter_ = std::make_unique<E1000Adapter>(mem_, cpu_, dev_, cfg_.e1000);
+  dev_.features &= ~cfg_.disable_features;
   adapter_->on_doorbell = [this](const std::vector<TxPacketRecord> &pkts) { lat_.doorbell(pkts, now_ps()); };
   nic_.on_mmio_write = [this](uint32_t reg, uint32_t, ps_t t) {
     if (reg == E1000_TDT && driver_up_) lat_.tdt_arrived(t);

@@ -63,6 +63,10 @@ struct SystemConfig {
   std::string pcap_path;  // empty: no pcap
   uint64_t seed = 1;
   bool keep_frames = false;  // keep every wire frame in memory (tests)
+  // NETIF_F_* bits switched off after the driver advertised them, as
+  // `ethtool -K eth0 tx off tso off` does: the stack then checksums and
+  // segments in software.
+  uint32_t disable_features = 0;
 };
 
 struct WireStats {
