@@ -4,6 +4,8 @@
 #include <cstdlib>
 #include <exception>
 #include <filesystem>
+#include <fstream>
+#include <iterator>
 
 #include <CLI/CLI.hpp>
 #include <fmt/format.h>
@@ -11,6 +13,7 @@
 
 #include "sim/scenario.hpp"
 #include "sim/system.hpp"
+#include "stack/iptables.hpp"
 
 using namespace wirepath;
 
@@ -56,6 +59,9 @@ int sc_main(int argc, char **argv) {
   cli.add_option("--reorder", cfg.partner.reorder, "link partner: probability a frame is delayed (reordered)")
       ->default_val(cfg.partner.reorder);
   bool arp = false, no_offload = false;
+  std::string rules_path;
+  cli.add_option("--iptables", rules_path, "load netfilter rules from an iptables-save file (as iptables-restore)")
+      ->check(CLI::ExistingFile);
   cli.add_flag("--no-offload", no_offload,
                "checksums and TCP segmentation in software (ethtool -K tx off tso off sg on)");
   cli.add_flag("--arp", arp, "resolve the link partner with ARP instead of a static (PERMANENT) neighbour entry");
@@ -82,11 +88,32 @@ int sc_main(int argc, char **argv) {
   cfg.net.static_neighbours = !arp;
   if (no_offload) cfg.disable_features = NETIF_F_IP_CSUM | NETIF_F_TSO;
 
+  std::string rules;
+  if (!rules_path.empty()) {
+    std::ifstream in(rules_path);
+    rules.assign(std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>());
+  }
+  // iptables-restore into the system's namespace; errors name the line.
+  auto load_rules = [&](System &sys) {
+    if (rules.empty()) return;
+    std::string err;
+    if (iptables_restore(sys.stack(), rules, &err))
+      throw std::invalid_argument(fmt::format("iptables: {}: {}", rules_path, err));
+  };
+  auto print_rules = [&](System &sys) {
+    if (rules.empty()) return;
+    for (const char *table : {"raw", "mangle", "nat", "filter"}) {
+      const std::string list = iptables_list(sys.stack(), table);
+      if (list.find("pkts") != std::string::npos) fmt::print("netfilter   table {}:\n{}", table, list);
+    }
+  };
+
   try {
     if (tcp_bytes) {
       tc.validate();
       cfg.partner.validate();
       System sys("sys", cfg);
+      load_rules(sys);
       sys.stack().tcp.sysctl.tcp_congestion_control = cc == "reno" ? "reno" : "cubic";
       TcpScenarioResult result;
       sys.app = [&](System &s) { result = run_tcp_scenario(s, tc); };
@@ -99,6 +126,7 @@ int sc_main(int argc, char **argv) {
         return 1;
       }
       fmt::print("{}", format_tcp_summary(sys, result));
+      print_rules(sys);
       if (!cfg.pcap_path.empty())
         fmt::print("pcap        {} (tshark -o eth.fcs:TRUE -o eth.check_fcs:TRUE -r {})\n", cfg.pcap_path,
                    cfg.pcap_path);
@@ -109,6 +137,7 @@ int sc_main(int argc, char **argv) {
     }
     sc.validate();
     System sys("sys", cfg);
+    load_rules(sys);
     UdpScenarioResult result;
     sys.app = [&](System &s) { result = run_udp_scenario(s, sc); };
     fmt::print("wirepath: {} UDP datagrams of {}..{} payload bytes to {}.{}.{}.{}:{}, seed {}\n", sc.datagrams,
@@ -120,6 +149,7 @@ int sc_main(int argc, char **argv) {
       return 1;
     }
     fmt::print("{}", format_summary(sys, result));
+    print_rules(sys);
     if (!cfg.pcap_path.empty())
       fmt::print("pcap        {} (tshark -o eth.fcs:TRUE -o eth.check_fcs:TRUE -r {})\n", cfg.pcap_path,
                  cfg.pcap_path);
