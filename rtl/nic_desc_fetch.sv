@@ -31,7 +31,8 @@ module nic_desc_fetch #(
   // Fetched descriptors, in ring order
   output logic                      desc_valid_o,
   output nic_pkg::desc_entry_t      desc_o,
-  input  logic                      desc_ready_i
+  input  logic                      desc_ready_i,
+  output logic                      idle_o        // nothing fetched, in flight or to fetch
 );
   import nic_pkg::*;
 
@@ -196,6 +197,11 @@ module nic_desc_fetch #(
       slot_q     <= slot_d;
     end
   end
+
+  // Idle: no request pending or in flight, no descriptor held, and nothing
+  // to fetch (fetch pointer at TDT, TX disabled or no ring), so the next
+  // edge changes nothing while the inputs stay as they are.
+  assign idle_o = !ar_valid_q && !active_q && bq_empty && inflight_q == '0 && fifo_empty && !fetch_go;
 
   assign ar_valid_o = ar_valid_q;
   assign ar_addr_o  = ar_addr_q;

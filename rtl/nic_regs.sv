@@ -52,7 +52,8 @@ module nic_regs (
   input  logic        dma_err_i,
   input  logic        bad_desc_i,
   input  logic        wr_err_i,       // a DD write-back got an error response
-  output logic        irq_o
+  output logic        irq_o,
+  output logic        idle_o          // no response owed, no timer running, irq settled
 );
   import nic_pkg::*;
 
@@ -355,6 +356,12 @@ module nic_regs (
       irq_q   <= irq_d;
     end
   end
+
+  // Idle: no AXI-Lite response owed, no reset pulse, the moderation timers
+  // (TIDV, TADV, ITR) stopped and the interrupt line at its next value.
+  // With no request and no status event the next edge changes nothing.
+  assign idle_o = !bvalid_q && !rvalid_q && !soft_rst_q && !dly_q && tidv_cnt_q == '0 &&
+                  tadv_cnt_q == '0 && itr_cnt_q == '0 && irq_q == |(icr_q & ims_q);
 
   assign vme_o       = ctrl_q[CtrlVmeBit];
   assign tx_en_o     = tctl_q[TctlEnBit];

@@ -58,6 +58,9 @@ module nic_top #(
   output logic                      m_axi_bready_o,
   // Interrupt, level: |(ICR & IMS)
   output logic                      irq_o,
+  // 1: with idle inputs (no AXI-Lite request, no R/B, readies high) the next
+  // edge changes no state and no output. A function of flops only.
+  output logic                      idle_o,
   // XGMII TX, lane 0 = bits 7:0 = first byte
   output logic [63:0]               xgmii_txd_o,
   output logic [7:0]                xgmii_txc_o
@@ -133,6 +136,7 @@ module nic_top #(
   logic [63:0] tdba;
   logic [15:0] ring_size, tdt, tdh, tdh_wdata;
   logic [16:0] frame_octets;
+  logic        regs_idle, fetch_idle, mac_idle;
 
   nic_regs u_regs (
     .clk_i, .rst_ni, .core_rst_ni(core_rst_nq),
@@ -150,7 +154,7 @@ module nic_top #(
     .tso_ctx_i(ev_tso_ctx), .tso_fail_i(ev_tso_fail), .zero_len_i(ev_zero_len),
     .oversize_i(ev_oversize), .dma_err_i(dma_err), .bad_desc_i(ev_bad_desc),
     .wr_err_i(m_axi_bvalid_i && m_axi_bready_o && !drain_q && m_axi_bresp_i != 2'b00),
-    .irq_o
+    .irq_o, .idle_o(regs_idle)
   );
 
   // Read channel sharing
@@ -185,7 +189,7 @@ module nic_top #(
     .ar_ready_i(desc_ar_ready),
     .r_valid_i(desc_r_valid), .r_data_i(m_axi_rdata_i), .r_resp_i(m_axi_rresp_i),
     .r_last_i(m_axi_rlast_i), .r_ready_o(desc_r_ready),
-    .desc_valid_o(desc_valid), .desc_o(desc), .desc_ready_i(desc_ready)
+    .desc_valid_o(desc_valid), .desc_o(desc), .desc_ready_i(desc_ready), .idle_o(fetch_idle)
   );
 
   logic        cpl_push, cpl_full;
@@ -232,7 +236,8 @@ module nic_top #(
     .meta_i(meta_r), .meta_empty_i(meta_empty), .meta_pop_o(meta_pop),
     .xgmii_txd_o, .xgmii_txc_o,
     .frame_sent_o(frame_sent), .frame_octets_o(frame_octets), .frame_drop_o(frame_drop),
-    .frame_pkt_end_o(frame_pkt_end), .frame_bcast_o(frame_bcast), .frame_mcast_o(frame_mcast)
+    .frame_pkt_end_o(frame_pkt_end), .frame_bcast_o(frame_bcast), .frame_mcast_o(frame_mcast),
+    .idle_o(mac_idle)
   );
 
   nic_writeback #(.AxiDataWidth(AxiDataWidth), .AxiIdWidth(AxiIdWidth)) u_writeback (
@@ -252,6 +257,15 @@ module nic_top #(
   // GIO master disable completes when nothing is in progress or in flight.
   assign master_idle = dma_idle && meta_empty && tx_empty && wb_idle && !drain_q &&
                        rd_out_q == '0 && wr_out_q == '0;
+
+  // Whole-NIC idle: out of reset with no reset pending, nothing in flight on
+  // AXI (guard counters, the AR slice), every stage idle (descriptor fetch
+  // with nothing to fetch, data DMA, FIFOs, write-back, MAC with the gap paid
+  // and XGMII idle) and the register file's timers stopped. Free-running
+  // state: ifg_q (MAC), TIDV/TADV/ITR counters (regs) all count only while
+  // idle_o is 0. The simulator stops clocking while this holds.
+  assign idle_o = core_rst_nq && !rst_req_q && master_idle && !mux_arvalid && fetch_idle &&
+                  mac_idle && regs_idle;
 
   // Frames the MAC dropped (errors counted by cause in nic_regs); kept for
   // the waveform.
@@ -285,6 +299,17 @@ module nic_top #(
       (m_axi_arvalid_o && m_axi_arready_i));
   AxiNoStrayB: assert property (@(posedge clk_i) disable iff (!rst_ni)
       m_axi_bvalid_i && m_axi_bready_o |-> wr_out_q != '0);
+  // idle_o holds its promise: with idle inputs the next edge keeps it, the
+  // outputs and the ring state.
+  logic inputs_idle;
+  assign inputs_idle = !s_axil_awvalid_i && !s_axil_wvalid_i && !s_axil_arvalid_i && s_axil_bready_i &&
+                       s_axil_rready_i && !m_axi_rvalid_i && !m_axi_bvalid_i && m_axi_arready_i &&
+                       m_axi_awready_i && m_axi_wready_i;
+  IdleIsStable: assert property (@(posedge clk_i) disable iff (!rst_ni)
+      idle_o && inputs_idle |=> idle_o && $stable(xgmii_txd_o) && $stable(xgmii_txc_o) && $stable(irq_o) &&
+      !m_axi_arvalid_o && !m_axi_awvalid_o && !m_axi_wvalid_o && !s_axil_bvalid_o && !s_axil_rvalid_o &&
+      $stable(tdh) && $stable(tdt) && $stable(drop_cnt_q) && $stable(tx_count_unused) &&
+      $stable(meta_count_unused));
   // The guard sends nothing new while it drains.
   NoRequestWhileDraining: assert property (@(posedge clk_i) disable iff (!rst_ni)
       drain_q |-> !m_axi_arvalid_o && !m_axi_awvalid_o && !m_axi_wvalid_o);

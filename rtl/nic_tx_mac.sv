@@ -27,7 +27,8 @@ module nic_tx_mac (
   output logic                frame_drop_o,
   output logic                frame_pkt_end_o, // the frame was its packet's last
   output logic                frame_bcast_o,   // DA of the sent frame is broadcast
-  output logic                frame_mcast_o    // ... multicast (not broadcast)
+  output logic                frame_mcast_o,   // ... multicast (not broadcast)
+  output logic                idle_o           // between frames, gap paid, XGMII idle, no event
 );
   import nic_pkg::*;
 
@@ -249,6 +250,13 @@ module nic_tx_mac (
       out_txc_d = txc_d;
     end
   end
+
+  // Idle: no frame in progress, no idle words still owed (ifg_q counts
+  // down), no event pulse, and the output stage holds idle characters, so
+  // with no metadata the next edge changes nothing (dic_q, shift_q keep).
+  assign idle_o = st_q == StIdle && ifg_q == '0 && !sent_q && !drop_q &&
+                  out_txd_q == IdleWord && out_txc_q == 8'hFF &&
+                  hold_txd_q == IdleWord[31:0] && hold_txc_q == 4'hF;
 
   assign xgmii_txd_o    = out_txd_q;
   assign xgmii_txc_o    = out_txc_q;

@@ -67,11 +67,15 @@ int sc_main(int argc, char **argv) {
   cli.add_flag("--arp", arp, "resolve the link partner with ARP instead of a static (PERMANENT) neighbour entry");
   cli.add_option("--quantum", cfg.nic.quantum_cycles, "NIC cycles per SystemC sync (capped by the lookahead)")
       ->default_val(cfg.nic.quantum_cycles);
+  bool no_idle_skip = false;
+  cli.add_flag("--no-idle-skip", no_idle_skip,
+               "clock the NIC RTL every cycle even while it is idle (the result is the same, only slower)");
   try {
     cli.parse(argc, argv);
   } catch (const CLI::ParseError &e) {
     return cli.exit(e);
   }
+  cfg.nic.idle_skip = !no_idle_skip;
   want_vcd = vcd_opt->count() > 0;
   if (want_vcd) {
     if (vcd.empty()) vcd = "waves/wirepath.vcd";

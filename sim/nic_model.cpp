@@ -81,6 +81,20 @@ NicModel::~NicModel() {
 
 bool NicModel::irq() const { return top_->irq_o; }
 
+NicStats NicModel::stats() const {
+  NicStats s = stats_;
+  if (sleeping_) {
+    // Clocking would have run the quantum that contains now (section "idle
+    // sleep" in run()).
+    const uint64_t to = wake_grid(now_ps()) / cfg_.clock_period - 1;
+    if (to > cycle_) {
+      s.cycles += to - cycle_;
+      s.skipped_cycles += to - cycle_;
+    }
+  }
+  return s;
+}
+
 void NicModel::b_transport_bar0(tlm::tlm_generic_payload &trans, sc_core::sc_time &delay) {
   if (trans.get_data_length() != 4 || (trans.get_address() & 3) || trans.get_address() >= (1u << 17)) {
     trans.set_response_status(tlm::TLM_ADDRESS_ERROR_RESPONSE);
@@ -91,14 +105,18 @@ void NicModel::b_transport_bar0(tlm::tlm_generic_payload &trans, sc_core::sc_tim
   req->addr = static_cast<uint32_t>(trans.get_address());
   req->arrive = now_ps() + to_ps(delay);
   if (req->write) std::memcpy(&req->data, trans.get_data_ptr(), 4);
-  // Causality: a request may not arrive at a cycle the RTL has already run.
-  if (req->arrive < edge_time(cycle_))
+  // Causality: a request may not arrive at a cycle the RTL has already run
+  // (asleep: idle cycles up to the current quantum's start count as run).
+  const ps_t nic_at = sleeping_ ? std::max(edge_time(cycle_), wake_grid(now_ps()) - quantum_ * cfg_.clock_period)
+                                : edge_time(cycle_);
+  if (req->arrive < nic_at)
     throw std::logic_error(fmt::format("nic: MMIO arriving at {} ps but the NIC is already at {} ps: quantum {} "
                                        "cycles exceeds the lookahead",
-                                       req->arrive, edge_time(cycle_), quantum_));
+                                       req->arrive, nic_at, quantum_));
   if (!mmio_q_.empty() && req->arrive < mmio_q_.back()->arrive)
     throw std::logic_error("nic: MMIO requests arrived out of order (link must be FIFO)");
   mmio_q_.push_back(req);
+  if (sleeping_) wake_ev_.notify();
   trans.set_response_status(tlm::TLM_OK_RESPONSE);
   if (req->write) return;  // posted
   sc_core::wait(req->done);
@@ -106,11 +124,62 @@ void NicModel::b_transport_bar0(tlm::tlm_generic_payload &trans, sc_core::sc_tim
   delay = sc_core::SC_ZERO_TIME;  // answered now (the NIC notified at its cycle)
 }
 
+// Idle sleep. Clocking runs quantum after quantum: at each boundary G (a
+// multiple of the quantum, which is a multiple of the clock period) the
+// cycles with edges in [G, G + quantum) are run, then the thread waits until
+// G + quantum. When the RTL reports idle_o (the next edge changes nothing
+// while its inputs stay idle) and nothing is queued for it (no MMIO request,
+// R beat, B response, write data; the interrupt line settled), the only
+// thing that can give it a non-idle input is a new MMIO request: DMA
+// responses only answer requests, and there are none. So the thread sleeps
+// on wake_ev_, which b_transport_bar0 notifies. A request queued at time T,
+// with T in [G, G + quantum), arrives at or after T + lookahead >= G + quantum
+// (causality, as for every quantum). Clocking would have run idle cycles up
+// to G + quantum; they change no state, so the sleeper moves cycle_ (and the
+// wire monitor's idle count) there, waits until G + quantum, and goes on
+// exactly as clocking would: every later quantum starts at the same SystemC
+// time, so DMA and MSI calls reach the bus model at the same times in the
+// same order. Never with a VCD open (it would need the clock in the gap).
+bool NicModel::may_sleep() const {
+  return cfg_.idle_skip && !vcd_ && cycle_ >= cfg_.reset_cycles && top_->idle_o && mmio_q_.empty() &&
+         r_q_.empty() && b_q_.empty() && aw_q_.empty() && w_data_.empty() && !axil_aw_done_ && !axil_w_done_ &&
+         !axil_ar_done_ && irq_q_ == static_cast<bool>(top_->irq_o);
+}
+
+// The first quantum boundary after t.
+ps_t NicModel::wake_grid(ps_t t) const {
+  const ps_t q = quantum_ * cfg_.clock_period;
+  return (t / q + 1) * q;
+}
+
+// Move the NIC to the cycle whose edge is `grid`, as if every cycle before
+// it had been clocked with idle inputs.
+void NicModel::skip_to(ps_t grid) {
+  const uint64_t to = grid / cfg_.clock_period - 1;
+  if (to <= cycle_) return;
+  const uint64_t n = to - cycle_;
+  rx_.idle(n, cycle_);
+  stats_.cycles += n;
+  stats_.skipped_cycles += n;
+  cycle_ = to;
+}
+
 void NicModel::run() {
+  const ps_t q = quantum_ * cfg_.clock_period;
   for (;;) {
     const ps_t now = now_ps();
-    const ps_t limit = now + quantum_ * cfg_.clock_period;
+    const ps_t limit = now + q;
     while (edge_time(cycle_) < limit) cycle();
+    if (limit % q == 0 && may_sleep()) {
+      sleeping_ = true;
+      sc_core::wait(wake_ev_);
+      sleeping_ = false;
+      const ps_t t = now_ps();
+      const ps_t grid = std::max(limit, wake_grid(t));
+      skip_to(grid);
+      sc_core::wait(ps_time(grid - t));
+      continue;
+    }
     sc_core::wait(ps_time(limit - now));
   }
 }

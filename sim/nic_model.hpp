@@ -34,12 +34,16 @@ struct NicConfig {
   std::string vcd_path;          // empty: no waveform
   uint64_t msi_address = 0xFEE0'0000;
   uint32_t msi_data = 0x0041;
+  // Stop clocking the RTL while it reports idle_o and nothing is queued for
+  // it; exact (see run()). Never while a VCD is written.
+  bool idle_skip = true;
   void validate() const;
 };
 
 struct NicStats {
   uint64_t cycles = 0, mmio_writes = 0, mmio_reads = 0, dma_reads = 0, dma_read_bytes = 0;
   uint64_t dma_writes = 0, dma_errors = 0, msis = 0;
+  uint64_t skipped_cycles = 0;  // of `cycles`, idle ones not clocked (idle_skip)
 };
 
 class NicModel : public sc_core::sc_module {
@@ -57,7 +61,9 @@ public:
   std::function<void(uint32_t reg, uint32_t value, ps_t t)> on_mmio_write;
   std::function<void(uint64_t addr, unsigned len, ps_t t)> on_read_beat;
 
-  const NicStats &stats() const { return stats_; }
+  // Cycles the NIC has run by now; while it sleeps idle, those clocking
+  // would have run are counted as skipped.
+  NicStats stats() const;
   const XgmiiRx &wire_rx() const { return rx_; }
   ps_t edge_time(uint64_t cycle) const { return (cycle + 1) * cfg_.clock_period; }
   unsigned quantum_cycles() const { return quantum_; }
@@ -90,6 +96,9 @@ private:
   };
 
   void run();
+  bool may_sleep() const;
+  ps_t wake_grid(ps_t t) const;
+  void skip_to(ps_t grid);
   void cycle();
   void b_transport_bar0(tlm::tlm_generic_payload &trans, sc_core::sc_time &delay);
   void issue_read(uint32_t id, uint64_t addr, unsigned beats, ps_t t);
@@ -112,6 +121,9 @@ private:
   std::deque<AwReq> aw_q_;
   std::vector<uint8_t> w_data_, w_be_;
   bool irq_q_ = false;
+  // Idle sleep (run()): a queued MMIO request notifies wake_ev_.
+  bool sleeping_ = false;
+  sc_core::sc_event wake_ev_;
 };
 
 }  // namespace wirepath

@@ -124,6 +124,15 @@ bool tcp_stream_intact(const System &sys, const TcpScenarioResult &r) {
   return got.size() == r.sent && std::equal(got.begin(), got.end(), r.payload.begin());
 }
 
+std::string format_nic_summary(const NicStats &n) {
+  std::string out = fmt::format("nic         {} cycles, {} DMA reads ({} bytes), {} DMA writes, {} MSIs, {} DMA errors\n",
+                                n.cycles, n.dma_reads, n.dma_read_bytes, n.dma_writes, n.msis, n.dma_errors);
+  if (n.skipped_cycles)
+    out += fmt::format("idle skip   {} of the cycles not clocked (RTL idle, nothing queued; --no-idle-skip clocks them)\n",
+                       n.skipped_cycles);
+  return out;
+}
+
 std::string format_tcp_summary(const System &sys, const TcpScenarioResult &r) {
   const WireStats &w = sys.wire();
   const LinkPartnerStats &p = sys.partner().stats();
@@ -152,6 +161,7 @@ std::string format_tcp_summary(const System &sys, const TcpScenarioResult &r) {
                      p.tcp_csum_errors);
   const skb_stats &s = skb_counters();
   out += fmt::format("skbs        {} dropped, {} still live\n", s.total_dropped(), s.live());
+  out += format_nic_summary(sys.nic().stats());
   out += fmt::format("sim time    {:.3f} us\n", r.done / 1e6);
   return out;
 }
@@ -199,8 +209,7 @@ std::string format_summary(const System &sys, const UdpScenarioResult &r) {
   const NicStats &n = sys.nic().stats();
   out += fmt::format("driver      {} doorbells, {} busy, {} interrupts, {} polls, {} cleaned\n", d.doorbells, d.busy,
                      d.irqs, d.polls, d.cleaned);
-  out += fmt::format("nic         {} cycles, {} DMA reads ({} bytes), {} DMA writes, {} MSIs, {} DMA errors\n",
-                     n.cycles, n.dma_reads, n.dma_read_bytes, n.dma_writes, n.msis, n.dma_errors);
+  out += format_nic_summary(n);
   out += fmt::format("sim time    {:.3f} us\n", r.finished / 1e6);
   return out;
 }

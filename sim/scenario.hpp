@@ -53,6 +53,8 @@ struct TcpScenarioResult {
 };
 
 TcpScenarioResult run_tcp_scenario(System &sys, const TcpScenarioConfig &cfg);
+// The NIC's counters ("nic" line; "idle skip" when cycles were skipped).
+std::string format_nic_summary(const NicStats &n);
 std::string format_tcp_summary(const System &sys, const TcpScenarioResult &r);
 // True when the partner received exactly the bytes written, in order.
 bool tcp_stream_intact(const System &sys, const TcpScenarioResult &r);

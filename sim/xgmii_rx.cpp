@@ -14,6 +14,15 @@ void XgmiiRx::cycle(uint64_t txd, uint8_t txc, uint64_t cycle_index) {
   }
 }
 
+void XgmiiRx::idle(uint64_t cycles, uint64_t cycle_index) {
+  constexpr uint64_t kIdleWord = 0x0707070707070707ull;
+  // Inside a frame an idle is a coding error: decode those words one by one
+  // until the receiver is between frames.
+  for (; cycles && state_ != State::kIdle; --cycles, ++cycle_index) cycle(kIdleWord, 0xFF, cycle_index);
+  // Between frames each idle lane only counts (modulo 2^32, as one by one).
+  idle_lanes_ += static_cast<uint32_t>(cycles * 8);
+}
+
 void XgmiiRx::lane(uint8_t byte, bool ctrl, unsigned lane_index, uint64_t cycle_index) {
   switch (state_) {
     case State::kIdle:

@@ -24,6 +24,10 @@ class XgmiiRx {
 
   // Call once per clock edge with the registered XGMII outputs.
   void cycle(uint64_t txd, uint8_t txc, uint64_t cycle_index);
+  // `cycles` edges of all-idle words (/I/ on every lane) from cycle_index on,
+  // with exactly the effect of as many cycle() calls (the simulator's idle
+  // fast-forward).
+  void idle(uint64_t cycles, uint64_t cycle_index);
 
   uint64_t frames() const { return frames_; }
   uint64_t fcs_errors() const { return fcs_errors_; }
