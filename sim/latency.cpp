@@ -60,6 +60,7 @@ void LatencyTracker::wire_start(size_t frame_len, ps_t t) {
     const bool match = frame_len == p.len || (p.len < 60 && frame_len == 60);
     if (match && p.have_mmio && p.have_desc && p.have_data) {
       p.lat.wire = t;
+      p.lat.frame_len = static_cast<uint32_t>(frame_len);
       done_.push_back(p.lat);
       skip_frames_ = p.more_frames;
       return;

@@ -17,6 +17,7 @@ namespace wirepath {
 
 struct FrameLatency {
   uint64_t trace_id = 0;
+  uint32_t frame_len = 0;  // its (first) frame on the wire, DA..payload, FCS excluded
   ps_t doorbell = 0, mmio = 0, desc = 0, data = 0, wire = 0;
   ps_t total() const { return wire - doorbell; }
 };
