@@ -1,5 +1,5 @@
 // Register offsets, bits and descriptor layout of the 8254x/e1000e TX path
-// that the NIC RTL implements (rtl/nic_pkg.sv holds the same numbers).
+// that the NIC RTL implements (rtl/nic_abi_pkg.sv holds the same numbers).
 #pragma once
 
 #include <cstdint>

@@ -7,7 +7,7 @@ module nic_crc32_64 (
   input  logic [3:0]  nbytes_i,
   output logic [31:0] crc_o
 );
-  import nic_pkg::*;
+  import nic_abi_pkg::*;
 
   // cand[k] = CRC after k bytes; each step shares the previous prefix.
   logic [31:0] cand [9];

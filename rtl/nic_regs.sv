@@ -55,7 +55,7 @@ module nic_regs (
   output logic        irq_o,
   output logic        idle_o          // no response owed, no timer running, irq settled
 );
-  import nic_pkg::*;
+  import nic_abi_pkg::*;
 
   // ---------------------------------------------------------------------------
   // AXI-Lite handshakes: a write needs AW and W together; one of each in flight.

@@ -65,7 +65,7 @@ module nic_top #(
   output logic [63:0]               xgmii_txd_o,
   output logic [7:0]                xgmii_txc_o
 );
-  import nic_pkg::*;
+  import nic_abi_pkg::*;
 
   localparam int unsigned TxFifoWords = TxFifoBytes / 8;
   localparam int unsigned MetaDepth   = 64;

@@ -15,10 +15,10 @@ module nic_tx_csum (
   input  logic [63:0]           word_i,
   input  logic                  frame_end_i,   // the frame ends (after word_i if valid)
   input  logic [15:0]           frame_len_i,   // bytes stored, VLAN tag included
-  input  nic_pkg::tx_offload_t  ol_i,
-  output nic_pkg::tx_meta_t     meta_o         // offload fields only
+  input  nic_abi_pkg::tx_offload_t  ol_i,
+  output nic_abi_pkg::tx_meta_t     meta_o         // offload fields only
 );
-  import nic_pkg::*;
+  import nic_abi_pkg::*;
 
   logic [15:0] wpos_q, wpos_d, wpos_n;
   logic [31:0] ip_acc_q, ip_acc_d, ip_acc_n, tu_acc_q, tu_acc_d, tu_acc_n;

@@ -15,7 +15,7 @@ module nic_tx_mac (
   input  logic                tx_empty_i,
   output logic                tx_pop_o,
   // Metadata FIFO
-  input  nic_pkg::tx_meta_t   meta_i,
+  input  nic_abi_pkg::tx_meta_t   meta_i,
   input  logic                meta_empty_i,
   output logic                meta_pop_o,
   // XGMII
@@ -30,7 +30,7 @@ module nic_tx_mac (
   output logic                frame_mcast_o,   // ... multicast (not broadcast)
   output logic                idle_o           // between frames, gap paid, XGMII idle, no event
 );
-  import nic_pkg::*;
+  import nic_abi_pkg::*;
 
   localparam logic [63:0] IdleWord     = {8{XgmiiIdle}};
   localparam logic [63:0] PreambleWord = {XgmiiSfd, {6{XgmiiPre}}, XgmiiStart};

@@ -1,9 +1,10 @@
-// nic_pkg: register map, descriptor layout, queue entry types and the CRC-32
-// helpers shared by the NIC TX path modules.
-// Guarded: `rtl/nic_pkg.sv rtl/*.sv` names this file twice.
-`ifndef NIC_PKG_SV
-`define NIC_PKG_SV
-package nic_pkg;
+// nic_abi_pkg: register map, descriptor layout, queue entry types and the CRC-32
+// helpers shared by the NIC TX path modules: the driver-visible interface.
+// The name sorts first, so `rtl/*.sv` declares the package before its users;
+// guarded in case a command line names it twice.
+`ifndef NIC_ABI_PKG_SV
+`define NIC_ABI_PKG_SV
+package nic_abi_pkg;
 
   // BAR0 register byte offsets (Intel 8254x layout).
   localparam logic [16:0] RegCtrl   = 17'h00000;
@@ -189,4 +190,4 @@ package nic_pkg;
   localparam logic [7:0] XgmiiPre   = 8'h55;
 
 endpackage
-`endif  // NIC_PKG_SV
+`endif  // NIC_ABI_PKG_SV
