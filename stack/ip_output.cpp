@@ -135,15 +135,7 @@ int ip_queue_xmit(sock *sk, sk_buff *skb, uint32_t segs) {
   // __sk_dst_check: the route cached on the socket while nothing changed.
   if (!sk->dst_cached || sk->sk_dst_cache.rt_genid != n.rt_genid || !sk->sk_dst_cache.dev ||
       !sk->sk_dst_cache.dev->up) {
-    flowi4 fl4;
-    fl4.flowi4_oif = sk->sk_bound_dev_if;
-    fl4.flowi4_mark = sk->sk_mark;
-    fl4.flowi4_tos = sk->tos;
-    fl4.flowi4_proto = static_cast<uint8_t>(sk->sk_protocol);
-    fl4.daddr = sk->inet_daddr;
-    fl4.saddr = sk->inet_saddr;
-    fl4.fl4_dport = sk->inet_dport;
-    fl4.fl4_sport = sk->inet_sport;
+    flowi4 fl4 = inet_sk_flowi4(sk, sk->inet_daddr, sk->inet_dport);
     rtable rt;
     const int err = ip_route_output_key(n, &fl4, &rt);
     if (err) {

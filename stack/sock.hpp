@@ -119,6 +119,22 @@ struct sock {
 // rt_tos2priority: the TOS byte's priority for pfifo_fast (ip_tos2prio).
 uint32_t rt_tos2priority(uint8_t tos);
 
+// The flow of this socket's packets to daddr:dport, as flowi4_init_output
+// fills it for ip_route_connect and udp_sendmsg: bound device, mark, TOS,
+// protocol and the socket's own address and port.
+inline flowi4 inet_sk_flowi4(const sock *sk, uint32_t daddr, uint16_t dport) {
+  flowi4 fl4;
+  fl4.flowi4_oif = sk->sk_bound_dev_if;
+  fl4.flowi4_mark = sk->sk_mark;
+  fl4.flowi4_tos = sk->tos;
+  fl4.flowi4_proto = static_cast<uint8_t>(sk->sk_protocol);
+  fl4.daddr = daddr;
+  fl4.saddr = sk->inet_saddr;
+  fl4.fl4_dport = dport;
+  fl4.fl4_sport = sk->inet_sport;
+  return fl4;
+}
+
 // __sk_dst_check: the cached route while still valid (same rt_genid, device
 // up), else forget it. sk_dst_set caches one.
 bool sk_dst_check(sock *sk);

@@ -112,15 +112,7 @@ int tcp_v4_connect(sock *sk, const sockaddr_in_host *usin, uint32_t addr_len) {
   if (usin->sin_family != AF_INET) return -EAFNOSUPPORT;
 
   // ip_route_connect
-  flowi4 fl4;
-  fl4.flowi4_oif = sk->sk_bound_dev_if;
-  fl4.flowi4_mark = sk->sk_mark;
-  fl4.flowi4_tos = sk->tos;
-  fl4.flowi4_proto = IPPROTO_TCP;
-  fl4.daddr = usin->sin_addr;
-  fl4.saddr = sk->inet_saddr;
-  fl4.fl4_dport = usin->sin_port;
-  fl4.fl4_sport = sk->inet_sport;
+  flowi4 fl4 = inet_sk_flowi4(sk, usin->sin_addr, usin->sin_port);
   rtable rt;
   int err = ip_route_output_key(n, &fl4, &rt);
   if (err) {

@@ -183,15 +183,7 @@ int udp_sendmsg(sock *sk, kmsghdr *msg, size_t len) {
       connected = true;
     }
 
-    flowi4 fl4;
-    fl4.flowi4_oif = sk->sk_bound_dev_if;
-    fl4.flowi4_mark = sk->sk_mark;
-    fl4.flowi4_tos = sk->tos;
-    fl4.flowi4_proto = IPPROTO_UDP;
-    fl4.daddr = daddr;
-    fl4.saddr = sk->inet_saddr;
-    fl4.fl4_dport = dport;
-    fl4.fl4_sport = sk->inet_sport;
+    flowi4 fl4 = inet_sk_flowi4(sk, daddr, dport);
 
     rtable rt;
     // sk_dst_check: a connected socket reuses its route while nothing changed.
