@@ -549,17 +549,23 @@ unsigned ipt_do_table(net &n, sk_buff *skb, const nf_hook_state &state, xt_table
   xt_chain *base = c;
   std::vector<std::pair<xt_chain *, size_t>> stack;  // return points of -j CHAIN
   size_t i = 0;
+  // RETURN, or the end of a chain: back to the rule after the jump, or, with
+  // nothing to return to (the built-in chain, or reached by -g), true: the
+  // built-in chain's policy decides.
+  auto chain_return = [&]() {
+    if (stack.empty()) {
+      ++base->counters.pcnt;
+      base->counters.bcnt += skb->len;
+      return true;
+    }
+    c = stack.back().first;
+    i = stack.back().second;
+    stack.pop_back();
+    return false;
+  };
   for (;;) {
     if (i >= c->rules.size()) {
-      // The end of a chain: the built-in's policy, or an implicit RETURN.
-      if (c == base || stack.empty()) {
-        ++base->counters.pcnt;
-        base->counters.bcnt += skb->len;
-        return base->policy;
-      }
-      c = stack.back().first;
-      i = stack.back().second;
-      stack.pop_back();
+      if (chain_return()) return base->policy;
       continue;
     }
     ipt_rule &r = c->rules[i];
@@ -575,14 +581,7 @@ unsigned ipt_do_table(net &n, sk_buff *skb, const nf_hook_state &state, xt_table
       case ipt_rule::T_DROP: return NF_DROP;
       case ipt_rule::T_QUEUE: return NF_QUEUE_NR(r.queue_num) | (r.queue_bypass ? 0x8000u : 0u);
       case ipt_rule::T_RETURN:
-        if (stack.empty()) {
-          ++base->counters.pcnt;
-          base->counters.bcnt += skb->len;
-          return base->policy;
-        }
-        c = stack.back().first;
-        i = stack.back().second;
-        stack.pop_back();
+        if (chain_return()) return base->policy;
         break;
       case ipt_rule::T_JUMP:
       case ipt_rule::T_GOTO: {
