@@ -9,9 +9,9 @@
 
 #include "driver/e1000_hw.hpp"
 #include "driver/mmio.hpp"
-#include "sim/host_mem.hpp"
-#include "stack/netdevice.hpp"
-#include "stack/skbuff.hpp"
+#include "stack/kernel/host_mem.hpp"
+#include "stack/core/netdevice.hpp"
+#include "stack/core/skbuff.hpp"
 
 namespace wirepath {
 

@@ -6,7 +6,7 @@
 #include <algorithm>
 
 #include "driver/e1000.hpp"
-#include "stack/eth.hpp"
+#include "stack/ethernet/eth.hpp"
 
 namespace wirepath {
 

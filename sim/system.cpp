@@ -4,8 +4,8 @@
 
 #include <fmt/format.h>
 
-#include "sim/sc_time_util.hpp"
-#include "stack/dev.hpp"
+#include "sim/pcie/sc_time_util.hpp"
+#include "stack/core/dev.hpp"
 
 namespace wirepath {
 

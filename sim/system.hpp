@@ -24,17 +24,17 @@
 #include <systemc>
 
 #include "driver/e1000.hpp"
-#include "sim/host_bridge.hpp"
-#include "sim/host_cpu.hpp"
-#include "sim/host_mem.hpp"
-#include "sim/latency.hpp"
-#include "sim/link_partner.hpp"
-#include "sim/nic_model.hpp"
-#include "sim/pcap_writer.hpp"
-#include "sim/pcie_link.hpp"
-#include "stack/net_namespace.hpp"
-#include "stack/netdevice.hpp"
-#include "stack/sch_generic.hpp"
+#include "sim/host/host_bridge.hpp"
+#include "sim/host/host_cpu.hpp"
+#include "stack/kernel/host_mem.hpp"
+#include "sim/wire/latency.hpp"
+#include "sim/peer/link_partner.hpp"
+#include "sim/nic/nic_model.hpp"
+#include "sim/wire/pcap_writer.hpp"
+#include "sim/pcie/pcie_link.hpp"
+#include "stack/core/net_namespace.hpp"
+#include "stack/core/netdevice.hpp"
+#include "stack/sched/sch_generic.hpp"
 
 namespace wirepath {
 

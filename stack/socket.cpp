@@ -8,9 +8,9 @@
 #include <cstring>
 #include <vector>
 
-#include "stack/af_inet.hpp"
-#include "stack/net_namespace.hpp"
-#include "stack/udp.hpp"
+#include "stack/ipv4/af_inet.hpp"
+#include "stack/core/net_namespace.hpp"
+#include "stack/ipv4/udp.hpp"
 
 namespace wirepath {
 

@@ -7,7 +7,7 @@
 #include <cstdint>
 #include <memory>
 
-#include "stack/sock.hpp"
+#include "stack/core/sock.hpp"
 
 namespace wirepath {
 

@@ -14,8 +14,8 @@
 #include <stdexcept>
 #include <vector>
 
-#include "sim/host_mem.hpp"
-#include "sim/xgmii_rx.hpp"
+#include "stack/kernel/host_mem.hpp"
+#include "sim/wire/xgmii_rx.hpp"
 #include "verilated.h"
 #ifdef WIREPATH_COVERAGE
 #include <unistd.h>

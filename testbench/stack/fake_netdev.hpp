@@ -6,8 +6,8 @@
 #include <cstdint>
 #include <vector>
 
-#include "stack/netdevice.hpp"
-#include "stack/skbuff.hpp"
+#include "stack/core/netdevice.hpp"
+#include "stack/core/skbuff.hpp"
 
 namespace wirepath::test {
 

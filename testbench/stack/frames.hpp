@@ -7,7 +7,7 @@
 #include <string>
 #include <vector>
 
-#include "stack/eth.hpp"
+#include "stack/ethernet/eth.hpp"
 
 namespace wirepath::test {
 

@@ -9,11 +9,11 @@
 #include <string>
 
 #include "fake_netdev.hpp"
-#include "sim/host_mem.hpp"
-#include "stack/checksum.hpp"
-#include "stack/ip.hpp"
-#include "stack/net_namespace.hpp"
-#include "stack/netdevice.hpp"
+#include "stack/kernel/host_mem.hpp"
+#include "stack/core/checksum.hpp"
+#include "stack/ipv4/ip.hpp"
+#include "stack/core/net_namespace.hpp"
+#include "stack/core/netdevice.hpp"
 
 namespace wirepath::test {
 

@@ -7,12 +7,12 @@
 #include <cstring>
 #include <vector>
 
-#include "stack/checksum.hpp"
-#include "stack/dev.hpp"
-#include "stack/eth.hpp"
-#include "stack/ip.hpp"
-#include "stack/skbuff.hpp"
-#include "stack/tcp.hpp"
+#include "stack/core/checksum.hpp"
+#include "stack/core/dev.hpp"
+#include "stack/ethernet/eth.hpp"
+#include "stack/ipv4/ip.hpp"
+#include "stack/core/skbuff.hpp"
+#include "stack/ipv4/tcp.hpp"
 #include "stack_fixture.hpp"
 
 namespace wirepath::test {

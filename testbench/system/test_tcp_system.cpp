@@ -4,10 +4,10 @@
 
 #include <chrono>
 
-#include "sim/scenario.hpp"
+#include "sim/app/scenario.hpp"
 #include "sim/system.hpp"
-#include "stack/neighbour.hpp"
-#include "stack/tcp.hpp"
+#include "stack/core/neighbour.hpp"
+#include "stack/ipv4/tcp.hpp"
 
 using namespace wirepath;
 

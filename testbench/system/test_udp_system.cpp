@@ -5,7 +5,7 @@
 
 #include <zlib.h>
 
-#include "sim/scenario.hpp"
+#include "sim/app/scenario.hpp"
 #include "sim/system.hpp"
 
 using namespace wirepath;

@@ -1,0 +1,217 @@
+#include "sim/app/scenario.hpp"
+
+#include <random>
+#include <stdexcept>
+
+#include <fmt/format.h>
+
+#include "sim/pcie/sc_time_util.hpp"
+#include "stack/ipv4/tcp.hpp"
+
+namespace wirepath {
+
+void UdpScenarioConfig::validate() const {
+  if (datagrams == 0) throw std::invalid_argument("scenario: --datagrams must be >= 1");
+  if (min_payload < 1 || max_payload > 65507 || min_payload > max_payload)
+    throw std::invalid_argument(
+        fmt::format("scenario: payload sizes {}..{} must satisfy 1 <= min <= max <= 65507", min_payload, max_payload));
+}
+
+UdpScenarioResult run_udp_scenario(System &sys, const UdpScenarioConfig &cfg) {
+  cfg.validate();
+  UdpScenarioResult r;
+  net &st = sys.stack();
+  const HostNetConfig &ncfg = sys.config().net;
+  std::mt19937_64 rng(sys.config().seed);
+  std::uniform_int_distribution<uint32_t> size(cfg.min_payload, cfg.max_payload);
+
+  const int fd = st.socket(AF_INET, SOCK_DGRAM, 0);
+  if (fd < 0) throw std::runtime_error(fmt::format("scenario: socket() failed: errno {}", -fd));
+  const sockaddr_in_host local{AF_INET, cfg.src_port, ncfg.local_ip};
+  const sockaddr_in_host peer{AF_INET, cfg.dst_port, ncfg.peer_ip};
+  int err = st.bind(fd, &local);
+  if (!err) err = st.connect(fd, &peer);
+  if (err) throw std::runtime_error(fmt::format("scenario: bind/connect failed: errno {}", -err));
+
+  std::vector<uint8_t> payload;
+  for (uint32_t i = 0; i < cfg.datagrams; i++) {
+    // First and last datagrams are the extremes, the rest uniform in between.
+    const uint32_t len = i == 0 ? cfg.min_payload : i == 1 ? cfg.max_payload : size(rng);
+    payload.resize(len);
+    for (uint32_t b = 0; b < len; b++) payload[b] = static_cast<uint8_t>(rng());
+    sys.cpu_work(cfg.send_cost);
+    const long n = st.send(fd, payload.data(), payload.size(), 0);
+    if (n < 0) {
+      r.send_errors++;
+      continue;
+    }
+    r.sent++;
+    r.payload_bytes += len;
+    r.payload_sizes.push_back(len);
+  }
+  st.close(fd);
+  // Done when the qdisc is empty and the driver has reclaimed every
+  // descriptor: each packet it took has then left on the wire.
+  sys.wait_for_tx_idle(cfg.drain_timeout);
+  r.finished = now_ps();
+  return r;
+}
+
+void TcpScenarioConfig::validate() const {
+  if (bytes == 0) throw std::invalid_argument("scenario: --tcp BYTES must be >= 1");
+  if (write_size == 0) throw std::invalid_argument("scenario: --write-size must be >= 1");
+}
+
+TcpScenarioResult run_tcp_scenario(System &sys, const TcpScenarioConfig &cfg) {
+  cfg.validate();
+  TcpScenarioResult r;
+  net &st = sys.stack();
+  std::mt19937_64 rng(sys.config().seed);
+  r.payload.resize(cfg.bytes);
+  for (auto &b : r.payload) b = static_cast<uint8_t>(rng());
+  const ps_t deadline = now_ps() + cfg.timeout;
+
+  const int fd = st.socket(AF_INET, SOCK_STREAM, 0);
+  if (fd < 0) throw std::runtime_error(fmt::format("scenario: socket() failed: errno {}", -fd));
+  if (cfg.nodelay) st.setsockopt(fd, SOL_TCP, TCP_NODELAY, 1);
+  const sockaddr_in_host peer{AF_INET, cfg.dst_port, sys.config().net.peer_ip};
+  int err = st.connect(fd, &peer);  // blocks through the handshake
+  if (err) {
+    r.error = -err;
+    st.close(fd);
+    return r;
+  }
+  r.connected = now_ps();
+  while (r.sent < cfg.bytes) {
+    sys.cpu_work(cfg.send_cost);
+    const size_t len = static_cast<size_t>(std::min<uint64_t>(cfg.write_size, cfg.bytes - r.sent));
+    const long n = st.send(fd, r.payload.data() + r.sent, len, 0);  // blocks while the send buffer is full
+    if (n < 0) {
+      r.error = static_cast<int>(-n);
+      break;
+    }
+    r.sent += static_cast<uint64_t>(n);
+  }
+  tcp_sock *tp = tcp_sk(st.sockfd_lookup(fd)->sk.get());
+  st.close(fd);  // FIN after the data; the socket lives on as an orphan
+  r.closed = now_ps();
+  // Finished: the orphan's FIN is acknowledged and the peer's FIN arrived
+  // (TIME_WAIT), or it is gone.
+  auto done = [&] {
+    for (const auto &o : st.tcp.orphans)
+      if (o->sk_state != TCP_TIME_WAIT) return false;
+    return true;
+  };
+  while (!done() && now_ps() < deadline) sys.wait_for_stack(deadline - now_ps());
+  r.finished = done();
+  for (const auto &o : st.tcp.orphans) {
+    if (o.get() != tp) continue;
+    r.retrans = tp->total_retrans;
+    r.fast_retrans = tp->fast_retrans_events;
+    r.timeouts = tp->rto_events;
+    r.segs_out = tp->segs_out;
+    r.srtt_us = tp->srtt_us >> 3;
+    r.cwnd = tp->snd_cwnd;
+    r.ssthresh = tp->snd_ssthresh;
+    r.mss = tp->mss_cache;
+  }
+  r.done = now_ps();
+  return r;
+}
+
+bool tcp_stream_intact(const System &sys, const TcpScenarioResult &r) {
+  const std::vector<uint8_t> &got = sys.partner().stream();
+  return got.size() == r.sent && std::equal(got.begin(), got.end(), r.payload.begin());
+}
+
+std::string format_nic_summary(const NicStats &n) {
+  std::string out = fmt::format("nic         {} cycles, {} DMA reads ({} bytes), {} DMA writes, {} MSIs, {} DMA errors\n",
+                                n.cycles, n.dma_reads, n.dma_read_bytes, n.dma_writes, n.msis, n.dma_errors);
+  if (n.skipped_cycles)
+    out += fmt::format("idle skip   {} of the cycles not clocked (RTL idle, nothing queued; --no-idle-skip clocks them)\n",
+                       n.skipped_cycles);
+  return out;
+}
+
+std::string format_tcp_summary(const System &sys, const TcpScenarioResult &r) {
+  const WireStats &w = sys.wire();
+  const LinkPartnerStats &p = sys.partner().stats();
+  const tcp_mib &m = sys.stack().tcp.mib;
+  std::string out;
+  out += fmt::format("sent        {} bytes over TCP{}{}\n", r.sent, r.error ? fmt::format(", error errno {}", r.error) : "",
+                     r.finished ? "" : ", connection NOT finished");
+  const bool intact = tcp_stream_intact(sys, r);
+  out += fmt::format("received    {} bytes at the link partner, {} ({} out-of-order segments, {} duplicates)\n",
+                     sys.partner().stream().size(), intact ? "byte-identical and in order" : "MISMATCH",
+                     p.tcp_out_of_order, p.tcp_duplicate_segments);
+  out += fmt::format("wire        {} frames, {} bytes (DA..FCS), FCS errors {}, preamble errors {}\n", w.frames,
+                     w.bytes, w.fcs_errors, w.preamble_errors);
+  if (r.closed > r.connected) {
+    const double secs = (r.done - r.connected) * 1e-12;
+    out += fmt::format("goodput     {:.3f} Gb/s from connect to the last ACK ({:.1f} us)\n", r.sent * 8 / secs / 1e9,
+                       secs * 1e6);
+  }
+  out += fmt::format("tcp         {} segments out, {} retransmitted ({} fast retransmits, {} timeouts); "
+                     "srtt {} us, cwnd {}, ssthresh {}, mss {}\n",
+                     m.OutSegs, m.RetransSegs, r.fast_retrans, r.timeouts, r.srtt_us, r.cwnd,
+                     r.ssthresh == TCP_INFINITE_SSTHRESH ? std::string("inf") : std::to_string(r.ssthresh), r.mss);
+  out += fmt::format("partner     {} frames, {} lost, {} reordered, {} ACKs sent ({} duplicate), "
+                     "checksum errors IP {} TCP {}\n",
+                     p.frames, p.lost, p.reordered, p.acks_sent, p.dupacks_sent, p.ip_header_errors,
+                     p.tcp_csum_errors);
+  const skb_stats &s = skb_counters();
+  out += fmt::format("skbs        {} dropped, {} still live\n", s.total_dropped(), s.live());
+  out += format_nic_summary(sys.nic().stats());
+  out += fmt::format("sim time    {:.3f} us\n", r.done / 1e6);
+  return out;
+}
+
+namespace {
+std::string ns(ps_t ps) { return fmt::format("{:.1f}", ps / 1000.0); }
+}  // namespace
+
+std::string format_summary(const System &sys, const UdpScenarioResult &r) {
+  const WireStats &w = sys.wire();
+  const LatencyTracker &lat = sys.latency();
+  std::string out;
+  out += fmt::format("sent        {} UDP datagrams, {} payload bytes, {} send errors\n", r.sent, r.payload_bytes,
+                     r.send_errors);
+  out += fmt::format("wire        {} frames, {} bytes (DA..FCS), FCS errors {}, preamble errors {}\n", w.frames,
+                     w.bytes, w.fcs_errors, w.preamble_errors);
+  if (w.frames && w.last_end > w.first_start) {
+    const double secs = (w.last_end - w.first_start) * 1e-12;
+    const double line_bytes = w.bytes + 20.0 * w.frames;  // + preamble/SFD 8 + minimum IFG 12
+    out += fmt::format("throughput  {:.3f} Gb/s of frames, {:.1f}% of 10GbE line rate, over {:.1f} us\n",
+                       w.bytes * 8 / secs / 1e9, 100.0 * line_bytes * 8 / secs / 10e9, secs * 1e6);
+  }
+  out += fmt::format("latency     doorbell (TDT writel) to first byte on XGMII, {} frames, ns:\n",
+                     lat.done().size());
+  out += fmt::format("  {:<30} {:>9} {:>9} {:>9}\n", "stage", "min", "median", "max");
+  auto row = [&](const char *name, LatencySummary s) {
+    out += fmt::format("  {:<30} {:>9} {:>9} {:>9}\n", name, ns(s.min), ns(s.median), ns(s.max));
+  };
+  row("MMIO write (TDT to NIC)", lat.stage(&FrameLatency::doorbell, &FrameLatency::mmio));
+  row("descriptor fetch", lat.stage(&FrameLatency::mmio, &FrameLatency::desc));
+  row("data fetch", lat.stage(&FrameLatency::desc, &FrameLatency::data));
+  row("MAC (FIFO to /S/)", lat.stage(&FrameLatency::data, &FrameLatency::wire));
+  row("total", lat.total());
+  const skb_stats &s = skb_counters();
+  out += fmt::format("drops       {} (", s.total_dropped());
+  bool first = true;
+  for (int i = 0; i < static_cast<int>(skb_drop_reason::NUM_REASONS); i++) {
+    if (!s.dropped[i]) continue;
+    out += fmt::format("{}{} {}", first ? "" : ", ", skb_drop_reason_name(static_cast<skb_drop_reason>(i)),
+                       s.dropped[i]);
+    first = false;
+  }
+  out += fmt::format("{}), skbs still live {}\n", first ? "none" : "", s.live());
+  const E1000TxStats &d = sys.adapter().stats();
+  const NicStats &n = sys.nic().stats();
+  out += fmt::format("driver      {} doorbells, {} busy, {} interrupts, {} polls, {} cleaned\n", d.doorbells, d.busy,
+                     d.irqs, d.polls, d.cleaned);
+  out += format_nic_summary(n);
+  out += fmt::format("sim time    {:.3f} us\n", r.finished / 1e6);
+  return out;
+}
+
+}  // namespace wirepath

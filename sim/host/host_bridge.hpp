@@ -1,0 +1,53 @@
+// The root complex as the NIC's DMA target: memory reads are served at once,
+// memory writes land in host memory at their arrival time (so software never
+// sees a write-back before it has crossed the link), and a write to the MSI
+// window becomes an interrupt for the CPU after the interrupt-entry latency.
+#pragma once
+
+#include <cstdint>
+#include <map>
+#include <vector>
+
+#include <systemc>
+#include <tlm>
+#include <tlm_utils/simple_target_socket.h>
+
+#include "stack/kernel/host_mem.hpp"
+#include "sim/pcie/pcie_config.hpp"
+
+namespace wirepath {
+
+class HostBridge : public sc_core::sc_module {
+public:
+  static constexpr uint64_t kMsiBase = 0xFEE0'0000, kMsiSize = 0x10'0000;  // x86 MSI window
+
+  tlm_utils::simple_target_socket<HostBridge> pcie;
+
+  HostBridge(sc_core::sc_module_name name, HostMemory &mem, ps_t irq_entry_latency);
+
+  // Interrupts delivered and not yet taken by the CPU's interrupt thread.
+  unsigned take_interrupts();
+  const sc_core::sc_event &interrupt_event() const { return irq_ev_; }
+  uint64_t msis() const { return msis_; }
+  uint64_t dma_errors() const { return dma_errors_; }
+
+private:
+  void b_transport(tlm::tlm_generic_payload &trans, sc_core::sc_time &delay);
+  void apply_writes();
+  void deliver_irq();
+
+  struct PendingWrite {
+    uint64_t addr;
+    std::vector<uint8_t> data, byte_enable;
+  };
+
+  HostMemory &mem_;
+  ps_t irq_entry_latency_;
+  std::multimap<ps_t, PendingWrite> writes_;  // arrival time -> write, in order
+  sc_core::sc_event_queue write_due_, irq_due_;
+  sc_core::sc_event irq_ev_;
+  unsigned irq_pending_ = 0;
+  uint64_t msis_ = 0, dma_errors_ = 0;
+};
+
+}  // namespace wirepath

@@ -1,0 +1,103 @@
+// Socket-level helpers (net/core/sock.c, net/ipv4/route.c ip_tos2prio).
+#include "stack/core/sock.hpp"
+
+#include <algorithm>
+#include <cerrno>
+#include <new>
+
+#include "stack/core/net_namespace.hpp"
+#include "stack/core/netdevice.hpp"
+#include "stack/core/skbuff.hpp"
+
+namespace wirepath {
+
+namespace {
+// TC_PRIO_* values.
+constexpr uint8_t TC_PRIO_BESTEFFORT = 0, TC_PRIO_BULK = 2, TC_PRIO_INTERACTIVE_BULK = 4, TC_PRIO_INTERACTIVE = 6;
+// ip_tos2prio, indexed by IPTOS_TOS(tos) >> 1 (ECN_OR_COST(x) is x).
+constexpr uint8_t ip_tos2prio[16] = {
+    TC_PRIO_BESTEFFORT,       TC_PRIO_BESTEFFORT,       TC_PRIO_BESTEFFORT,       TC_PRIO_BESTEFFORT,
+    TC_PRIO_BULK,             TC_PRIO_BULK,             TC_PRIO_BULK,             TC_PRIO_BULK,
+    TC_PRIO_INTERACTIVE,      TC_PRIO_INTERACTIVE,      TC_PRIO_INTERACTIVE,      TC_PRIO_INTERACTIVE,
+    TC_PRIO_INTERACTIVE_BULK, TC_PRIO_INTERACTIVE_BULK, TC_PRIO_INTERACTIVE_BULK, TC_PRIO_INTERACTIVE_BULK,
+};
+}  // namespace
+
+uint32_t rt_tos2priority(uint8_t tos) { return ip_tos2prio[(tos & 0x1e) >> 1]; }
+
+bool sk_dst_check(sock *sk) {
+  if (!sk->dst_cached) return false;
+  if (sk->sk_dst_cache.rt_genid != sk->sk_net->rt_genid || !sk->sk_dst_cache.dev || !sk->sk_dst_cache.dev->up) {
+    sk->dst_cached = false;
+    return false;
+  }
+  return true;
+}
+
+void sk_dst_set(sock *sk, const rtable &rt) {
+  sk->sk_dst_cache = rt;
+  sk->dst_cached = true;
+}
+
+void skb_set_owner_w(sk_buff *skb, sock *sk) {
+  skb->sk = sk;
+  skb->destructor = sock_wfree;
+  sk->sk_wmem_alloc += skb->truesize;
+}
+
+// sock_def_write_space: wake writers once at least half the buffer is free.
+static void sock_def_write_space(sock *sk) {
+  if ((sk->sk_wmem_alloc << 1) <= sk->sk_sndbuf) {
+    sk->sock_nospace = false;
+    net &n = *sk->sk_net;
+    if (n.sk_write_space) n.sk_write_space(sk);
+  }
+}
+
+void sock_wfree(sk_buff *skb) {
+  sock *sk = skb->sk;
+  if (!sk) return;
+  sk->sk_wmem_alloc -= std::min<uint64_t>(skb->truesize, sk->sk_wmem_alloc);
+  if (sk->sock_dead) {
+    // sk_free after close(): the last skb in flight takes the sock with it.
+    if (sk->sk_wmem_alloc == 0) delete sk;
+    return;
+  }
+  sock_def_write_space(sk);
+}
+
+int sock_error(sock *sk) {
+  const int e = sk->sk_err;
+  sk->sk_err = 0;
+  return -e;
+}
+
+sk_buff *sock_alloc_send_skb(sock *sk, uint32_t size, bool noblock, int *err) {
+  for (;;) {
+    if (const int e = sock_error(sk)) {
+      *err = e;
+      return nullptr;
+    }
+    if (sk->sk_wmem_alloc < sk->sk_sndbuf) break;
+    sk->sock_nospace = true;
+    // sock_wait_for_wmem: sleep until sock_wfree frees space, or the
+    // timeout (SO_SNDTIMEO; 0 for MSG_DONTWAIT / O_NONBLOCK) runs out.
+    net &n = *sk->sk_net;
+    if (noblock || !n.sk_wait || !n.sk_wait(sk)) {
+      *err = -EAGAIN;
+      return nullptr;
+    }
+  }
+  sk_buff *skb;
+  try {
+    skb = alloc_skb(sk->sk_net->mem, size);
+  } catch (const std::bad_alloc &) {
+    *err = -ENOBUFS;
+    return nullptr;
+  }
+  skb_set_owner_w(skb, sk);
+  *err = 0;
+  return skb;
+}
+
+}  // namespace wirepath

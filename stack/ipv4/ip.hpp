@@ -1,0 +1,98 @@
+// IPv4 output path (include/net/ip.h, net/ipv4/ip_output.c).
+//
+//   ip_make_skb -> [transport header] -> ip_send_skb -> ip_local_out
+//   -> __ip_local_out (nf_hook LOCAL_OUT) -> dst_output -> ip_output
+//   (nf_hook POST_ROUTING) -> ip_finish_output [-> ip_fragment/ip_do_fragment]
+//   -> ip_finish_output2 -> neigh_output -> dev_queue_xmit
+//
+// Return values follow the kernel: 0 or NET_XMIT_* (positive) from the
+// device layer, or a negative errno.
+#pragma once
+
+#include <cstddef>
+#include <cstdint>
+
+#include "stack/core/byteorder.hpp"
+
+namespace wirepath {
+
+struct net;
+struct sock;
+struct sk_buff;
+struct rtable;
+struct flowi4;
+
+#ifndef IP_DF
+constexpr uint16_t IP_DF = 0x4000;  // don't fragment
+#endif
+#ifndef IP_MF
+constexpr uint16_t IP_MF = 0x2000;  // more fragments
+#endif
+constexpr uint16_t IP_OFFSET = 0x1fff;  // fragment offset, in 8-byte units
+constexpr uint32_t IPV4_MAX_TOT_LEN = 0xffff;
+
+// The header as on the wire: multi-byte fields big-endian.
+struct iphdr {
+  uint8_t ihl_version;  // version << 4 | ihl (32-bit words)
+  uint8_t tos;
+  uint16_t tot_len;
+  uint16_t id;
+  uint16_t frag_off;  // flags (DF, MF) | offset
+  uint8_t ttl;
+  uint8_t protocol;
+  uint16_t check;
+  uint32_t saddr;
+  uint32_t daddr;
+
+  uint8_t version() const { return ihl_version >> 4; }
+  uint8_t ihl() const { return ihl_version & 0xf; }
+} __attribute__((packed));
+static_assert(sizeof(iphdr) == 20);
+
+iphdr *ip_hdr(const sk_buff *skb);
+
+// ip_send_check: recompute the header checksum.
+void ip_send_check(iphdr *iph);
+
+// Build the datagram for a socket: headroom LL_RESERVED_SPACE + IP header +
+// transhdrlen, then payload copied in. The IP header is filled (all but
+// tot_len and check), the transport header is left for the caller at
+// skb->transport_hdr(). On error returns nullptr with *err set (EMSGSIZE
+// over the size limit, ENOBUFS out of host memory).
+sk_buff *ip_make_skb(sock *sk, const flowi4 &fl4, const rtable *rt, const uint8_t *payload, size_t length,
+                     uint32_t transhdrlen, int flags, int *err);
+int ip_send_skb(net &n, sk_buff *skb);
+// ip_queue_xmit (__ip_queue_xmit): for a connected socket (TCP) whose
+// transport header is at skb->data: route from the socket's cache (looked
+// up again after any route change), IP header pushed with DF as
+// IP_MTU_DISCOVER says, the ID from the socket's counter advanced by segs
+// (the segments of a TSO skb), then ip_local_out. -EHOSTUNREACH (skb freed)
+// without a route.
+int ip_queue_xmit(sock *sk, sk_buff *skb, uint32_t segs);
+int ip_local_out(net &n, sock *sk, sk_buff *skb);
+int __ip_local_out(net &n, sock *sk, sk_buff *skb);
+int dst_output(net &n, sock *sk, sk_buff *skb);
+int ip_output(net &n, sock *sk, sk_buff *skb);
+int ip_finish_output(net &n, sock *sk, sk_buff *skb);
+int ip_finish_output2(net &n, sock *sk, sk_buff *skb);
+
+using ip_output_fn = int (*)(net &n, sock *sk, sk_buff *skb);
+// DF check then ip_do_fragment (EMSGSIZE when DF and fragmenting is not allowed).
+int ip_fragment(net &n, sock *sk, sk_buff *skb, uint32_t mtu, ip_output_fn output);
+// Split into fragments of at most mtu bytes, payloads in 8-byte multiples
+// except the last, each passed to output. Consumes skb.
+int ip_do_fragment(net &n, sock *sk, sk_buff *skb, ip_output_fn output, uint32_t mtu);
+
+// Receive: ip_rcv and the protocol table are in dev.hpp (stack/ip_input.cpp).
+
+// The IP ID rules (ip_select_ident_segs / __ip_select_ident).
+void ip_select_ident_segs(net &n, sk_buff *skb, sock *sk, uint32_t segs);
+inline void ip_select_ident(net &n, sk_buff *skb, sock *sk) { ip_select_ident_segs(n, skb, sk, 1); }
+void __ip_select_ident(net &n, iphdr *iph, uint32_t segs);
+
+// ip_sk_ignore_df: local fragmentation allowed despite DF.
+bool ip_sk_ignore_df(const sock *sk);
+// NET_XMIT_* to errno as net_xmit_errno: DROP -> -ENOBUFS, CN -> 0.
+int net_xmit_errno(int e);
+
+}  // namespace wirepath

@@ -1,0 +1,628 @@
+// TCP input for a sender (net/ipv4/tcp_input.c): the SYN-ACK, ACK
+// processing (tcp_ack: window update, tcp_clean_rtx_queue, RTT estimator),
+// loss detection and recovery without SACK (Reno duplicate ACK counting,
+// NewReno partial ACKs, PRR), congestion avoidance through the socket's
+// tcp_congestion_ops, the FIN handshake. Data from the peer is acknowledged
+// and dropped (we only model sending).
+#include <algorithm>
+#include <cerrno>
+
+#include "stack/ipv4/ip.hpp"
+#include "stack/core/net_namespace.hpp"
+#include "stack/core/skbuff.hpp"
+#include "stack/ipv4/tcp.hpp"
+
+namespace wirepath {
+
+namespace {
+enum : int {
+  FLAG_DATA = 0x01,
+  FLAG_WIN_UPDATE = 0x02,
+  FLAG_DATA_ACKED = 0x04,
+  FLAG_RETRANS_DATA_ACKED = 0x08,
+  FLAG_SYN_ACKED = 0x10,
+  FLAG_SLOWPATH = 0x100,
+  FLAG_SND_UNA_ADVANCED = 0x400,
+  FLAG_ACKED = FLAG_DATA_ACKED | FLAG_SYN_ACKED,
+  FLAG_NOT_DUP = FLAG_DATA | FLAG_WIN_UPDATE | FLAG_ACKED,
+  FLAG_FORWARD_PROGRESS = FLAG_ACKED,
+};
+
+struct seg_info {
+  const tcphdr *th;
+  uint32_t seq, end_seq, ack_seq, len;
+};
+
+bool tcp_in_cwnd_reduction(const tcp_sock *tp) {
+  return (1u << tp->icsk_ca_state) & ((1u << TCP_CA_CWR) | (1u << TCP_CA_Recovery));
+}
+
+void tcp_set_ca_state(tcp_sock *tp, uint8_t state) {
+  if (tp->icsk_ca_ops && tp->icsk_ca_ops->set_state) tp->icsk_ca_ops->set_state(tp, state);
+  tp->icsk_ca_state = state;
+}
+
+uint32_t tcp_current_ssthresh(const tcp_sock *tp) {
+  if (tcp_in_cwnd_reduction(tp)) return tp->snd_ssthresh;
+  return std::max(tp->snd_ssthresh, ((tp->snd_cwnd >> 1) + (tp->snd_cwnd >> 2)));
+}
+
+// Options of the SYN-ACK (tcp_parse_options): MSS and window scale.
+void tcp_parse_options(tcp_sock *tp, const tcphdr *th, uint32_t *mss, int *wscale) {
+  const auto *p = reinterpret_cast<const uint8_t *>(th) + sizeof(tcphdr);
+  int length = static_cast<int>(th->doff() * 4 - sizeof(tcphdr));
+  while (length > 0) {
+    const uint8_t opcode = *p++;
+    if (opcode == TCPOPT_EOL) return;
+    if (opcode == TCPOPT_NOP) {
+      length--;
+      continue;
+    }
+    if (length < 2) return;
+    const uint8_t opsize = *p++;
+    if (opsize < 2 || opsize > length) return;
+    if (opcode == TCPOPT_MSS && opsize == 4) *mss = (uint32_t{p[0]} << 8) | p[1];
+    if (opcode == TCPOPT_WINDOW && opsize == 3) *wscale = std::min<int>(p[0], TCP_MAX_WSCALE);
+    p += opsize - 2;
+    length -= opsize;
+  }
+}
+
+// tcp_reset: the peer refused or aborted.
+void tcp_reset(sock *sk) {
+  switch (sk->sk_state) {
+    case TCP_SYN_SENT: sk->sk_err = ECONNREFUSED; break;
+    case TCP_CLOSE_WAIT: sk->sk_err = EPIPE; break;
+    case TCP_CLOSE: return;
+    default: sk->sk_err = ECONNRESET;
+  }
+  tcp_done(sk);
+}
+
+// tcp_add_reno_sack: a duplicate ACK means one more segment left the network.
+void tcp_add_reno_sack(tcp_sock *tp, uint32_t num_dupack, uint64_t *delivered) {
+  if (!num_dupack) return;
+  const uint32_t prior = tp->sacked_out;
+  tp->sacked_out += num_dupack;
+  // tcp_limit_reno_sacked: never more than what is in flight.
+  const uint32_t holes = std::max(tp->lost_out, 1u);
+  if (tp->sacked_out + holes > tp->packets_out)
+    tp->sacked_out = tp->packets_out > holes ? tp->packets_out - holes : 0;
+  if (tp->sacked_out > prior) *delivered += tp->sacked_out - prior;
+}
+
+// tcp_remove_reno_sacks: the ACK covered segments counted by dupacks.
+void tcp_remove_reno_sacks(tcp_sock *tp, uint32_t acked, uint64_t *delivered) {
+  if (!acked) return;
+  *delivered += std::max<int64_t>(int64_t{acked} - tp->sacked_out, 1);
+  if (acked - 1 >= tp->sacked_out)
+    tp->sacked_out = 0;
+  else
+    tp->sacked_out -= acked - 1;
+}
+
+// tcp_mark_head_lost for Reno: the first unacknowledged segment is lost.
+void tcp_mark_head_lost(sock *sk) {
+  tcp_sock *tp = tcp_sk(sk);
+  if (tp->tcp_rtx_queue.empty()) return;
+  tcp_wqe &head = tp->tcp_rtx_queue.front();
+  if (head.cb.sacked & TCPCB_LOST) return;
+  const uint32_t mss = tcp_current_mss(sk);
+  if (head.cb.pcount > 1 && head.len() > mss) tcp_fragment(sk, tp->tcp_rtx_queue, 0, mss, mss);
+  tcp_wqe &h = tp->tcp_rtx_queue.front();
+  if (h.cb.sacked & TCPCB_RETRANS) {  // its retransmission is lost too
+    h.cb.sacked &= static_cast<uint8_t>(~TCPCB_RETRANS);
+    tp->retrans_out -= h.cb.pcount;
+  }
+  h.cb.sacked |= TCPCB_LOST;
+  tp->lost_out += h.cb.pcount;
+}
+
+void tcp_end_cwnd_reduction(tcp_sock *tp) {
+  if (tp->snd_ssthresh < TCP_INFINITE_SSTHRESH && (tp->icsk_ca_state == TCP_CA_CWR || tp->undo_marker))
+    tp->snd_cwnd = tp->snd_ssthresh;
+}
+
+void tcp_try_keep_open(tcp_sock *tp) {
+  uint8_t state = TCP_CA_Open;
+  if (tp->sacked_out + tp->lost_out || tp->retrans_out) state = TCP_CA_Disorder;
+  if (tp->icsk_ca_state != state) {
+    tcp_set_ca_state(tp, state);
+    tp->high_seq = tp->snd_nxt;
+  }
+}
+
+void tcp_try_to_open(tcp_sock *tp) {
+  if (!tp->retrans_out) tp->retrans_stamp = 0;
+  if (tp->icsk_ca_state != TCP_CA_CWR) tcp_try_keep_open(tp);
+}
+
+void tcp_enter_recovery(sock *sk) {
+  tcp_sock *tp = tcp_sk(sk);
+  ++sk->sk_net->tcp.mib.TCPRenoRecovery;
+  ++sk->sk_net->tcp.mib.TCPFastRetrans;
+  ++tp->fast_retrans_events;
+  tp->prior_ssthresh = 0;
+  tp->undo_marker = tp->snd_una;
+  if (!tcp_in_cwnd_reduction(tp)) {
+    tp->prior_ssthresh = tcp_current_ssthresh(tp);
+    // tcp_init_cwnd_reduction
+    tp->high_seq = tp->snd_nxt;
+    tp->snd_cwnd_cnt = 0;
+    tp->prior_cwnd = tp->snd_cwnd;
+    tp->prr_delivered = 0;
+    tp->prr_out = 0;
+    tp->snd_ssthresh = tp->icsk_ca_ops->ssthresh(tp);
+  }
+  tcp_set_ca_state(tp, TCP_CA_Recovery);
+}
+
+// tcp_cwnd_reduction: Proportional Rate Reduction (RFC 6937).
+void tcp_cwnd_reduction(tcp_sock *tp, uint32_t newly_acked_sacked, int flag) {
+  if (!newly_acked_sacked || !tp->prior_cwnd) return;
+  int64_t sndcnt = 0;
+  const int64_t delta = int64_t{tp->snd_ssthresh} - tcp_packets_in_flight(tp);
+  tp->prr_delivered += newly_acked_sacked;
+  if (delta < 0) {
+    const uint64_t dividend = uint64_t{tp->snd_ssthresh} * tp->prr_delivered + tp->prior_cwnd - 1;
+    sndcnt = static_cast<int64_t>(dividend / tp->prior_cwnd) - tp->prr_out;
+  } else {
+    sndcnt = std::max<int64_t>(int64_t{tp->prr_delivered} - tp->prr_out, newly_acked_sacked);
+    if (flag & FLAG_SND_UNA_ADVANCED) sndcnt = std::min(delta, sndcnt);
+  }
+  sndcnt = std::max<int64_t>(sndcnt, tp->prr_out ? 0 : 1);  // force the fast retransmit
+  tp->snd_cwnd = static_cast<uint32_t>(std::max<int64_t>(tcp_packets_in_flight(tp) + sndcnt, 1));
+}
+
+// tcp_fastretrans_alert without SACK: duplicate ACKs, recovery, loss.
+void tcp_fastretrans_alert(sock *sk, uint32_t prior_snd_una, uint32_t num_dupack, int *flag, bool *rexmit,
+                           uint64_t *delivered) {
+  tcp_sock *tp = tcp_sk(sk);
+  bool do_lost = false;
+  if (!tp->packets_out && tp->sacked_out) tp->sacked_out = 0;
+
+  // The end of a recovery episode: everything sent before it is acknowledged.
+  if (tp->icsk_ca_state != TCP_CA_Open && !after(tp->high_seq, tp->snd_una)) {
+    switch (tp->icsk_ca_state) {
+      case TCP_CA_CWR:
+        if (tp->snd_una != tp->high_seq) {
+          tcp_end_cwnd_reduction(tp);
+          tcp_set_ca_state(tp, TCP_CA_Open);
+        }
+        break;
+      case TCP_CA_Recovery:
+        tp->sacked_out = 0;  // tcp_reset_reno_sack
+        tcp_end_cwnd_reduction(tp);
+        tcp_set_ca_state(tp, TCP_CA_Open);
+        tp->undo_marker = 0;
+        break;
+      default: break;
+    }
+  }
+
+  switch (tp->icsk_ca_state) {
+    case TCP_CA_Recovery:
+      if (!(*flag & FLAG_SND_UNA_ADVANCED)) {
+        tcp_add_reno_sack(tp, num_dupack, delivered);
+      } else {
+        // NewReno partial ACK (RFC 6582): the next hole is lost too.
+        do_lost = true;
+      }
+      break;
+    case TCP_CA_Loss:
+      // tcp_process_loss: done once everything sent before the RTO is acked.
+      if (!(*flag & FLAG_SND_UNA_ADVANCED)) tcp_add_reno_sack(tp, num_dupack, delivered);
+      if (!after(tp->high_seq, tp->snd_una)) {
+        tp->sacked_out = 0;
+        tcp_set_ca_state(tp, TCP_CA_Open);
+        tp->undo_marker = 0;
+        tcp_try_to_open(tp);
+        return;
+      }
+      *rexmit = true;
+      return;
+    default:
+      if (!(*flag & FLAG_SND_UNA_ADVANCED)) tcp_add_reno_sack(tp, num_dupack, delivered);
+      // tcp_time_to_recover: lost_out, or more dupacks than reordering.
+      if (!tp->lost_out && tp->sacked_out + 1 <= tp->reordering) {
+        tcp_try_to_open(tp);
+        return;
+      }
+      tcp_enter_recovery(sk);
+      do_lost = true;
+  }
+  if (do_lost) tcp_mark_head_lost(sk);
+  *rexmit = true;
+}
+
+bool tcp_may_update_window(const tcp_sock *tp, uint32_t ack, uint32_t ack_seq, uint32_t nwin) {
+  return after(ack, tp->snd_una) || after(ack_seq, tp->snd_wl1) || (ack_seq == tp->snd_wl1 && (nwin > tp->snd_wnd || !nwin));
+}
+
+int tcp_ack_update_window(sock *sk, const seg_info &s, uint32_t ack) {
+  tcp_sock *tp = tcp_sk(sk);
+  int flag = 0;
+  uint32_t nwin = be16_to_cpu(s.th->window);
+  if (!(s.th->flags & TCPHDR_SYN)) nwin <<= tp->snd_wscale;
+  if (tcp_may_update_window(tp, ack, s.seq, nwin)) {
+    flag |= FLAG_WIN_UPDATE;
+    tp->snd_wl1 = s.seq;
+    if (tp->snd_wnd != nwin) {
+      tp->snd_wnd = nwin;
+      if (nwin > tp->max_window) {
+        tp->max_window = nwin;
+        tcp_sync_mss(sk, tp->icsk_pmtu_cookie);
+      }
+    }
+  }
+  if (after(ack, tp->snd_una)) tp->bytes_acked += ack - tp->snd_una;
+  tp->snd_una = ack;
+  return flag;
+}
+
+// tcp_clean_rtx_queue: free what the ACK covers; the RTT sample (Karn).
+int tcp_clean_rtx_queue(sock *sk, uint32_t *pkts_acked, int64_t *seq_rtt_us) {
+  tcp_sock *tp = tcp_sk(sk);
+  const uint64_t now = sk->sk_net->now();
+  uint64_t first_ackt = 0;
+  bool have_ackt = false;
+  int flag = 0;
+  *pkts_acked = 0;
+  while (!tp->tcp_rtx_queue.empty()) {
+    tcp_wqe &w = tp->tcp_rtx_queue.front();
+    uint32_t acked_pcount;
+    bool fully_acked = true;
+    if (after(w.cb.end_seq, tp->snd_una)) {
+      // tcp_tso_acked: whole segments of a TSO skb.
+      if (w.cb.pcount == 1 || !after(tp->snd_una, w.cb.seq)) break;
+      const uint32_t mss = (w.len() + w.cb.pcount - 1) / w.cb.pcount;
+      const uint32_t bytes = (tp->snd_una - w.cb.seq) / mss * mss;
+      if (!bytes) break;
+      w.skb->pull(bytes);
+      w.cb.seq += bytes;
+      const uint32_t old = w.cb.pcount;
+      tcp_set_skb_tso_segs(w, mss);
+      acked_pcount = old - w.cb.pcount;
+      fully_acked = false;
+    } else {
+      acked_pcount = w.cb.pcount;
+    }
+    if (w.cb.sacked & TCPCB_EVER_RETRANS) {
+      if (w.cb.sacked & TCPCB_RETRANS) tp->retrans_out -= std::min(tp->retrans_out, acked_pcount);
+      flag |= FLAG_RETRANS_DATA_ACKED;
+    } else if (!have_ackt) {
+      first_ackt = w.cb.skb_mstamp_ns;
+      have_ackt = true;
+    }
+    if (w.cb.sacked & TCPCB_LOST) tp->lost_out -= std::min(tp->lost_out, acked_pcount);
+    tp->packets_out -= std::min(tp->packets_out, acked_pcount);
+    *pkts_acked += acked_pcount;
+    flag |= (w.cb.tcp_flags & TCPHDR_SYN) ? FLAG_SYN_ACKED : FLAG_DATA_ACKED;
+    if (!fully_acked) break;
+    tp->sk_wmem_queued -= std::min<uint64_t>(tp->sk_wmem_queued, w.cb.truesize);
+    consume_skb(w.skb);
+    tp->tcp_rtx_queue.pop_front();
+  }
+  *seq_rtt_us = -1;
+  if (have_ackt && !(flag & FLAG_RETRANS_DATA_ACKED)) *seq_rtt_us = static_cast<int64_t>((now - first_ackt) / 1000);
+  return flag;
+}
+
+}  // namespace
+
+void tcp_rtt_estimator(sock *sk, int64_t mrtt_us) {
+  // Van Jacobson's estimator as the kernel has it (RFC 6298 plus the
+  // mdev_max refinement): srtt_us is 8x, mdev_us 4x.
+  tcp_sock *tp = tcp_sk(sk);
+  const uint32_t rto_min_us = static_cast<uint32_t>(TCP_RTO_MIN / 1000);
+  int64_t m = mrtt_us;
+  uint32_t srtt = tp->srtt_us;
+  if (srtt != 0) {
+    m -= (srtt >> 3);
+    srtt = static_cast<uint32_t>(srtt + m);
+    if (m < 0) {
+      m = -m;
+      m -= (tp->mdev_us >> 2);
+      if (m > 0) m >>= 3;
+    } else {
+      m -= (tp->mdev_us >> 2);
+    }
+    tp->mdev_us = static_cast<uint32_t>(tp->mdev_us + m);
+    if (tp->mdev_us > tp->mdev_max_us) {
+      tp->mdev_max_us = tp->mdev_us;
+      if (tp->mdev_max_us > tp->rttvar_us) tp->rttvar_us = tp->mdev_max_us;
+    }
+    if (after(tp->snd_una, tp->rtt_seq)) {
+      if (tp->mdev_max_us < tp->rttvar_us) tp->rttvar_us -= (tp->rttvar_us - tp->mdev_max_us) >> 2;
+      tp->rtt_seq = tp->snd_nxt;
+      tp->mdev_max_us = rto_min_us;
+    }
+  } else {
+    srtt = static_cast<uint32_t>(m << 3);
+    tp->mdev_us = static_cast<uint32_t>(m << 1);
+    tp->rttvar_us = std::max(tp->mdev_us, rto_min_us);
+    tp->mdev_max_us = tp->rttvar_us;
+    tp->rtt_seq = tp->snd_nxt;
+  }
+  tp->srtt_us = std::max(1u, srtt);
+}
+
+void tcp_set_rto(sock *sk) {
+  // RTO = srtt + 4 * rttvar, where rttvar is at least TCP_RTO_MIN / 4 ...
+  // as the kernel computes it: srtt + rttvar_us (rttvar_us >= rto_min).
+  tcp_sock *tp = tcp_sk(sk);
+  const uint64_t rto_us = (tp->srtt_us >> 3) + tp->rttvar_us;
+  tp->icsk_rto = std::min(rto_us * 1000, TCP_RTO_MAX);
+}
+
+uint32_t tcp_slow_start(tcp_sock *tp, uint32_t acked) {
+  const uint32_t cwnd = std::min(tp->snd_cwnd + acked, tp->snd_ssthresh);
+  acked -= cwnd - tp->snd_cwnd;
+  tp->snd_cwnd = cwnd;
+  return acked;
+}
+
+void tcp_cong_avoid_ai(tcp_sock *tp, uint32_t w, uint32_t acked) {
+  if (tp->snd_cwnd_cnt >= w) {
+    tp->snd_cwnd_cnt = 0;
+    tp->snd_cwnd++;
+  }
+  tp->snd_cwnd_cnt += acked;
+  if (tp->snd_cwnd_cnt >= w) {
+    const uint32_t delta = tp->snd_cwnd_cnt / w;
+    tp->snd_cwnd_cnt -= delta * w;
+    tp->snd_cwnd += delta;
+  }
+}
+
+bool tcp_is_cwnd_limited(const tcp_sock *tp) {
+  if (tcp_in_slow_start(tp)) return tp->snd_cwnd < 2 * tp->max_packets_out;
+  return tp->is_cwnd_limited;
+}
+
+void tcp_enter_loss(sock *sk) {
+  tcp_sock *tp = tcp_sk(sk);
+  if (tp->icsk_ca_state <= TCP_CA_Disorder || !after(tp->high_seq, tp->snd_una) ||
+      (tp->icsk_ca_state == TCP_CA_Loss && !tp->icsk_retransmits)) {
+    tp->prior_ssthresh = tcp_current_ssthresh(tp);
+    tp->prior_cwnd = tp->snd_cwnd;
+    tp->snd_ssthresh = tp->icsk_ca_ops->ssthresh(tp);
+    tp->undo_marker = tp->snd_una;
+  }
+  // tcp_timeout_mark_lost: everything in flight is lost.
+  for (tcp_wqe &w : tp->tcp_rtx_queue) {
+    if (w.cb.sacked & TCPCB_RETRANS) {
+      w.cb.sacked &= static_cast<uint8_t>(~TCPCB_RETRANS);
+      tp->retrans_out -= std::min(tp->retrans_out, w.cb.pcount);
+    }
+    if (!(w.cb.sacked & TCPCB_LOST)) {
+      w.cb.sacked |= TCPCB_LOST;
+      tp->lost_out += w.cb.pcount;
+    }
+  }
+  tp->sacked_out = 0;
+  tp->snd_cwnd = tcp_packets_in_flight(tp) + 1;
+  tp->snd_cwnd_cnt = 0;
+  tcp_set_ca_state(tp, TCP_CA_Loss);
+  tp->high_seq = tp->snd_nxt;
+}
+
+int tcp_ack(sock *sk, sk_buff *skb, int flag) {
+  tcp_sock *tp = tcp_sk(sk);
+  const auto *th = reinterpret_cast<const tcphdr *>(skb->transport_hdr());
+  seg_info s{th, be32_to_cpu(th->seq), 0, be32_to_cpu(th->ack_seq), 0};
+  const uint32_t ack = s.ack_seq;
+  const uint32_t prior_snd_una = tp->snd_una;
+  const uint32_t prior_packets = tp->packets_out;
+  uint64_t delivered = 0;
+
+  if (before(ack, prior_snd_una)) return 0;  // an old ACK
+  if (after(ack, tp->snd_nxt)) return -1;    // acknowledges what we never sent
+
+  if (after(ack, prior_snd_una)) {
+    flag |= FLAG_SND_UNA_ADVANCED;
+    tp->icsk_retransmits = 0;
+  }
+  flag |= tcp_ack_update_window(sk, s, ack);
+  if (!prior_packets) return 1;  // nothing in flight: a window update at most
+
+  uint32_t pkts_acked = 0;
+  int64_t seq_rtt_us = -1;
+  flag |= tcp_clean_rtx_queue(sk, &pkts_acked, &seq_rtt_us);
+  if (flag & FLAG_ACKED) tcp_remove_reno_sacks(tp, pkts_acked, &delivered);
+  if (seq_rtt_us >= 0) {
+    // tcp_ack_update_rtt: a valid sample resets the backoff (RFC 6298).
+    tcp_rtt_estimator(sk, std::max<int64_t>(seq_rtt_us, 1));
+    tcp_set_rto(sk);
+    tp->icsk_backoff = 0;
+  }
+  if (tp->icsk_ca_ops->pkts_acked && pkts_acked) tp->icsk_ca_ops->pkts_acked(tp, pkts_acked, seq_rtt_us);
+  if (flag & FLAG_ACKED) tcp_rearm_rto(sk);
+
+  const bool is_dupack = !(flag & (FLAG_SND_UNA_ADVANCED | FLAG_NOT_DUP));
+  if (is_dupack) ++sk->sk_net->tcp.mib.TCPDupAcks;
+  bool rexmit = false;
+  // tcp_ack_is_dubious
+  if (!(flag & FLAG_NOT_DUP) || tp->icsk_ca_state != TCP_CA_Open)
+    tcp_fastretrans_alert(sk, prior_snd_una, is_dupack ? 1 : 0, &flag, &rexmit, &delivered);
+
+  // tcp_cong_control
+  if (tcp_in_cwnd_reduction(tp)) {
+    tcp_cwnd_reduction(tp, static_cast<uint32_t>(delivered), flag);
+  } else if (flag & FLAG_DATA_ACKED) {  // tcp_may_raise_cwnd
+    if (tcp_is_cwnd_limited(tp)) tp->icsk_ca_ops->cong_avoid(tp, ack, static_cast<uint32_t>(delivered));
+  }
+  tcp_sndbuf_expand(sk);  // tcp_new_space: the send buffer follows cwnd
+  if (rexmit && sk->sk_state != TCP_SYN_SENT) tcp_xmit_retransmit_queue(sk);
+  return 1;
+}
+
+// tcp_rcv_synsent_state_process: the answer to our SYN.
+static int tcp_rcv_synsent_state_process(sock *sk, sk_buff *skb, const seg_info &s) {
+  tcp_sock *tp = tcp_sk(sk);
+  const tcphdr *th = s.th;
+  if (th->flags & TCPHDR_ACK) {
+    // Our SYN must be what it acknowledges; otherwise reset it.
+    if (!after(s.ack_seq, tp->snd_una) || after(s.ack_seq, tp->snd_nxt)) return 1;
+    if (th->flags & TCPHDR_RST) {
+      tcp_reset(sk);
+      return 0;
+    }
+    if (!(th->flags & TCPHDR_SYN)) return 0;
+    // SYN-ACK.
+    tp->snd_wl1 = s.seq;  // tcp_init_wl
+    tcp_ack(sk, skb, FLAG_SLOWPATH);
+    tp->rcv_nxt = s.seq + 1;
+    tp->rcv_wup = tp->rcv_nxt;
+    tp->snd_wnd = be16_to_cpu(th->window);  // not scaled in a SYN
+    uint32_t mss = 0;
+    int wscale = -1;
+    tcp_parse_options(tp, th, &mss, &wscale);
+    if (mss) tp->mss_clamp = std::min(tp->mss_clamp, mss);
+    tp->wscale_ok = wscale >= 0 && sk->sk_net->tcp.sysctl.tcp_window_scaling;
+    if (tp->wscale_ok) {
+      tp->snd_wscale = static_cast<uint8_t>(wscale);
+    } else {
+      tp->snd_wscale = tp->rcv_wscale = 0;
+      tp->window_clamp = std::min<uint32_t>(tp->window_clamp, 65535);
+      tp->rcv_wnd = std::min<uint32_t>(tp->rcv_wnd, 65535);
+    }
+    tp->max_window = tp->snd_wnd;
+    tcp_sync_mss(sk, tp->icsk_pmtu_cookie);
+    // tcp_finish_connect -> tcp_init_transfer
+    tcp_set_state(sk, TCP_ESTABLISHED);
+    if (tp->icsk_ca_ops->init) tp->icsk_ca_ops->init(tp);
+    tp->snd_cwnd = (tp->total_retrans > 1 && tp->undo_marker) ? 1 : TCP_INIT_CWND;
+    tp->snd_ssthresh = TCP_INFINITE_SSTHRESH;
+    tcp_set_ca_state(tp, TCP_CA_Open);
+    tp->retrans_stamp = 0;
+    tcp_sndbuf_expand(sk);
+    // sk_state_change: wake the connect() (or send()) waiting for this.
+    net &n = *sk->sk_net;
+    if (!tp->orphan && n.sk_state_change) n.sk_state_change(sk);
+    tcp_send_ack(sk);
+    // Anything queued before the handshake ended goes now.
+    __tcp_push_pending_frames(sk, tcp_current_mss(sk), tp->nonagle);
+    return 0;
+  }
+  if (th->flags & TCPHDR_RST) return 0;
+  return 0;  // a simultaneous open (SYN without ACK) is not modelled
+}
+
+int tcp_rcv_state_process(sock *sk, sk_buff *skb) {
+  tcp_sock *tp = tcp_sk(sk);
+  const auto *th = reinterpret_cast<const tcphdr *>(skb->transport_hdr());
+  seg_info s;
+  s.th = th;
+  s.seq = be32_to_cpu(th->seq);
+  s.ack_seq = be32_to_cpu(th->ack_seq);
+  s.len = skb->len - th->doff() * 4;
+  s.end_seq = s.seq + s.len + ((th->flags & TCPHDR_SYN) ? 1 : 0) + ((th->flags & TCPHDR_FIN) ? 1 : 0);
+  ++tp->segs_in;
+
+  switch (sk->sk_state) {
+    case TCP_CLOSE: return 1;
+    case TCP_LISTEN: return 1;
+    case TCP_SYN_SENT: return tcp_rcv_synsent_state_process(sk, skb, s);
+    case TCP_TIME_WAIT:
+      // tcp_timewait_state_process: a retransmitted FIN is acknowledged again.
+      if (th->flags & TCPHDR_RST) {
+        tcp_done(sk);
+      } else if (th->flags & TCPHDR_FIN) {
+        tcp_send_ack(sk);
+      }
+      return 0;
+    default: break;
+  }
+
+  // tcp_validate_incoming: in the window?
+  const uint32_t rwnd = tp->rcv_wup + tp->rcv_wnd - tp->rcv_nxt;
+  if (before(s.end_seq, tp->rcv_wup) || after(s.seq, tp->rcv_nxt + rwnd)) {
+    if (!(th->flags & TCPHDR_RST)) tcp_send_ack(sk);  // tcp_send_dupack
+    return 0;
+  }
+  if (th->flags & TCPHDR_RST) {
+    if (s.seq == tp->rcv_nxt) tcp_reset(sk);
+    else tcp_send_ack(sk);  // challenge ACK (RFC 5961)
+    return 0;
+  }
+  if (th->flags & TCPHDR_SYN) {
+    tcp_send_ack(sk);  // challenge ACK
+    return 0;
+  }
+  if (!(th->flags & TCPHDR_ACK)) return 0;
+  if (tcp_ack(sk, skb, FLAG_SLOWPATH | (s.len ? FLAG_DATA : 0)) < 0) {
+    tcp_send_ack(sk);
+    return 0;
+  }
+  const bool fin_acked = tp->snd_una == tp->write_seq;
+  switch (sk->sk_state) {
+    case TCP_FIN_WAIT1:
+      if (fin_acked) {
+        tcp_set_state(sk, TCP_FIN_WAIT2);
+        tp->sk_shutdown |= SEND_SHUTDOWN;
+        inet_csk_clear_xmit_timer(sk);
+        if (!(th->flags & TCPHDR_FIN))
+          tcp_time_wait(sk, TCP_FIN_WAIT2, uint64_t(sk->sk_net->tcp.sysctl.tcp_fin_timeout_s) * 1'000'000'000);
+      }
+      break;
+    case TCP_CLOSING:
+      if (fin_acked) {
+        tcp_time_wait(sk, TCP_TIME_WAIT, TCP_TIMEWAIT_LEN);
+        return 0;
+      }
+      break;
+    case TCP_LAST_ACK:
+      if (fin_acked) {
+        tcp_done(sk);
+        return 0;
+      }
+      break;
+    default: break;
+  }
+
+  // tcp_data_queue: in-order data and FIN advance rcv_nxt (the bytes are
+  // dropped: we model the sender); anything else gets a duplicate ACK.
+  const bool fin = th->flags & TCPHDR_FIN;
+  if (s.len || fin) {
+    if (s.seq == tp->rcv_nxt && !((1u << sk->sk_state) & ((1u << TCP_CLOSE_WAIT) | (1u << TCP_CLOSING) |
+                                                           (1u << TCP_LAST_ACK) | (1u << TCP_TIME_WAIT)))) {
+      tp->rcv_nxt += s.len;
+      if (fin) {
+        // tcp_fin
+        tp->rcv_nxt += 1;
+        switch (sk->sk_state) {
+          case TCP_ESTABLISHED: tcp_set_state(sk, TCP_CLOSE_WAIT); break;
+          case TCP_FIN_WAIT1: tcp_set_state(sk, TCP_CLOSING); break;
+          case TCP_FIN_WAIT2:
+            tcp_send_ack(sk);
+            tcp_time_wait(sk, TCP_TIME_WAIT, TCP_TIMEWAIT_LEN);
+            return 0;
+          default: break;
+        }
+      }
+    }
+    tcp_send_ack(sk);
+  }
+  // tcp_data_snd_check: the ACK may have opened cwnd or the window.
+  if ((1u << sk->sk_state) & ((1u << TCP_ESTABLISHED) | (1u << TCP_CLOSE_WAIT) | (1u << TCP_FIN_WAIT1) |
+                              (1u << TCP_CLOSING) | (1u << TCP_LAST_ACK))) {
+    __tcp_push_pending_frames(sk, tcp_current_mss(sk), tp->nonagle);
+    tcp_check_space(sk);
+  }
+  return 0;
+}
+
+void tcp_check_space(sock *sk) {
+  // Only when a sender found the queue full (SOCK_NOSPACE), and then as
+  // sk_stream_write_space: free space of at least half what is queued
+  // (sk_stream_wspace >= sk_stream_min_wspace) and room for a new skb.
+  if (!sk->sock_nospace) return;
+  const uint64_t queued = sk->sk_wmem_queued;
+  if (sk->sk_sndbuf < queued || sk->sk_sndbuf - queued < queued / 2 || !sk_stream_memory_free(sk)) return;
+  sk->sock_nospace = false;
+  net &n = *sk->sk_net;
+  if (n.sk_write_space) n.sk_write_space(sk);
+}
+
+}  // namespace wirepath

@@ -1,0 +1,283 @@
+// TCP over IPv4 (net/ipv4/tcp_ipv4.c, inet_hashtables.c): connect, port
+// selection, the socket hash, tcp_v4_rcv and resets.
+#include <algorithm>
+#include <cerrno>
+#include <cstring>
+#include <new>
+
+#include "stack/core/checksum.hpp"
+#include "stack/core/dev.hpp"
+#include "stack/ipv4/icmp.hpp"
+#include "stack/ipv4/ip.hpp"
+#include "stack/core/net_namespace.hpp"
+#include "stack/core/netdevice.hpp"
+#include "stack/core/skbuff.hpp"
+#include "stack/ipv4/tcp.hpp"
+
+namespace wirepath {
+
+static void tcp_write_queue_purge(tcp_sock *tp) {
+  for (auto *q : {&tp->sk_write_queue, &tp->tcp_rtx_queue}) {
+    for (tcp_wqe &w : *q) consume_skb(w.skb);
+    q->clear();
+  }
+  tp->sk_wmem_queued = 0;
+  tp->packets_out = tp->retrans_out = tp->lost_out = tp->sacked_out = 0;
+}
+
+tcp_sock::~tcp_sock() {
+  tcp_write_queue_purge(this);
+  if (sk_net) {
+    sk_net->del_timer(&icsk_retransmit_timer);
+    sk_net->del_timer(&tw_timer);
+    tcp_unhash(this);
+  }
+}
+
+void tcp_v4_destroy_sock(sock *sk) {
+  tcp_sock *tp = tcp_sk(sk);
+  inet_csk_clear_xmit_timer(sk);
+  tcp_write_queue_purge(tp);
+}
+
+static bool tcp_port_in_use(const net &n, uint16_t port, const sock *self) {
+  return std::any_of(n.tcp.hash.begin(), n.tcp.hash.end(),
+                     [&](const sock *s) { return s != self && s->inet_num == port; });
+}
+
+static void tcp_hash(sock *sk) {
+  auto &h = sk->sk_net->tcp.hash;
+  if (std::find(h.begin(), h.end(), sk) == h.end()) h.push_back(sk);
+}
+
+int tcp_v4_get_port(sock *sk, uint16_t snum) {
+  net &n = *sk->sk_net;
+  if (snum == 0) {
+    // inet_csk_find_open_port: bind() prefers odd ports (connect() takes the even ones).
+    const uint32_t low = n.sysctl.ip_local_port_range[0], high = n.sysctl.ip_local_port_range[1];
+    const uint32_t remaining = high - low + 1;
+    const uint32_t offset = n.get_random_u32_below(remaining) | 1;
+    for (uint32_t i = 0; i < remaining; ++i) {
+      const auto port = static_cast<uint16_t>(low + (offset + i) % remaining);
+      if (!tcp_port_in_use(n, port, sk)) {
+        snum = port;
+        break;
+      }
+    }
+    if (!snum) return -EADDRINUSE;
+  } else if (tcp_port_in_use(n, snum, sk)) {
+    return -EADDRINUSE;  // no SO_REUSEADDR yet
+  }
+  sk->inet_num = snum;
+  tcp_hash(sk);
+  return 0;
+}
+
+void tcp_unhash(sock *sk) {
+  auto &h = sk->sk_net->tcp.hash;
+  h.erase(std::remove(h.begin(), h.end(), sk), h.end());
+  if (!(sk->sk_userlocks & SOCK_BINDPORT_LOCK)) {
+    sk->inet_num = 0;
+    sk->inet_sport = 0;
+  }
+}
+
+// __inet_hash_connect: an ephemeral port for connect(), even ones first.
+static int inet_hash_connect(sock *sk) {
+  net &n = *sk->sk_net;
+  if (sk->inet_num) {
+    tcp_hash(sk);
+    return 0;
+  }
+  const uint32_t low = n.sysctl.ip_local_port_range[0], high = n.sysctl.ip_local_port_range[1];
+  const uint32_t remaining = high - low + 1;
+  const uint32_t offset = n.get_random_u32_below(remaining) & ~1u;
+  for (uint32_t parity = 0; parity < 2; ++parity) {
+    for (uint32_t i = parity; i < remaining; i += 2) {
+      const auto port = static_cast<uint16_t>(low + (offset + i) % remaining);
+      if (tcp_port_in_use(n, port, sk)) continue;
+      sk->inet_num = port;
+      sk->inet_sport = port;
+      tcp_hash(sk);
+      return 0;
+    }
+  }
+  return -EADDRNOTAVAIL;
+}
+
+int tcp_v4_connect(sock *sk, const sockaddr_in_host *usin, uint32_t addr_len) {
+  tcp_sock *tp = tcp_sk(sk);
+  net &n = *sk->sk_net;
+  if (addr_len < SOCKADDR_IN_LEN) return -EINVAL;
+  if (usin->sin_family != AF_INET) return -EAFNOSUPPORT;
+
+  // ip_route_connect
+  flowi4 fl4 = inet_sk_flowi4(sk, usin->sin_addr, usin->sin_port);
+  rtable rt;
+  int err = ip_route_output_key(n, &fl4, &rt);
+  if (err) {
+    if (err == -ENETUNREACH) ++n.ip_stats.OutNoRoutes;
+    return err;
+  }
+  if (!sk->inet_saddr) sk->inet_saddr = fl4.saddr;
+  if (!sk->inet_rcv_saddr) sk->inet_rcv_saddr = fl4.saddr;
+  sk->inet_dport = usin->sin_port;
+  sk->inet_daddr = fl4.daddr;
+
+  tcp_set_state(sk, TCP_SYN_SENT);
+  err = inet_hash_connect(sk);
+  if (err) {
+    tcp_set_state(sk, TCP_CLOSE);
+    sk->inet_dport = 0;
+    sk->inet_daddr = 0;
+    return err;
+  }
+  // sk_setup_caps: the route stays cached on the socket.
+  sk->sk_dst_cache = rt;
+  sk->dst_cached = true;
+  // secure_tcp_seq and the IP ID counter: random per connection here.
+  tp->write_seq = n.get_random_u32();
+  sk->inet_id = n.get_random_u16();
+  err = tcp_connect(sk);
+  if (err) {
+    tcp_set_state(sk, TCP_CLOSE);
+    sk->inet_dport = 0;
+    sk->inet_daddr = 0;
+    sk->dst_cached = false;
+  }
+  return err;
+}
+
+sock *__inet_lookup(net &n, uint32_t saddr, uint16_t sport, uint32_t daddr, uint16_t dport) {
+  for (sock *sk : n.tcp.hash)
+    if (sk->inet_num == dport && sk->inet_dport == sport && sk->inet_daddr == saddr &&
+        (!sk->inet_rcv_saddr || sk->inet_rcv_saddr == daddr))
+      return sk;
+  return nullptr;
+}
+
+void tcp_v4_send_reset(net &n, sk_buff *in) {
+  // tcp_v4_send_reset: answer a segment nobody wants with a RST.
+  const iphdr *iph = ip_hdr(in);
+  const auto *th = reinterpret_cast<const tcphdr *>(in->transport_hdr());
+  if (th->flags & TCPHDR_RST) return;
+  const uint32_t saddr = be32_to_cpu(iph->daddr), daddr = be32_to_cpu(iph->saddr);
+  rtable rt;
+  if (ip_route_output(n, daddr, saddr, 0, 0, &rt)) return;
+  const uint32_t len = in->len - th->doff() * 4;
+  sk_buff *skb = nullptr;
+  try {
+    skb = alloc_skb(n.mem, MAX_TCP_HEADER);
+  } catch (const std::bad_alloc &) {
+    return;
+  }
+  skb->reserve(MAX_TCP_HEADER);
+  auto *rth = reinterpret_cast<tcphdr *>(skb->push(sizeof(tcphdr)));
+  skb->reset_transport_header();
+  std::memset(rth, 0, sizeof *rth);
+  rth->source = th->dest;
+  rth->dest = th->source;
+  rth->doff_res = 5 << 4;
+  if (th->flags & TCPHDR_ACK) {
+    rth->seq = th->ack_seq;
+    rth->flags = TCPHDR_RST;
+  } else {
+    const uint32_t ack = be32_to_cpu(th->seq) + len + ((th->flags & TCPHDR_SYN) ? 1 : 0) +
+                         ((th->flags & TCPHDR_FIN) ? 1 : 0);
+    rth->ack_seq = cpu_to_be32(ack);
+    rth->flags = TCPHDR_RST | TCPHDR_ACK;
+  }
+  rth->check = cpu_to_be16(csum_tcpudp_magic(saddr, daddr, sizeof(tcphdr), IPPROTO_TCP,
+                                             csum_partial(rth, sizeof(tcphdr), 0)));
+  auto *riph = reinterpret_cast<iphdr *>(skb->push(sizeof(iphdr)));
+  skb->reset_network_header();
+  riph->ihl_version = 0x45;
+  riph->tos = 0;
+  riph->tot_len = 0;
+  riph->frag_off = cpu_to_be16(IP_DF);
+  riph->ttl = static_cast<uint8_t>(n.sysctl.ip_default_ttl);
+  riph->protocol = IPPROTO_TCP;
+  riph->saddr = cpu_to_be32(saddr);
+  riph->daddr = cpu_to_be32(daddr);
+  riph->id = 0;
+  skb->dst = &rt;
+  skb->dev = rt.dev;
+  skb->protocol = ETH_P_IP;
+  ++n.tcp.mib.OutRsts;
+  ++n.tcp.mib.OutSegs;
+  ip_local_out(n, nullptr, skb);
+}
+
+int tcp_v4_rcv(net &n, sk_buff *skb) {
+  // skb->data is at the TCP header (ip_local_deliver_finish pulled the IP header).
+  if (skb->len < sizeof(tcphdr)) goto bad;
+  {
+    const auto *th = reinterpret_cast<const tcphdr *>(skb->data);
+    if (th->doff() * 4u < sizeof(tcphdr) || th->doff() * 4u > skb->len) goto bad;
+    const iphdr *iph = ip_hdr(skb);
+    const uint32_t saddr = be32_to_cpu(iph->saddr), daddr = be32_to_cpu(iph->daddr);
+    // tcp_v4_checksum_init / tcp_checksum_complete: software verify.
+    if (skb->ip_summed != CHECKSUM_UNNECESSARY &&
+        csum_tcpudp_magic(saddr, daddr, skb->len, IPPROTO_TCP, csum_partial(skb->data, skb->len, 0)) != 0) {
+      ++n.tcp.mib.InCsumErrors;
+      goto bad;
+    }
+    ++n.tcp.mib.InSegs;
+    sock *sk = __inet_lookup(n, saddr, be16_to_cpu(th->source), daddr, be16_to_cpu(th->dest));
+    if (!sk) {
+      tcp_v4_send_reset(n, skb);
+      kfree_skb_reason(skb, skb_drop_reason::NO_SOCKET);
+      return NET_RX_DROP;
+    }
+    if (tcp_rcv_state_process(sk, skb)) tcp_v4_send_reset(n, skb);
+    consume_skb(skb);
+    tcp_reap(sk);
+    return NET_RX_SUCCESS;
+  }
+bad:
+  ++n.tcp.mib.InErrs;
+  kfree_skb_reason(skb, skb_drop_reason::NOT_SPECIFIED);
+  return NET_RX_DROP;
+}
+
+int tcp_v4_err(net &n, sk_buff *skb, uint32_t /*info*/) {
+  // skb->data at the IP header of our segment; the ICMP header is at
+  // skb->transport_hdr(). The quote holds the first 8 bytes of our TCP header.
+  const iphdr *iph = reinterpret_cast<const iphdr *>(skb->data);
+  const auto *th = reinterpret_cast<const tcphdr *>(skb->data + iph->ihl() * 4u);
+  const auto *icmph = reinterpret_cast<const icmphdr *>(skb->transport_hdr());
+  // Our segment went saddr:source -> daddr:dest.
+  sock *sk = __inet_lookup(n, be32_to_cpu(iph->daddr), be16_to_cpu(th->dest), be32_to_cpu(iph->saddr),
+                           be16_to_cpu(th->source));
+  if (!sk) return -ENOENT;  // __ICMP_INC_STATS(ICMP_MIB_INERRORS) in Linux
+  tcp_sock *tp = tcp_sk(sk);
+  const uint32_t seq = be32_to_cpu(th->seq);
+  // Only about something in flight (snd_una <= seq < snd_nxt), or the SYN.
+  if (sk->sk_state != TCP_SYN_SENT && (before(seq, tp->snd_una) || !before(seq, tp->snd_nxt))) return 0;
+  int err;
+  switch (icmph->type) {
+    case ICMP_DEST_UNREACH:
+      if (icmph->code > NR_ICMP_UNREACH) return 0;
+      // Path MTU discovery for TCP (tcp_v4_mtu_reduced) is not modelled.
+      if (icmph->code == ICMP_FRAG_NEEDED) return 0;
+      err = icmp_err_convert[icmph->code].errno_;
+      break;
+    case ICMP_PARAMETERPROB: err = EPROTO; break;
+    case ICMP_TIME_EXCEEDED: err = EHOSTUNREACH; break;
+    default: return 0;  // source quench, redirect
+  }
+  switch (sk->sk_state) {
+    case TCP_SYN_SENT:
+    case TCP_SYN_RECV:
+      // The handshake fails with it (sk_error_report, tcp_done).
+      sk->sk_err = err;
+      tcp_done(sk);
+      return 0;
+    default: break;
+  }
+  // Established: a hard error only with IP_RECVERR (else sk_err_soft).
+  if (sk->recverr) sk->sk_err = err;
+  return 0;
+}
+
+}  // namespace wirepath

@@ -1,0 +1,79 @@
+// TCP timers (net/ipv4/tcp_timer.c): the retransmission timer (RTO with
+// exponential backoff, SYN retries, tcp_retries2), the zero-window probe on
+// the same timer, and an orphan's FIN_WAIT2 / TIME_WAIT lifetime.
+#include <algorithm>
+#include <cerrno>
+
+#include "stack/core/net_namespace.hpp"
+#include "stack/ipv4/tcp.hpp"
+
+namespace wirepath {
+
+void inet_csk_reset_xmit_timer(sock *sk, uint64_t when_ns) {
+  tcp_sock *tp = tcp_sk(sk);
+  net &n = *sk->sk_net;
+  n.mod_timer(&tp->icsk_retransmit_timer, n.now() + std::min(when_ns, TCP_RTO_MAX));
+}
+
+void inet_csk_clear_xmit_timer(sock *sk) { sk->sk_net->del_timer(&tcp_sk(sk)->icsk_retransmit_timer); }
+
+void tcp_init_xmit_timers(sock *sk) {
+  tcp_sock *tp = tcp_sk(sk);
+  tp->icsk_retransmit_timer.function = [sk](timer_list *) {
+    tcp_write_timer(sk);
+    tcp_reap(sk);
+  };
+  tp->tw_timer.function = [sk](timer_list *) {
+    tcp_done(sk);
+    tcp_reap(sk);
+  };
+}
+
+// tcp_write_err: give up on the connection.
+static void tcp_write_err(sock *sk) {
+  sk->sk_err = ETIMEDOUT;
+  tcp_done(sk);
+}
+
+void tcp_retransmit_timer(sock *sk) {
+  tcp_sock *tp = tcp_sk(sk);
+  net &n = *sk->sk_net;
+  if (!tp->packets_out) return;
+  // tcp_write_timeout: SYN retries, then tcp_retries2 for data.
+  const int limit = sk->sk_state == TCP_SYN_SENT ? n.tcp.sysctl.tcp_syn_retries : n.tcp.sysctl.tcp_retries2;
+  if (tp->icsk_retransmits >= limit) {
+    tcp_write_err(sk);
+    return;
+  }
+  ++n.tcp.mib.TCPTimeouts;
+  ++tp->rto_events;
+  tcp_enter_loss(sk);
+  ++tp->icsk_retransmits;
+  if (tcp_retransmit_skb(sk, 0) == 0 && sk->sk_state != TCP_SYN_SENT) ++n.tcp.mib.TCPSlowStartRetrans;
+  // Exponential backoff (RFC 6298 5.5), at most TCP_RTO_MAX.
+  tp->icsk_backoff++;
+  tp->icsk_rto = std::min(tp->icsk_rto * 2, TCP_RTO_MAX);
+  inet_csk_reset_xmit_timer(sk, tp->icsk_rto);
+}
+
+void tcp_write_timer(sock *sk) {
+  tcp_sock *tp = tcp_sk(sk);
+  if (sk->sk_state == TCP_CLOSE) return;
+  if (tp->packets_out)
+    tcp_retransmit_timer(sk);
+  else
+    tcp_send_probe0(sk);
+}
+
+void tcp_time_wait(sock *sk, uint8_t state, uint64_t timeo_ns) {
+  // The kernel swaps in a small inet_timewait_sock; we keep the sock, with
+  // its queues emptied, until the timer ends it.
+  tcp_sock *tp = tcp_sk(sk);
+  net &n = *sk->sk_net;
+  sk->sk_state = state;
+  inet_csk_clear_xmit_timer(sk);
+  tcp_v4_destroy_sock(sk);
+  n.mod_timer(&tp->tw_timer, n.now() + timeo_ns);
+}
+
+}  // namespace wirepath
