@@ -66,7 +66,7 @@ struct SystemConfig {
   E1000Config e1000;
   HostNetConfig net;
   LinkPartnerConfig partner;  // ip/mac are taken from net.peer_ip / net.peer_mac
-  WireFaultsConfig faults;    // loss and reordering in front of the partner (its seed)
+  WireFaultsConfig faults;    // loss and reordering in front of the partner, drawn from its random source
   size_t host_mem_bytes = 64u << 20;
   std::string pcap_path;  // empty: no pcap
   uint64_t seed = 1;
@@ -105,7 +105,6 @@ public:
   NicModel &nic() { return nic_; }
   PcieLink &link() { return link_; }
   HostBridge &bridge() { return bridge_; }
-  WireFanout &wire_fanout() { return fanout_; }
   const LatencyTracker &latency() const { return lat_; }
   const WireStats &wire() const { return wire_log_.stats(); }
   const std::vector<WireFrame> &frames() const { return wire_log_.frames(); }

@@ -43,7 +43,7 @@ struct LinkPartnerConfig {
 };
 
 struct LinkPartnerStats {
-  uint64_t frames = 0, fcs_errors = 0;
+  uint64_t frames = 0, fcs_errors = 0;  // frames: that arrived (the wire may lose some on the way)
   uint64_t arp_requests = 0, arp_replies = 0;
   uint64_t ip_packets = 0, ip_header_errors = 0, fragments = 0, reassembled = 0;
   uint64_t tcp_segments = 0, tcp_csum_errors = 0, tcp_data_segments = 0, tcp_duplicate_segments = 0;
