@@ -1,13 +1,17 @@
-// The whole co-simulation: host (memory, stack, driver, CPU threads), the PCIe
-// link and the Verilated NIC, with the wire monitor at the far end.
+// The whole co-simulation, assembled: host (memory, stack, driver, CPU
+// threads), the PCIe link and the Verilated NIC, the wire at its far end and
+// the link partner. System builds the parts and connects them; the work is
+// in the parts.
 //
 //   app thread: sendto() -> stack -> dev_queue_xmit -> e1000_xmit_frame
 //        -> writel(TDT) -> HostCpu -> PcieLink -> NicModel(BAR0) -> RTL
 //   RTL DMA -> NicModel(dma) -> PcieLink -> HostBridge -> HostMemory
-//   RTL XGMII -> XgmiiRx -> pcap + latency;  RTL irq -> MSI -> irq thread
-//        -> e1000_intr_msi -> e1000e_poll -> e1000_clean_tx_irq
-//   XgmiiRx -> LinkPartner (the far host) -> its replies, after rtt_ns, in
-//        software (no RX in the RTL): softirq thread -> netif_rx_frame
+//   RTL irq -> MSI -> Host irq thread -> e1000_intr_msi -> e1000e_poll
+//        -> e1000_clean_tx_irq
+//   RTL XGMII -> XgmiiRx -> WireFanout -> WireLog, pcap, latency,
+//        WireFaults (loss, reorder) -> LinkPartner (the far host)
+//   LinkPartner's replies, after rtt_ns, in software (no RX in the RTL):
+//        Host::netif_rx -> softirq thread -> netif_rx_frame
 //        -> netif_receive_skb -> arp_rcv | ip_rcv -> tcp_v4_rcv / udp_rcv /
 //        icmp_rcv; the same thread runs the stack's timers on SystemC time
 //        (net::run_timers at net::next_timer()).
@@ -16,7 +20,6 @@
 #include <array>
 #include <cstdint>
 #include <functional>
-#include <map>
 #include <memory>
 #include <string>
 #include <vector>
@@ -24,10 +27,14 @@
 #include <systemc>
 
 #include "driver/e1000.hpp"
+#include "sim/host/host.hpp"
 #include "sim/host/host_bridge.hpp"
 #include "sim/host/host_cpu.hpp"
 #include "stack/kernel/host_mem.hpp"
 #include "sim/wire/latency.hpp"
+#include "sim/wire/wire_faults.hpp"
+#include "sim/wire/wire_fanout.hpp"
+#include "sim/wire/wire_log.hpp"
 #include "sim/peer/link_partner.hpp"
 #include "sim/nic/nic_model.hpp"
 #include "sim/wire/pcap_writer.hpp"
@@ -59,6 +66,7 @@ struct SystemConfig {
   E1000Config e1000;
   HostNetConfig net;
   LinkPartnerConfig partner;  // ip/mac are taken from net.peer_ip / net.peer_mac
+  WireFaultsConfig faults;    // loss and reordering in front of the partner, drawn from its random source
   size_t host_mem_bytes = 64u << 20;
   std::string pcap_path;  // empty: no pcap
   uint64_t seed = 1;
@@ -69,63 +77,51 @@ struct SystemConfig {
   uint32_t disable_features = 0;
 };
 
-struct WireStats {
-  uint64_t frames = 0, bytes = 0;  // bytes: DA..FCS
-  uint64_t fcs_errors = 0, preamble_errors = 0;
-  ps_t first_start = 0, last_end = 0;
-};
-
 class System : public sc_core::sc_module {
 public:
   System(sc_core::sc_module_name name, const SystemConfig &cfg);
   ~System() override;
 
-  // The application: runs in its own SC_THREAD once the driver is up. When
-  // it returns the system drains (until the ring is empty) and stops.
+  // The application: runs in the host's boot thread once the driver is up.
+  // When it returns the system drains (until the ring is empty) and stops.
   std::function<void(System &)> app;
   // Run until the app is done and drained, or until limit of simulated time.
   void run(ps_t limit);
 
-  // For use inside app: spend CPU time; wait until n frames are on the wire.
-  void cpu_work(ps_t t);
-  bool wait_for_frames(uint64_t n, ps_t timeout);
-  bool wait_for_tx_idle(ps_t timeout);
-  // Block the calling thread until the stack did something (a received
-  // frame, a timer) or timeout passes. False on timeout.
-  bool wait_for_stack(ps_t timeout);
-  // The stack's clock is SystemC time: net::run_timers(now) brings it (and
-  // its timers) up to date. The waits above, the stack's sk_wait and the
-  // system's threads call it whenever they resume; an app that waits on its
-  // own calls it before using the stack again.
-  void sync_stack_clock();
+  // For use inside app (Host does them): spend CPU time; wait until n frames
+  // are on the wire, the TX ring is idle, or the stack did something.
+  void cpu_work(ps_t t) { host_->cpu_work(t); }
+  bool wait_for_frames(uint64_t n, ps_t timeout) { return host_->wait_for_frames(n, timeout); }
+  bool wait_for_tx_idle(ps_t timeout) { return host_->wait_for_tx_idle(timeout); }
+  bool wait_for_stack(ps_t timeout) { return host_->wait_for_stack(timeout); }
+  void sync_stack_clock() { host_->sync_stack_clock(); }
 
   const SystemConfig &config() const { return cfg_; }
   HostMemory &mem() { return mem_; }
   net &stack() { return *stack_; }
   net_device &netdev() { return dev_; }
   E1000Adapter &adapter() { return *adapter_; }
+  Host &host() { return *host_; }
   NicModel &nic() { return nic_; }
   PcieLink &link() { return link_; }
   HostBridge &bridge() { return bridge_; }
   const LatencyTracker &latency() const { return lat_; }
-  const WireStats &wire() const { return wire_; }
-  const std::vector<WireFrame> &frames() const { return frames_; }
-  const std::vector<ps_t> &frame_times() const { return frame_times_; }
-  bool app_done() const { return app_done_; }
-  bool drained() const { return drained_; }
+  const WireStats &wire() const { return wire_log_.stats(); }
+  const std::vector<WireFrame> &frames() const { return wire_log_.frames(); }
+  const std::vector<ps_t> &frame_times() const { return wire_log_.frame_times(); }
+  bool app_done() const { return host_->app_done(); }
+  bool drained() const { return host_->drained(); }
   const NicModel &nic() const { return nic_; }
   const E1000Adapter &adapter() const { return *adapter_; }
   const net &stack() const { return *stack_; }
+  const WireFaults &faults() const { return *faults_; }
   LinkPartner &partner() { return *partner_; }
   const LinkPartner &partner() const { return *partner_; }
-  uint64_t rx_frames() const { return rx_frames_; }  // frames handed to the stack's receive path
+  uint64_t rx_frames() const { return host_->rx_frames(); }  // frames handed to the stack's receive path
 
 private:
-  void boot_thread();
-  void irq_thread();
-  void softirq_thread();
-  void on_wire_frame(const WireFrame &f, ps_t start);
   void setup_stack();
+  void connect_wire();
 
   SystemConfig cfg_;
   HostMemory mem_;
@@ -136,21 +132,15 @@ private:
   HostBridge bridge_;
   NicModel nic_;
   std::unique_ptr<E1000Adapter> adapter_;
+  // Created after every other module, as System's own threads were before
+  // they moved here: the same process creation order, the same schedule.
+  std::unique_ptr<Host> host_;
+  WireFanout fanout_;
+  WireLog wire_log_;
   std::unique_ptr<PcapWriter> pcap_;
   LatencyTracker lat_;
-  WireStats wire_;
-  std::vector<WireFrame> frames_;
-  std::vector<ps_t> frame_times_;
-  sc_core::sc_event wire_ev_;
   std::unique_ptr<LinkPartner> partner_;
-  std::multimap<ps_t, std::vector<uint8_t>> rx_q_;  // partner frames on their way to the stack
-  sc_core::sc_event softirq_ev_, stack_ev_;
-  // The sockets' wait queue: net::sk_wait sleeps on it, sk_write_space
-  // (send-buffer space freed) and sk_state_change (TCP connected / reset /
-  // closed) wake it.
-  sc_core::sc_event sk_wq_ev_;
-  uint64_t rx_frames_ = 0;
-  bool app_done_ = false, drained_ = false, driver_up_ = false;
+  std::unique_ptr<WireFaults> faults_;
 };
 
 }  // namespace wirepath

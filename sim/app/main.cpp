@@ -54,10 +54,10 @@ int sc_main(int argc, char **argv) {
   cli.add_option("--cc", cc, "TCP congestion control")->check(CLI::IsMember({"cubic", "reno"}))->default_val(cc);
   cli.add_option("--rtt-us", rtt_us, "link partner: our frame on the wire to its reply in the stack, us")
       ->default_val(rtt_us);
-  cli.add_option("--loss", cfg.partner.loss, "link partner: probability a TCP data segment is lost")
-      ->default_val(cfg.partner.loss);
-  cli.add_option("--reorder", cfg.partner.reorder, "link partner: probability a frame is delayed (reordered)")
-      ->default_val(cfg.partner.reorder);
+  cli.add_option("--loss", cfg.faults.loss, "wire: probability a TCP data segment to the link partner is lost")
+      ->default_val(cfg.faults.loss);
+  cli.add_option("--reorder", cfg.faults.reorder, "wire: probability a frame to the link partner is delayed (reordered)")
+      ->default_val(cfg.faults.reorder);
   bool arp = false, no_offload = false;
   std::string rules_path;
   cli.add_option("--iptables", rules_path, "load netfilter rules from an iptables-save file (as iptables-restore)")
@@ -116,6 +116,7 @@ int sc_main(int argc, char **argv) {
     if (tcp_bytes) {
       tc.validate();
       cfg.partner.validate();
+      cfg.faults.validate();
       System sys("sys", cfg);
       load_rules(sys);
       sys.stack().tcp.sysctl.tcp_congestion_control = cc == "reno" ? "reno" : "cubic";
@@ -123,7 +124,7 @@ int sc_main(int argc, char **argv) {
       sys.app = [&](System &s) { result = run_tcp_scenario(s, tc); };
       fmt::print("wirepath: TCP transfer of {} bytes to {}.{}.{}.{}:{} ({}), rtt {} us, loss {}, reorder {}, seed {}\n",
                  tc.bytes, cfg.net.peer_ip >> 24, (cfg.net.peer_ip >> 16) & 255, (cfg.net.peer_ip >> 8) & 255,
-                 cfg.net.peer_ip & 255, tc.dst_port, cc, rtt_us, cfg.partner.loss, cfg.partner.reorder, cfg.seed);
+                 cfg.net.peer_ip & 255, tc.dst_port, cc, rtt_us, cfg.faults.loss, cfg.faults.reorder, cfg.seed);
       sys.run(10'000'000'000'000ull);  // 10 s of simulated time at most
       if (!sys.app_done()) {
         fmt::print(stderr, "wirepath: error: the transfer did not finish within 10 s of simulated time\n");

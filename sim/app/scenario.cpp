@@ -136,6 +136,7 @@ std::string format_nic_summary(const NicStats &n) {
 std::string format_tcp_summary(const System &sys, const TcpScenarioResult &r) {
   const WireStats &w = sys.wire();
   const LinkPartnerStats &p = sys.partner().stats();
+  const WireFaultStats &f = sys.faults().stats();
   const tcp_mib &m = sys.stack().tcp.mib;
   std::string out;
   out += fmt::format("sent        {} bytes over TCP{}{}\n", r.sent, r.error ? fmt::format(", error errno {}", r.error) : "",
@@ -155,9 +156,11 @@ std::string format_tcp_summary(const System &sys, const TcpScenarioResult &r) {
                      "srtt {} us, cwnd {}, ssthresh {}, mss {}\n",
                      m.OutSegs, m.RetransSegs, r.fast_retrans, r.timeouts, r.srtt_us, r.cwnd,
                      r.ssthresh == TCP_INFINITE_SSTHRESH ? std::string("inf") : std::to_string(r.ssthresh), r.mss);
+  // Frames offered at the partner's port, what the wire lost or delayed on
+  // the way, then what the partner did.
   out += fmt::format("partner     {} frames, {} lost, {} reordered, {} ACKs sent ({} duplicate), "
                      "checksum errors IP {} TCP {}\n",
-                     p.frames, p.lost, p.reordered, p.acks_sent, p.dupacks_sent, p.ip_header_errors,
+                     f.frames, f.lost, f.reordered, p.acks_sent, p.dupacks_sent, p.ip_header_errors,
                      p.tcp_csum_errors);
   const skb_stats &s = skb_counters();
   out += fmt::format("skbs        {} dropped, {} still live\n", s.total_dropped(), s.live());

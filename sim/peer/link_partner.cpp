@@ -38,9 +38,6 @@ constexpr uint8_t FIN = 0x01, SYN = 0x02, RST = 0x04, ACK = 0x10;
 }  // namespace
 
 void LinkPartnerConfig::validate() const {
-  if (loss < 0 || loss >= 1) throw std::invalid_argument(fmt::format("link partner: loss {} not in [0, 1)", loss));
-  if (reorder < 0 || reorder >= 1)
-    throw std::invalid_argument(fmt::format("link partner: reorder {} not in [0, 1)", reorder));
   if (wscale > 14) throw std::invalid_argument("link partner: wscale > 14");
   if (mss < 88) throw std::invalid_argument("link partner: mss < 88");
   if (ack_every < 1) throw std::invalid_argument("link partner: ack_every must be >= 1");
@@ -60,7 +57,7 @@ const std::vector<uint8_t> &LinkPartner::stream() const {
   return conns_.empty() ? empty : conns_.front()->data;
 }
 
-void LinkPartner::on_frame(const std::vector<uint8_t> &frame, uint64_t t_ns) {
+void LinkPartner::on_frame(const std::vector<uint8_t> &frame, uint64_t arrive_ns) {
   stats_.frames++;
   if (frame.size() < 64) {
     stats_.fcs_errors++;
@@ -72,22 +69,7 @@ void LinkPartner::on_frame(const std::vector<uint8_t> &frame, uint64_t t_ns) {
     stats_.fcs_errors++;
     return;
   }
-  // Loss applies to TCP segments that carry data.
-  if (cfg_.loss > 0 && be16(&frame[12]) == 0x0800 && frame[14 + 9] == 6) {
-    const size_t ihl = (frame[14] & 0xf) * 4u;
-    const size_t tot = be16(&frame[16]);
-    const size_t doff = (frame[14 + ihl + 12] >> 4) * 4u;
-    if (tot > ihl + doff && uni_(rng_) < cfg_.loss) {
-      stats_.lost++;
-      return;
-    }
-  }
-  uint64_t at = t_ns;
-  if (cfg_.reorder > 0 && uni_(rng_) < cfg_.reorder) {
-    at += cfg_.reorder_delay_ns;
-    stats_.reordered++;
-  }
-  Held h{at, held_order_++, std::vector<uint8_t>(frame.begin(), frame.begin() + static_cast<std::ptrdiff_t>(n))};
+  Held h{arrive_ns, std::vector<uint8_t>(frame.begin(), frame.begin() + static_cast<std::ptrdiff_t>(n))};
   auto pos = std::upper_bound(held_.begin(), held_.end(), h,
                               [](const Held &a, const Held &b) { return a.at < b.at; });
   held_.insert(pos, std::move(h));

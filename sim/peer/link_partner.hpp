@@ -8,9 +8,10 @@
 // window, and a FIN of its own when ours arrives. Received TCP bytes and UDP
 // datagrams go to sinks a test can read.
 //
-// Impairments (seeded, deterministic): loss drops our frames with a
-// probability (data segments only, so a handshake is never lost), reorder
-// holds a frame back by reorder_delay_ns.
+// Frames come with the time they reach it (loss and reordering happen on
+// the way, in a wire middleware: sim/wire/wire_faults.hpp). It keeps them
+// until run() reaches that time and takes them in arrival order,
+// interleaved with its delayed ACKs.
 //
 // Replies are frames (DA..payload, no FCS) passed to transmit() with the
 // time they reach our host: processing time + rtt_ns. There is no RX path in
@@ -32,10 +33,7 @@ struct LinkPartnerConfig {
   uint32_t ip = 0x0A000002;  // 10.0.0.2
   std::array<uint8_t, 6> mac{0x02, 0x00, 0x00, 0x00, 0x00, 0x02};
   uint64_t rtt_ns = 20'000;  // our frame's last bit on the wire -> its reply in our stack
-  double loss = 0.0;         // probability that one of our TCP data segments is lost
-  double reorder = 0.0;      // probability that a frame is delayed by reorder_delay_ns
-  uint64_t reorder_delay_ns = 5'000;
-  uint64_t seed = 1;
+  uint64_t seed = 1;         // its random source: IP IDs, ISS (and the wire faults' draws)
   uint32_t rcv_wnd = 1u << 20;  // bytes advertised (after the SYN-ACK, scaled)
   uint8_t wscale = 7;
   uint16_t mss = 1460;
@@ -45,7 +43,7 @@ struct LinkPartnerConfig {
 };
 
 struct LinkPartnerStats {
-  uint64_t frames = 0, fcs_errors = 0, lost = 0, reordered = 0;
+  uint64_t frames = 0, fcs_errors = 0;  // frames: that arrived (the wire may lose some on the way)
   uint64_t arp_requests = 0, arp_replies = 0;
   uint64_t ip_packets = 0, ip_header_errors = 0, fragments = 0, reassembled = 0;
   uint64_t tcp_segments = 0, tcp_csum_errors = 0, tcp_data_segments = 0, tcp_duplicate_segments = 0;
@@ -76,17 +74,20 @@ public:
 
   explicit LinkPartner(const LinkPartnerConfig &cfg);
 
-  // A frame from the wire (DA..FCS) whose last bit left at t_ns.
-  void on_frame(const std::vector<uint8_t> &frame, uint64_t t_ns);
+  // A frame from the wire (DA..FCS) that arrives at arrive_ns.
+  void on_frame(const std::vector<uint8_t> &frame, uint64_t arrive_ns);
   // When run() next has something to do (~0: nothing).
   uint64_t next_event_ns() const;
-  // Process held frames and delayed ACKs due at now_ns.
+  // Process arrived frames and delayed ACKs due at now_ns.
   void run(uint64_t now_ns);
 
   // Where replies go: frame bytes (DA..payload, no FCS) and their arrival time at our host.
   std::function<void(std::vector<uint8_t> frame, uint64_t arrive_ns)> transmit;
 
   const LinkPartnerConfig &config() const { return cfg_; }
+  // Its seeded random source, for a wire middleware in front of it to draw
+  // from (one seed, one sequence of draws at the far end).
+  std::mt19937_64 &rng() { return rng_; }
   const LinkPartnerStats &stats() const { return stats_; }
   const std::vector<std::unique_ptr<TcpConn>> &connections() const { return conns_; }
   // The first connection's received bytes (empty if none).
@@ -95,8 +96,7 @@ public:
 
 private:
   struct Held {
-    uint64_t at;
-    uint64_t order;
+    uint64_t at;                 // arrival time
     std::vector<uint8_t> frame;  // without FCS
   };
   struct FragKey {
@@ -127,9 +127,7 @@ private:
   LinkPartnerConfig cfg_;
   LinkPartnerStats stats_;
   std::mt19937_64 rng_;
-  std::uniform_real_distribution<double> uni_{0.0, 1.0};
-  std::deque<Held> held_;
-  uint64_t held_order_ = 0;
+  std::deque<Held> held_;  // arrived frames by arrival time, in order of arrival for equal times
   std::map<FragKey, FragQueue> frags_;
   std::vector<std::unique_ptr<TcpConn>> conns_;
   std::vector<std::vector<uint8_t>> udp_;

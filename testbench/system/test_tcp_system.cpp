@@ -72,29 +72,29 @@ TEST(TcpSystem, TenMegabytesWithOnePercentLossArriveByteIdentical) {
   SystemConfig cfg;
   cfg.seed = 3;
   cfg.partner.seed = 3;
-  cfg.partner.loss = 0.01;
+  cfg.faults.loss = 0.01;
   System sys("sys", cfg);
   sys.stack().tcp.sysctl.tcp_congestion_control = "cubic";
   const Transfer run = run_transfer(sys, 10'000'000);
   expect_clean(sys, run);
-  EXPECT_GT(sys.partner().stats().lost, 50u);
-  EXPECT_GE(sys.stack().tcp.mib.RetransSegs, sys.partner().stats().lost);
+  EXPECT_GT(sys.faults().stats().lost, 50u);
+  EXPECT_GE(sys.stack().tcp.mib.RetransSegs, sys.faults().stats().lost);
   EXPECT_GT(sys.stack().tcp.mib.TCPFastRetrans, 0u);
   EXPECT_GT(sys.partner().stats().dupacks_sent, 0u);
   std::printf("10 MB at 1%% loss: %llu lost, %llu retransmitted, %.3f ms simulated, %.2f s wall\n",
-              static_cast<unsigned long long>(sys.partner().stats().lost),
+              static_cast<unsigned long long>(sys.faults().stats().lost),
               static_cast<unsigned long long>(sys.stack().tcp.mib.RetransSegs), run.r.done / 1e9, run.wall_s);
 }
 
 // Reordering (2% of frames 5 us late) makes duplicate ACKs; the stream is intact.
 TEST(TcpSystem, ReorderedFramesStillGiveAnIntactStream) {
   SystemConfig cfg;
-  cfg.partner.reorder = 0.02;
+  cfg.faults.reorder = 0.02;
   cfg.partner.seed = 3;
   System sys("sys", cfg);
   const Transfer run = run_transfer(sys, 1'000'000);
   expect_clean(sys, run);
-  EXPECT_GT(sys.partner().stats().reordered, 0u);
+  EXPECT_GT(sys.faults().stats().reordered, 0u);
   EXPECT_GT(sys.partner().stats().tcp_out_of_order, 0u);
 }
 

@@ -1,5 +1,6 @@
 // The link partner against the real stack, without SystemC: a fake device
-// puts each frame (with its FCS) on a zero-delay "wire" to the partner, and
+// puts each frame (with its FCS) on a zero-delay "wire" to the partner
+// (through the wire fault middleware when a test wants loss), and
 // the partner's replies (ARP and IP) go back through the receive path
 // (netif_rx_frame) at their arrival time. An event loop advances the stack's
 // clock (net::run_timers).
@@ -12,6 +13,7 @@
 
 #include "stack/kernel/host_mem.hpp"
 #include "sim/peer/link_partner.hpp"
+#include "sim/wire/wire_faults.hpp"
 #include "stack/core/dev.hpp"
 #include "stack/ethernet/eth.hpp"
 #include "stack/ipv4/ip.hpp"
@@ -41,7 +43,10 @@ protected:
     skb_counters_reset();
     dev.dev_addr = kLocalMac;
     dev.ops.ndo_start_xmit = [this](sk_buff *skb, net_device *) {
-      partner->on_frame(with_fcs(skb->linearize_copy()), ns.now());
+      if (faults)
+        faults->on_frame(with_fcs(skb->linearize_copy()), ns.now());
+      else
+        partner->on_frame(with_fcs(skb->linearize_copy()), ns.now());
       ++frames_out;
       consume_skb(skb);
       return NETDEV_TX_OK;
@@ -56,6 +61,12 @@ protected:
     c.mac = kPeerMac;
     partner = std::make_unique<LinkPartner>(c);
     partner->transmit = [this](std::vector<uint8_t> f, uint64_t at) { rx.emplace(at, std::move(f)); };
+  }
+  // Loss and reordering on the wire in front of the partner, drawing from
+  // its random source (as System does).
+  void make_faults(const WireFaultsConfig &c) {
+    faults = std::make_unique<WireFaults>(c, partner->rng());
+    faults->deliver = [this](const std::vector<uint8_t> &f, uint64_t at) { partner->on_frame(f, at); };
   }
   // Run until nothing is pending before `until` (or ever).
   void run(uint64_t until) {
@@ -79,6 +90,7 @@ protected:
   net ns{mem, 7};
   net_device dev;
   std::unique_ptr<LinkPartner> partner;
+  std::unique_ptr<WireFaults> faults;
   std::multimap<uint64_t, std::vector<uint8_t>> rx;
   std::vector<std::vector<uint8_t>> replies;
   uint64_t frames_out = 0;
@@ -141,11 +153,13 @@ TEST_F(PartnerLoop, ReassemblesFragmentedUdp) {
 // the stream arrives intact, both FINs are exchanged, nothing leaks.
 TEST_F(PartnerLoop, TcpTransferWithLossAndReorderIsIntact) {
   LinkPartnerConfig c;
-  c.loss = 0.02;
-  c.reorder = 0.02;
   c.seed = 11;
   static_neighbour();
   make_partner(c);
+  WireFaultsConfig fc;
+  fc.loss = 0.02;
+  fc.reorder = 0.02;
+  make_faults(fc);
   const int fd = ns.socket(AF_INET, SOCK_STREAM, 0);
   const sockaddr_in_host to{AF_INET, 5001, kPeer};
   ASSERT_EQ(ns.connect(fd, &to), -EINPROGRESS);
@@ -166,7 +180,8 @@ TEST_F(PartnerLoop, TcpTransferWithLossAndReorderIsIntact) {
   ns.close(fd);
   run(t + 30'000'000'000ull);  // RTOs included; TIME_WAIT is 60 s
   EXPECT_EQ(partner->stream(), data);
-  EXPECT_GT(partner->stats().lost, 0u);
+  EXPECT_GT(faults->stats().lost, 0u);
+  EXPECT_GT(faults->stats().reordered, 0u);
   EXPECT_GT(ns.tcp.mib.RetransSegs, 0u);
   ASSERT_EQ(partner->connections().size(), 1u);
   EXPECT_TRUE(partner->connections()[0]->fin_received);
