@@ -6,6 +6,7 @@
 
 #include <cstdint>
 #include <stdexcept>
+#include <vector>
 
 #include "verilated.h"
 
@@ -133,5 +134,23 @@ struct DmaCmd {
     w.done();
   }
 };
+
+// The frame as the MAC sends it: the metadata's checksum and TSO fields
+// written over the stored bytes, only where bytes are stored (the spec of
+// tx_meta_t's field-overwrite half).
+inline std::vector<uint8_t> overwrite_fields(std::vector<uint8_t> b, const TxMeta &m) {
+  auto put = [&b](size_t at, uint8_t v) {
+    if (at < b.size()) b[at] = v;
+  };
+  if (m.ip_ins) put(m.ip_off, uint8_t(m.ip_csum >> 8)), put(m.ip_off + 1u, uint8_t(m.ip_csum));
+  if (m.tso) {
+    put(m.ip_base + 2u, uint8_t(m.ip_len >> 8)), put(m.ip_base + 3u, uint8_t(m.ip_len));
+    put(m.ip_base + 4u, uint8_t(m.ip_id >> 8)), put(m.ip_base + 5u, uint8_t(m.ip_id));
+    for (unsigned i = 0; i < 4; ++i) put(m.tcp_base + 4u + i, uint8_t(m.tcp_seq >> (24 - 8 * i)));
+    put(m.tcp_base + 13u, m.tcp_flags);
+  }
+  if (m.tu_ins) put(m.tu_off, uint8_t(m.tu_csum >> 8)), put(m.tu_off + 1u, uint8_t(m.tu_csum));
+  return b;
+}
 
 }  // namespace wirepath::rtltest

@@ -18,23 +18,6 @@
 namespace wirepath::rtltest {
 namespace {
 
-// The frame as the MAC sends it: the metadata's fields written over the
-// stored bytes (only where bytes are stored).
-Bytes apply(Bytes b, const TxMeta &m) {
-  auto put = [&b](size_t at, uint8_t v) {
-    if (at < b.size()) b[at] = v;
-  };
-  if (m.ip_ins) put(m.ip_off, uint8_t(m.ip_csum >> 8)), put(m.ip_off + 1, uint8_t(m.ip_csum));
-  if (m.tso) {
-    put(m.ip_base + 2, uint8_t(m.ip_len >> 8)), put(m.ip_base + 3, uint8_t(m.ip_len));
-    put(m.ip_base + 4, uint8_t(m.ip_id >> 8)), put(m.ip_base + 5, uint8_t(m.ip_id));
-    for (int i = 0; i < 4; ++i) put(m.tcp_base + 4 + i, uint8_t(m.tcp_seq >> (24 - 8 * i)));
-    put(m.tcp_base + 13, m.tcp_flags);
-  }
-  if (m.tu_ins) put(m.tu_off, uint8_t(m.tu_csum >> 8)), put(m.tu_off + 1, uint8_t(m.tu_csum));
-  return b;
-}
-
 class TxCsum : public ::testing::Test {
  protected:
   TxCsum() : top_(std::make_unique<Vnic_tx_csum>(ctx_.get())) {
@@ -140,7 +123,7 @@ TEST_F(TxCsum, InsertsIpv4AndL4ChecksumsOfRandomPackets) {
     ol.vlan = uint16_t(rng_());
     const Bytes stored = vle ? tagged(given, ol.vlan) : given;
     const TxMeta m = run(stored, ol);
-    ASSERT_EQ(apply(stored, m), vle ? tagged(want, ol.vlan) : want) << "packet " << n;
+    ASSERT_EQ(overwrite_fields(stored, m), vle ? tagged(want, ol.vlan) : want) << "packet " << n;
     // Offsets move by the tag's 4 bytes.
     EXPECT_EQ(m.ip_ins, ixsm);
     EXPECT_EQ(m.tu_ins, txsm);
@@ -255,7 +238,7 @@ TEST_F(TxCsum, TsoSegmentsGetLengthIdSequenceFlagsAndChecksums) {
       if (vle) stored = tagged(stored, ol.vlan);
       const TxMeta m = run(stored, ol);
       const Bytes &w = want[k];
-      ASSERT_EQ(apply(stored, m), vle ? tagged(w, ol.vlan) : w) << "packet " << n << " segment " << k;
+      ASSERT_EQ(overwrite_fields(stored, m), vle ? tagged(w, ol.vlan) : w) << "packet " << n << " segment " << k;
       EXPECT_TRUE(m.tso);
       EXPECT_EQ(m.ip_len, get16(w, kEth + 2));
       EXPECT_EQ(m.ip_id, get16(w, kEth + 4));
@@ -276,7 +259,7 @@ TEST_F(TxCsum, BackToBackFramesStartFromClearedSums) {
     const Bytes p = make_packet(rng_, proto, rng_() % 200, uint16_t(rng_()), uint32_t(rng_()));
     const Bytes stored = as_checksum_partial(p);
     const TxMeta m = run(stored, ext_offload(proto, true, true), false);
-    ASSERT_EQ(apply(stored, m), with_checksums(p)) << "packet " << n;
+    ASSERT_EQ(overwrite_fields(stored, m), with_checksums(p)) << "packet " << n;
   }
 }
 
