@@ -3,7 +3,7 @@
 //
 //   app thread: sendto() -> stack -> dev_queue_xmit -> e1000_xmit_frame
 //        -> writel(TDT) -> HostCpu -> PcieLink -> NicModel(BAR0) -> RTL
-//   RTL DMA -> NicModel(dma) -> PcieLink -> HostBridge -> HostMemory
+//   RTL DMA -> NicModel(dma) -> PcieLink -> HostBridge (IOMMU check) -> PhysMem
 //   RTL XGMII -> XgmiiRx -> pcap + latency;  RTL irq -> MSI -> irq thread
 //        -> e1000_intr_msi -> e1000e_poll -> e1000_clean_tx_irq
 //   XgmiiRx -> LinkPartner (the far host) -> its replies, after rtt_ns, in
@@ -26,7 +26,9 @@
 #include "driver/e1000.hpp"
 #include "sim/host/host_bridge.hpp"
 #include "sim/host/host_cpu.hpp"
-#include "stack/kernel/host_mem.hpp"
+#include "stack/kernel/dma_mapping.hpp"
+#include "stack/kernel/kmalloc.hpp"
+#include "stack/kernel/phys_mem.hpp"
 #include "sim/wire/latency.hpp"
 #include "sim/peer/link_partner.hpp"
 #include "sim/nic/nic_model.hpp"
@@ -100,7 +102,7 @@ public:
   void sync_stack_clock();
 
   const SystemConfig &config() const { return cfg_; }
-  HostMemory &mem() { return mem_; }
+  KernelHeap &mem() { return mem_; }
   net &stack() { return *stack_; }
   net_device &netdev() { return dev_; }
   E1000Adapter &adapter() { return *adapter_; }
@@ -128,7 +130,9 @@ private:
   void setup_stack();
 
   SystemConfig cfg_;
-  HostMemory mem_;
+  PhysMem ram_;         // host DRAM: the kernel allocates from it, the root complex serves DMA from it
+  KernelHeap mem_;
+  device nic_dev_;      // the NIC's struct device (&pdev->dev): its DMA mappings, its IOMMU domain
   std::unique_ptr<net> stack_;
   net_device dev_;
   HostCpu cpu_;

@@ -4,8 +4,9 @@
 
 namespace wirepath {
 
-HostBridge::HostBridge(sc_core::sc_module_name name, HostMemory &mem, ps_t irq_entry_latency)
-    : sc_core::sc_module(name), pcie("pcie"), mem_(mem), irq_entry_latency_(irq_entry_latency),
+HostBridge::HostBridge(sc_core::sc_module_name name, PhysMem &ram, const iommu_domain *iommu,
+                       ps_t irq_entry_latency)
+    : sc_core::sc_module(name), pcie("pcie"), ram_(ram), iommu_(iommu), irq_entry_latency_(irq_entry_latency),
       write_due_("write_due"), irq_due_("irq_due") {
   pcie.register_b_transport(this, &HostBridge::b_transport);
   SC_HAS_PROCESS(HostBridge);
@@ -26,14 +27,18 @@ void HostBridge::b_transport(tlm::tlm_generic_payload &trans, sc_core::sc_time &
     trans.set_response_status(tlm::TLM_OK_RESPONSE);
     return;
   }
-  if (!mem_.mapped(addr, len)) {
+  // MSI writes are not memory: they never reach the IOMMU's page tables.
+  const bool dram = ram_.contains(addr, len);
+  const bool fault = dram && iommu_ && !iommu_->allows(addr, len, trans.is_write());
+  if (!dram || fault) {
     // An Unsupported Request completion: the NIC sees an error response.
     dma_errors_++;
+    iommu_faults_ += fault;
     trans.set_response_status(tlm::TLM_ADDRESS_ERROR_RESPONSE);
     return;
   }
   if (trans.is_read()) {
-    mem_.read(addr, trans.get_data_ptr(), len);
+    ram_.read(addr, trans.get_data_ptr(), len);
   } else {
     PendingWrite w{addr, std::vector<uint8_t>(trans.get_data_ptr(), trans.get_data_ptr() + len), {}};
     if (trans.get_byte_enable_ptr()) {
@@ -51,7 +56,7 @@ void HostBridge::apply_writes() {
   const ps_t now = now_ps();
   while (!writes_.empty() && writes_.begin()->first <= now) {
     const PendingWrite &w = writes_.begin()->second;
-    uint8_t *dst = mem_.ptr(w.addr, w.data.size());
+    uint8_t *dst = ram_.ptr(w.addr, w.data.size());
     for (size_t i = 0; i < w.data.size(); i++)
       if (w.byte_enable.empty() || w.byte_enable[i] == TLM_BYTE_ENABLED) dst[i] = w.data[i];
     writes_.erase(writes_.begin());

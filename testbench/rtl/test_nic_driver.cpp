@@ -48,8 +48,8 @@ struct DriverOnRtl : testing::Test {
     skb->reserve(128);
     std::memcpy(skb->put(uint32_t(linear)), p.data(), linear);
     if (linear < p.size()) {
-      const uint64_t f = b.mem.alloc(p.size() - linear + 64, 64) + 3;
-      b.mem.write(f, p.data() + linear, p.size() - linear);
+      const uint64_t f = b.mem.kmalloc(p.size() - linear + 64, 64) + 3;
+      b.ram.write(f, p.data() + linear, p.size() - linear);
       skb->add_frag(f, uint32_t(p.size() - linear), false);
     }
     skb->mac_header = uint16_t(skb->headroom());

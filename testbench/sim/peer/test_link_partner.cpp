@@ -10,7 +10,7 @@
 
 #include <zlib.h>
 
-#include "stack/kernel/host_mem.hpp"
+#include "stack/kernel/kmalloc.hpp"
 #include "sim/peer/link_partner.hpp"
 #include "stack/core/dev.hpp"
 #include "stack/ethernet/eth.hpp"
@@ -75,7 +75,8 @@ protected:
     }
   }
 
-  HostMemory mem{32u << 20};
+  PhysMem ram{32u << 20};
+  KernelHeap mem{ram};
   net ns{mem, 7};
   net_device dev;
   std::unique_ptr<LinkPartner> partner;
