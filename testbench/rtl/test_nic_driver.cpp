@@ -28,13 +28,14 @@ struct BenchMmio : Mmio {
 struct DriverOnRtl : testing::Test {
   NicBench b{157};
   BenchMmio mmio{b};
+  device pdev{b.mem};  // the NIC's struct device: the driver's DMA mappings
   net_device dev;
   E1000Config cfg;
   std::unique_ptr<E1000Adapter> a;
   void SetUp() override {
     skb_counters_reset();
     cfg.tx_ring_count = 64;
-    a = std::make_unique<E1000Adapter>(b.mem, mmio, dev, cfg);
+    a = std::make_unique<E1000Adapter>(pdev, mmio, dev, cfg);
     ASSERT_EQ(a->e1000e_open(), 0);
   }
   void TearDown() override {
