@@ -143,6 +143,9 @@ class NicBenchT {
   // Writes for which this returns true are not done and answered with
   // DECERR (by default writes to unmapped addresses are dropped with OKAY).
   std::function<bool(uint64_t addr)> write_fails;
+  // Read beats for which this returns true are answered with DECERR, as
+  // those outside DRAM are (an IOMMU's refusal, in the driver tests).
+  std::function<bool(uint64_t addr)> read_fails;
 
   Model &top() { return *top_; }
   // No AXI read or write of the NIC is waiting for the host.
@@ -286,7 +289,7 @@ class NicBenchT {
       const auto &rb = reads_.front();
       const uint64_t a = rb.addr + uint64_t(rb.beat) * kBeatBytes;
       uint8_t buf[kBeatBytes] = {};
-      const bool ok = ram.contains(a, kBeatBytes);
+      const bool ok = ram.contains(a, kBeatBytes) && !(read_fails && read_fails(a));
       if (ok) ram.read(a, buf, kBeatBytes);
       t.m_axi_rvalid_i = 1;
       t.m_axi_rid_i = rb.id;
