@@ -113,7 +113,7 @@ bool E1000Adapter::e1000_tx_csum(sk_buff *skb) {
 int E1000Adapter::e1000_tx_map(sk_buff *skb, uint32_t first, uint32_t start) {
   uint32_t i = start;
   int count = 0;
-  // map_one(offset, size) maps one piece and says whether it was mapped.
+  // map_one(offset, size) maps one piece of the buffer and returns its DMA address.
   auto map = [&](uint32_t len, bool as_page, auto map_one) {
     for (uint32_t off = 0; off < len;) {
       const uint32_t size = std::min(len - off, cfg_.max_per_txd);

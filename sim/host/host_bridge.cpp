@@ -21,13 +21,14 @@ HostBridge::HostBridge(sc_core::sc_module_name name, PhysMem &ram, const iommu_d
 void HostBridge::b_transport(tlm::tlm_generic_payload &trans, sc_core::sc_time &delay) {
   const uint64_t addr = trans.get_address();
   const uint32_t len = trans.get_data_length();
+  // The MSI window is not memory: an interrupt, never looked up in the IOMMU.
   if (trans.is_write() && addr >= kMsiBase && addr < kMsiBase + kMsiSize) {
     msis_++;
     irq_due_.notify(delay + ps_time(irq_entry_latency_));
     trans.set_response_status(tlm::TLM_OK_RESPONSE);
     return;
   }
-  // MSI writes are not memory: they never reach the IOMMU's page tables.
+  // Memory: it must be DRAM and, behind an IOMMU, on pages mapped for this direction.
   const bool dram = ram_.contains(addr, len);
   const bool fault = dram && iommu_ && !iommu_->allows(addr, len, trans.is_write());
   if (!dram || fault) {

@@ -3,9 +3,9 @@
 // sees a write-back before it has crossed the link), and a write to the MSI
 // window becomes an interrupt for the CPU after the interrupt-entry latency.
 // With an IOMMU domain attached, every memory read and write is checked
-// against the driver's live DMA mappings (stack/kernel/dma_mapping.hpp), at
-// the time the request reaches the root complex; one outside them completes
-// with an error, as one outside DRAM does.
+// against the driver's live DMA mappings (stack/kernel/dma_mapping.hpp) when
+// the NIC issues it (a posted write is checked then, and lands later); one
+// outside them completes with an error, as one outside DRAM does.
 #pragma once
 
 #include <cstdint>
