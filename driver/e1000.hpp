@@ -1,5 +1,6 @@
-// The e1000e-style TX driver: descriptor ring in host memory, ndo_start_xmit,
-// doorbell over MMIO, MSI + NAPI-style completion. Functions carry the names
+// The e1000e-style TX driver: descriptor ring in coherent DMA memory,
+// ndo_start_xmit mapping each buffer with the DMA API, doorbell over MMIO,
+// MSI + NAPI-style completion that unmaps what the NIC has sent. Functions carry the names
 // of drivers/net/ethernet/intel/e1000e/netdev.c where they do the same job.
 #pragma once
 
@@ -9,7 +10,7 @@
 
 #include "driver/e1000_hw.hpp"
 #include "driver/mmio.hpp"
-#include "stack/kernel/host_mem.hpp"
+#include "stack/kernel/dma_mapping.hpp"
 #include "stack/core/netdevice.hpp"
 #include "stack/core/skbuff.hpp"
 
@@ -31,14 +32,16 @@ struct E1000Config {
 // One descriptor's bookkeeping (struct e1000_buffer).
 struct e1000_buffer {
   sk_buff *skb = nullptr;     // set on the packet's last descriptor
-  uint64_t dma = 0;
+  dma_addr_t dma = 0;         // 0: nothing mapped (a context descriptor)
   uint32_t length = 0;
+  bool mapped_as_page = false;  // a paged fragment (dma_unmap_phys), else the linear area
   int32_t next_to_watch = -1;  // on the first descriptor: index of the EOP one
   uint32_t bytecount = 0;
 };
 
 struct e1000_ring {
-  uint64_t dma = 0;      // physical address of the descriptors
+  void *desc = nullptr;  // the descriptors, as the CPU sees them
+  dma_addr_t dma = 0;    // and as the NIC does
   uint32_t count = 0;    // descriptors
   uint32_t size = 0;     // bytes
   uint32_t next_to_use = 0, next_to_clean = 0;
@@ -67,24 +70,28 @@ struct E1000TxStats {
   uint64_t frames = 0;  // frames these packets become on the wire (TSO: one per segment)
   uint64_t csum_offloads = 0, tso_offloads = 0, tso_errors = 0, resets = 0, resent = 0;
   uint64_t irqs = 0, spurious_irqs = 0, polls = 0, cleaned = 0;
+  uint64_t tx_dma_failed = 0;  // packets dropped because a buffer could not be mapped
 };
 
 class E1000Adapter {
 public:
-  E1000Adapter(HostMemory &mem, Mmio &mmio, net_device &netdev, const E1000Config &cfg);
+  // dev is the NIC's struct device (&pdev->dev): its DMA mappings are what
+  // the root complex lets the NIC touch.
+  E1000Adapter(device &dev, Mmio &mmio, net_device &netdev, const E1000Config &cfg);
   ~E1000Adapter();
   E1000Adapter(const E1000Adapter &) = delete;
   E1000Adapter &operator=(const E1000Adapter &) = delete;
 
   // Probe + open: reset the NIC, allocate the ring, program TX, enable interrupts.
   int e1000e_open();
-  // Close: mask interrupts, disable TX, free what is still on the ring.
+  // Close: mask interrupts, disable TX, unmap and free what is still on the
+  // ring, free the ring.
   void e1000e_close();
   // Reset the NIC in the middle of traffic without losing or repeating a
   // packet: GIO master disable, wait until the NIC has finished what it took
   // (STATUS.GIO_MASTER_EN clear), reclaim what it completed, CTRL.RST,
   // reprogram, and hand the rest of the ring to the NIC again (TDH = the
-  // first packet not completed). Returns 0, or -ETIMEDOUT (-110) if the NIC
+  // first packet not completed). Returns 0, or -ETIMEDOUT if the NIC
   // never went idle (then the unsent skbs are dropped with DEV_RESET).
   int e1000e_reset_and_resend(unsigned max_polls = 10000);
 
@@ -108,8 +115,11 @@ public:
   std::function<void(const std::vector<TxPacketRecord> &)> on_doorbell;
 
 private:
-  void e1000e_setup_tx_resources();
-  void e1000_configure_tx();
+  int e1000e_setup_tx_resources();
+  void e1000e_free_tx_resources();
+  // Program the ring and enable TX with head = tail = head (0 after a reset
+  // of the ring; the first packet not completed when resending).
+  void e1000_configure_tx(uint32_t head = 0);
   void e1000_irq_enable();
   void e1000_irq_disable();
   int e1000_tso(sk_buff *skb);
@@ -119,9 +129,11 @@ private:
   void write_context(const e1000_context_desc &c);
   int e1000_maybe_stop_tx(uint32_t size);
   e1000_tx_desc *desc(uint32_t i);
-  void unmap_and_free(e1000_buffer &bi, bool transmitted);
+  // e1000_put_txbuf: unmap the slot's buffer; free its skb, consumed if
+  // transmitted, else dropped for drop.
+  void unmap_and_free(e1000_buffer &bi, bool transmitted, skb_drop_reason drop = skb_drop_reason::DEV_READY);
 
-  HostMemory &mem_;
+  device &dev_;
   Mmio &mmio_;
   net_device &netdev_;
   E1000Config cfg_;

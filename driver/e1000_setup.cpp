@@ -1,6 +1,6 @@
 // Bring-up and tear-down: e1000e_open -> e1000e_setup_tx_resources ->
-// e1000_configure_tx -> e1000_irq_enable.
-#include <cstring>
+// e1000_configure_tx -> e1000_irq_enable; e1000e_close; the reset.
+#include <cerrno>
 #include <stdexcept>
 
 #include <fmt/format.h>
@@ -23,8 +23,8 @@ void E1000Config::validate() const {
   if (napi_weight < 1) throw std::invalid_argument("e1000: napi_weight must be >= 1");
 }
 
-E1000Adapter::E1000Adapter(HostMemory &mem, Mmio &mmio, net_device &netdev, const E1000Config &cfg)
-    : mem_(mem), mmio_(mmio), netdev_(netdev), cfg_(cfg) {
+E1000Adapter::E1000Adapter(device &dev, Mmio &mmio, net_device &netdev, const E1000Config &cfg)
+    : dev_(dev), mmio_(mmio), netdev_(netdev), cfg_(cfg) {
   cfg_.validate();
   netdev_.priv = this;
   // The NIC fetches any number of descriptors per packet (scatter-gather),
@@ -37,30 +37,36 @@ E1000Adapter::E1000Adapter(HostMemory &mem, Mmio &mmio, net_device &netdev, cons
 
 E1000Adapter::~E1000Adapter() {
   // Without a bus there is nothing to tell the NIC; just return what we hold.
-  for (auto &bi : ring_.buffer_info) unmap_and_free(bi, false);
-  if (ring_.dma) mem_.free(ring_.dma);
+  e1000e_free_tx_resources();
 }
 
-e1000_tx_desc *E1000Adapter::desc(uint32_t i) {
-  return reinterpret_cast<e1000_tx_desc *>(mem_.ptr(ring_.dma + 16ull * i, 16));
-}
+e1000_tx_desc *E1000Adapter::desc(uint32_t i) { return static_cast<e1000_tx_desc *>(ring_.desc) + i; }
 
-void E1000Adapter::e1000e_setup_tx_resources() {
+int E1000Adapter::e1000e_setup_tx_resources() {
   ring_.count = cfg_.tx_ring_count;
   ring_.size = (ring_.count * 16 + 4095) & ~4095u;  // ALIGN(size, 4096) as e1000e
-  ring_.dma = mem_.alloc(ring_.size, 4096);
-  std::memset(mem_.ptr(ring_.dma, ring_.size), 0, ring_.size);
+  // Coherent memory comes zeroed: every descriptor starts without DD.
+  ring_.desc = dma_alloc_coherent(&dev_, ring_.size, &ring_.dma);
+  if (!ring_.desc) return -ENOMEM;
   ring_.buffer_info.assign(ring_.count, e1000_buffer{});
   ring_.next_to_use = ring_.next_to_clean = 0;
+  return 0;
 }
 
-void E1000Adapter::e1000_configure_tx() {
+void E1000Adapter::e1000e_free_tx_resources() {
+  for (auto &bi : ring_.buffer_info) unmap_and_free(bi, false);
+  if (ring_.desc) dma_free_coherent(&dev_, ring_.size, ring_.desc, ring_.dma);
+  ring_.desc = nullptr;
+  ring_.dma = 0;
+}
+
+void E1000Adapter::e1000_configure_tx(uint32_t head) {
   if (netdev_.features & NETIF_F_HW_VLAN_CTAG_TX) mmio_.writel(E1000_CTRL_VME, E1000_CTRL);
   mmio_.writel(static_cast<uint32_t>(ring_.dma), E1000_TDBAL);
   mmio_.writel(static_cast<uint32_t>(ring_.dma >> 32), E1000_TDBAH);
   mmio_.writel(ring_.count * 16, E1000_TDLEN);
-  mmio_.writel(0, E1000_TDH);
-  mmio_.writel(0, E1000_TDT);
+  mmio_.writel(head, E1000_TDH);
+  mmio_.writel(head, E1000_TDT);
   mmio_.writel(cfg_.tipg, E1000_TIPG);
   uint32_t tctl = E1000_TCTL_EN | (0x0Fu << E1000_TCTL_CT_SHIFT) | (0x3Fu << E1000_TCTL_COLD_SHIFT);
   if (cfg_.pad_short) tctl |= E1000_TCTL_PSP;
@@ -71,14 +77,14 @@ void E1000Adapter::e1000_irq_enable() { mmio_.writel(E1000_ICR_TXDW, E1000_IMS);
 void E1000Adapter::e1000_irq_disable() { mmio_.writel(~0u, E1000_IMC); }
 
 int E1000Adapter::e1000e_open() {
-  if (open_) return -16;  // -EBUSY
+  if (open_) return -EBUSY;
   mmio_.writel(E1000_CTRL_RST, E1000_CTRL);
   // A non-posted read cannot pass the posted reset write: once it returns,
   // the reset has reached the NIC.
   const uint32_t status = mmio_.readl(E1000_STATUS);
   if (!(status & E1000_STATUS_LU))
     throw std::runtime_error(fmt::format("e1000: link is down after reset (STATUS=0x{:08x})", status));
-  e1000e_setup_tx_resources();
+  if (const int err = e1000e_setup_tx_resources()) return err;
   e1000_configure_tx();
   e1000_irq_enable();
   netdev_.queue_stopped = false;
@@ -91,7 +97,7 @@ void E1000Adapter::e1000e_close() {
   e1000_irq_disable();
   mmio_.writel(0, E1000_TCTL);
   netif_stop_queue(&netdev_);
-  for (auto &bi : ring_.buffer_info) unmap_and_free(bi, false);
+  e1000e_free_tx_resources();
   open_ = false;
 }
 
@@ -108,28 +114,16 @@ int E1000Adapter::e1000e_reset_and_resend(unsigned max_polls) {
   mmio_.writel(E1000_CTRL_RST, E1000_CTRL);
   (void)mmio_.readl(E1000_STATUS);  // the reset has reached the NIC
   if (!idle) {
-    for (auto &bi : ring_.buffer_info) {
-      if (bi.skb) kfree_skb_reason(bi.skb, skb_drop_reason::DEV_RESET);
-      bi = e1000_buffer{};
-    }
+    for (auto &bi : ring_.buffer_info) unmap_and_free(bi, false, skb_drop_reason::DEV_RESET);
     ring_.next_to_use = ring_.next_to_clean = 0;
     e1000_configure_tx();
     e1000_irq_enable();
-    return -110;  // -ETIMEDOUT
+    return -ETIMEDOUT;
   }
   // The descriptors from next_to_clean on were never taken by the NIC: give
   // the same ring slots back (TDH is writable while TCTL.EN is clear).
   const uint32_t pending = (ring_.next_to_use + ring_.count - ring_.next_to_clean) % ring_.count;
-  if (netdev_.features & NETIF_F_HW_VLAN_CTAG_TX) mmio_.writel(E1000_CTRL_VME, E1000_CTRL);
-  mmio_.writel(static_cast<uint32_t>(ring_.dma), E1000_TDBAL);
-  mmio_.writel(static_cast<uint32_t>(ring_.dma >> 32), E1000_TDBAH);
-  mmio_.writel(ring_.count * 16, E1000_TDLEN);
-  mmio_.writel(ring_.next_to_clean, E1000_TDH);
-  mmio_.writel(ring_.next_to_clean, E1000_TDT);
-  mmio_.writel(cfg_.tipg, E1000_TIPG);
-  uint32_t tctl = E1000_TCTL_EN | (0x0Fu << E1000_TCTL_CT_SHIFT) | (0x3Fu << E1000_TCTL_COLD_SHIFT);
-  if (cfg_.pad_short) tctl |= E1000_TCTL_PSP;
-  mmio_.writel(tctl, E1000_TCTL);
+  e1000_configure_tx(ring_.next_to_clean);
   e1000_irq_enable();
   for (uint32_t i = ring_.next_to_clean; i != ring_.next_to_use; i = (i + 1) % ring_.count)
     if (ring_.buffer_info[i].skb) stats_.resent++;
@@ -137,12 +131,18 @@ int E1000Adapter::e1000e_reset_and_resend(unsigned max_polls) {
   return 0;
 }
 
-void E1000Adapter::unmap_and_free(e1000_buffer &bi, bool transmitted) {
+void E1000Adapter::unmap_and_free(e1000_buffer &bi, bool transmitted, skb_drop_reason drop) {
+  if (bi.dma) {
+    if (bi.mapped_as_page)
+      dma_unmap_phys(&dev_, bi.dma, bi.length, DMA_TO_DEVICE);
+    else
+      dma_unmap_single(&dev_, bi.dma, bi.length, DMA_TO_DEVICE);
+  }
   if (bi.skb) {
     if (transmitted)
       consume_skb(bi.skb);
     else
-      kfree_skb_reason(bi.skb, skb_drop_reason::DEV_READY);
+      kfree_skb_reason(bi.skb, drop);
   }
   bi = e1000_buffer{};
 }

@@ -1,17 +1,21 @@
 // The transmit path: e1000_xmit_frame (ndo_start_xmit) -> e1000_tso /
 // e1000_tx_csum (context descriptor) -> e1000_tx_map -> e1000_tx_queue ->
 // doorbell (TDT).
+#include <cerrno>
 #include <cstring>
 
 #include <algorithm>
 
 #include "driver/e1000.hpp"
+#include "stack/core/byteorder.hpp"
+#include "stack/core/checksum.hpp"
 #include "stack/ethernet/eth.hpp"
+#include "stack/ipv4/ip.hpp"
+#include "stack/uapi.hpp"
 
 namespace wirepath {
 
 namespace {
-constexpr uint8_t IPPROTO_TCP_ = 6;
 constexpr uint32_t kIpCheckOff = 10, kTcpCheckOff = 16;
 }  // namespace
 
@@ -25,7 +29,7 @@ int E1000Adapter::e1000_maybe_stop_tx(uint32_t size) {
   if (e1000_desc_unused() >= size) return 0;
   netif_stop_queue(&netdev_);
   // Completion may have freed space since the check (smp_mb in the kernel).
-  if (e1000_desc_unused() < size) return -16;  // -EBUSY
+  if (e1000_desc_unused() < size) return -EBUSY;
   netdev_.queue_stopped = false;  // netif_start_queue: no qdisc rerun needed
   stats_.restart_queue++;
   return 0;
@@ -33,7 +37,7 @@ int E1000Adapter::e1000_maybe_stop_tx(uint32_t size) {
 
 void E1000Adapter::write_context(const e1000_context_desc &c) {
   const uint32_t i = ring_.next_to_use;
-  std::memcpy(mem_.ptr(ring_.dma + 16ull * i, 16), &c, 16);
+  std::memcpy(desc(i), &c, 16);
   ring_.buffer_info[i] = e1000_buffer{};
   ring_.next_to_use = (i + 1) % ring_.count;
 }
@@ -41,29 +45,29 @@ void E1000Adapter::write_context(const e1000_context_desc &c) {
 // TSO context (e1000_tso): IPv4 header with tot_len = 0 and check = 0, the
 // TCP check seeded with the pseudo-header sum without length; the NIC fills
 // in the per-segment values. Returns 1 if a context was written, 0 if the skb
-// is not GSO, -EINVAL (-22) if the NIC cannot segment it.
+// is not GSO, -EINVAL if the NIC cannot segment it.
 int E1000Adapter::e1000_tso(sk_buff *skb) {
   if (!skb->gso_size) return 0;
   if (skb->protocol != ETH_P_IP || skb->network_header == 0xffff || skb->transport_header == 0xffff)
-    return -22;
+    return -EINVAL;
   const uint32_t ipcss = skb->network_header - skb->headroom();
   const uint32_t tucss = skb->transport_header - skb->headroom();
   // IPv4 and TCP headers must be in the linear area before we look at them.
   if (skb->network_header < skb->headroom() || tucss < ipcss + 20 || tucss + 20 > skb->headlen())
-    return -22;
-  uint8_t *iph = skb->network_hdr();
+    return -EINVAL;
+  iphdr *iph = ip_hdr(skb);
   uint8_t *th = skb->transport_hdr();
-  if (iph[9] != IPPROTO_TCP_) return -22;
+  if (iph->protocol != IPPROTO_TCP) return -EINVAL;
   const uint32_t hdr_len = tucss + (th[12] >> 4) * 4u;
   // The NIC reads the header from the first buffer: it must be linear.
-  if (hdr_len > skb->headlen() || hdr_len > 255 || skb->len <= hdr_len) return -22;
-  iph[2] = iph[3] = 0;                                         // tot_len
-  iph[kIpCheckOff] = iph[kIpCheckOff + 1] = 0;                 // check
-  uint32_t sum = IPPROTO_TCP_;
-  for (int k = 12; k < 20; k += 2) sum += uint32_t(iph[k]) << 8 | iph[k + 1];
-  while (sum >> 16) sum = (sum & 0xffff) + (sum >> 16);
-  th[kTcpCheckOff] = uint8_t(sum >> 8);  // ~csum_tcpudp_magic(saddr, daddr, 0, TCP, 0)
-  th[kTcpCheckOff + 1] = uint8_t(sum);
+  if (hdr_len > skb->headlen() || hdr_len > 255 || skb->len <= hdr_len) return -EINVAL;
+  iph->tot_len = 0;
+  iph->check = 0;
+  // The NIC adds each segment's length and data to this pseudo-header sum.
+  const auto pseudo = static_cast<uint16_t>(
+      ~csum_tcpudp_magic(be32_to_cpu(iph->saddr), be32_to_cpu(iph->daddr), 0, IPPROTO_TCP, 0));
+  th[kTcpCheckOff] = uint8_t(pseudo >> 8);
+  th[kTcpCheckOff + 1] = uint8_t(pseudo);
 
   e1000_context_desc c{};
   c.ipcss = uint8_t(ipcss);
@@ -96,30 +100,53 @@ bool E1000Adapter::e1000_tx_csum(sk_buff *skb) {
   c.tucse = 0;
   c.paylen[2] = E1000_TXD_DTYP_C;
   c.tucmd = E1000_TXD_CMD_DEXT;
-  if (skb->protocol == ETH_P_IP && skb->network_header != 0xffff && skb->network_hdr()[9] == IPPROTO_TCP_)
+  if (skb->protocol == ETH_P_IP && skb->network_header != 0xffff && ip_hdr(skb)->protocol == IPPROTO_TCP)
     c.tucmd |= E1000_TXD_CMD_TCP;
   write_context(c);
   stats_.csum_offloads++;
   return true;
 }
 
+// Maps the linear area and each fragment, in pieces of at most max_per_txd,
+// one ring slot each. Returns the number of slots, or 0 if a mapping failed
+// (then nothing stays mapped and the caller drops the packet).
 int E1000Adapter::e1000_tx_map(sk_buff *skb, uint32_t first, uint32_t start) {
   uint32_t i = start;
   int count = 0;
-  auto map = [&](uint64_t addr, uint32_t len) {
+  // map_one(offset, size) maps one piece of the buffer and returns its DMA address.
+  auto map = [&](uint32_t len, bool as_page, auto map_one) {
     for (uint32_t off = 0; off < len;) {
       const uint32_t size = std::min(len - off, cfg_.max_per_txd);
       if (count) i = (i + 1) % ring_.count;
       e1000_buffer &bi = ring_.buffer_info[i];
       bi.length = size;
-      bi.dma = addr + off;  // dma_map_single: host memory is identity-mapped
       bi.next_to_watch = -1;
+      bi.mapped_as_page = as_page;
+      bi.dma = map_one(off, size);
+      if (dma_mapping_error(&dev_, bi.dma)) {
+        bi = e1000_buffer{};
+        return false;
+      }
       off += size;
       count++;
     }
+    return true;
   };
-  map(skb->data_addr(), skb->headlen());
-  for (const skb_frag &f : skb->frags) map(f.addr, f.len);
+  bool ok = map(skb->headlen(), false, [&](uint32_t off, uint32_t size) {
+    return dma_map_single(&dev_, skb->data + off, size, DMA_TO_DEVICE);
+  });
+  for (size_t f = 0; ok && f < skb->frags.size(); f++)
+    ok = map(skb->frags[f].len, true, [&](uint32_t off, uint32_t size) {
+      return skb_frag_dma_map(&dev_, skb->frags[f], off, size, DMA_TO_DEVICE);
+    });
+  if (!ok) {
+    // dma_error: unmap what was mapped, newest first.
+    for (; count > 0; count--) {
+      i = (i + ring_.count - 1) % ring_.count;
+      unmap_and_free(ring_.buffer_info[i], false);
+    }
+    return 0;
+  }
   ring_.buffer_info[i].skb = skb;
   ring_.buffer_info[i].bytecount = skb->len;
   // The packet's first slot (its context descriptor if any) watches the EOP.
@@ -192,6 +219,15 @@ netdev_tx_t E1000Adapter::e1000_xmit_frame(sk_buff *skb) {
 
   const uint32_t start = ring_.next_to_use;
   const int mapped = e1000_tx_map(skb, first, start);
+  if (!mapped) {
+    // Nothing reached the ring that the NIC will see: take back the
+    // context descriptor too.
+    stats_.tx_dma_failed++;
+    ring_.buffer_info[first] = e1000_buffer{};
+    ring_.next_to_use = first;
+    kfree_skb_reason(skb, skb_drop_reason::NOT_SPECIFIED);
+    return NETDEV_TX_OK;
+  }
   const uint32_t last = (start + mapped - 1) % ring_.count;
   const uint32_t len = skb->len;
   const uint64_t trace_id = skb->trace_id;

@@ -10,8 +10,8 @@
 namespace wirepath {
 
 System::System(sc_core::sc_module_name name, const SystemConfig &cfg)
-    : sc_core::sc_module(name), cfg_(cfg), mem_(cfg.host_mem_bytes), cpu_("cpu"), link_("pcie", cfg.pcie),
-      bridge_("root_complex", mem_, cfg.pcie.irq_entry_latency),
+    : sc_core::sc_module(name), cfg_(cfg), ram_(cfg.host_mem_bytes), mem_(ram_), nic_dev_(mem_), cpu_("cpu"),
+      link_("pcie", cfg.pcie), bridge_("root_complex", ram_, &nic_dev_.iommu, cfg.pcie.irq_entry_latency),
       nic_("nic", cfg.nic, cfg.pcie.cpu_mmio_latency + cfg.pcie.link_latency), wire_log_(cfg.keep_frames) {
   cpu_.mmio_socket.bind(link_.cpu_side);
   link_.nic_bar0.bind(nic_.bar0);
@@ -20,7 +20,7 @@ System::System(sc_core::sc_module_name name, const SystemConfig &cfg)
 
   setup_stack();
 
-  adapter_ = std::make_unique<E1000Adapter>(mem_, cpu_, dev_, cfg_.e1000);
+  adapter_ = std::make_unique<E1000Adapter>(nic_dev_, cpu_, dev_, cfg_.e1000);
   dev_.features &= ~cfg_.disable_features;
   host_ = std::make_unique<Host>("host", *stack_, dev_, *adapter_, bridge_, cfg_.e1000.napi_weight);
   host_->app = [this] {

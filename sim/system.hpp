@@ -5,7 +5,7 @@
 //
 //   app thread: sendto() -> stack -> dev_queue_xmit -> e1000_xmit_frame
 //        -> writel(TDT) -> HostCpu -> PcieLink -> NicModel(BAR0) -> RTL
-//   RTL DMA -> NicModel(dma) -> PcieLink -> HostBridge -> HostMemory
+//   RTL DMA -> NicModel(dma) -> PcieLink -> HostBridge (IOMMU check) -> PhysMem
 //   RTL irq -> MSI -> Host irq thread -> e1000_intr_msi -> e1000e_poll
 //        -> e1000_clean_tx_irq
 //   RTL XGMII -> XgmiiRx -> WireFanout -> WireLog, pcap, latency,
@@ -30,7 +30,9 @@
 #include "sim/host/host.hpp"
 #include "sim/host/host_bridge.hpp"
 #include "sim/host/host_cpu.hpp"
-#include "stack/kernel/host_mem.hpp"
+#include "stack/kernel/dma_mapping.hpp"
+#include "stack/kernel/kmalloc.hpp"
+#include "stack/kernel/phys_mem.hpp"
 #include "sim/wire/latency.hpp"
 #include "sim/wire/wire_faults.hpp"
 #include "sim/wire/wire_fanout.hpp"
@@ -97,7 +99,7 @@ public:
   void sync_stack_clock() { host_->sync_stack_clock(); }
 
   const SystemConfig &config() const { return cfg_; }
-  HostMemory &mem() { return mem_; }
+  KernelHeap &mem() { return mem_; }
   net &stack() { return *stack_; }
   net_device &netdev() { return dev_; }
   E1000Adapter &adapter() { return *adapter_; }
@@ -124,7 +126,9 @@ private:
   void connect_wire();
 
   SystemConfig cfg_;
-  HostMemory mem_;
+  PhysMem ram_;         // host DRAM: the kernel allocates from it, the root complex serves DMA from it
+  KernelHeap mem_;
+  device nic_dev_;      // the NIC's struct device (&pdev->dev): its DMA mappings, its IOMMU domain
   std::unique_ptr<net> stack_;
   net_device dev_;
   HostCpu cpu_;

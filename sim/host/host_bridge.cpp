@@ -4,8 +4,9 @@
 
 namespace wirepath {
 
-HostBridge::HostBridge(sc_core::sc_module_name name, HostMemory &mem, ps_t irq_entry_latency)
-    : sc_core::sc_module(name), pcie("pcie"), mem_(mem), irq_entry_latency_(irq_entry_latency),
+HostBridge::HostBridge(sc_core::sc_module_name name, PhysMem &ram, const iommu_domain *iommu,
+                       ps_t irq_entry_latency)
+    : sc_core::sc_module(name), pcie("pcie"), ram_(ram), iommu_(iommu), irq_entry_latency_(irq_entry_latency),
       write_due_("write_due"), irq_due_("irq_due") {
   pcie.register_b_transport(this, &HostBridge::b_transport);
   SC_HAS_PROCESS(HostBridge);
@@ -20,20 +21,25 @@ HostBridge::HostBridge(sc_core::sc_module_name name, HostMemory &mem, ps_t irq_e
 void HostBridge::b_transport(tlm::tlm_generic_payload &trans, sc_core::sc_time &delay) {
   const uint64_t addr = trans.get_address();
   const uint32_t len = trans.get_data_length();
+  // The MSI window is not memory: an interrupt, never looked up in the IOMMU.
   if (trans.is_write() && addr >= kMsiBase && addr < kMsiBase + kMsiSize) {
     msis_++;
     irq_due_.notify(delay + ps_time(irq_entry_latency_));
     trans.set_response_status(tlm::TLM_OK_RESPONSE);
     return;
   }
-  if (!mem_.mapped(addr, len)) {
+  // Memory: it must be DRAM and, behind an IOMMU, on pages mapped for this direction.
+  const bool dram = ram_.contains(addr, len);
+  const bool fault = dram && iommu_ && !iommu_->allows(addr, len, trans.is_write());
+  if (!dram || fault) {
     // An Unsupported Request completion: the NIC sees an error response.
     dma_errors_++;
+    iommu_faults_ += fault;
     trans.set_response_status(tlm::TLM_ADDRESS_ERROR_RESPONSE);
     return;
   }
   if (trans.is_read()) {
-    mem_.read(addr, trans.get_data_ptr(), len);
+    ram_.read(addr, trans.get_data_ptr(), len);
   } else {
     PendingWrite w{addr, std::vector<uint8_t>(trans.get_data_ptr(), trans.get_data_ptr() + len), {}};
     if (trans.get_byte_enable_ptr()) {
@@ -51,7 +57,7 @@ void HostBridge::apply_writes() {
   const ps_t now = now_ps();
   while (!writes_.empty() && writes_.begin()->first <= now) {
     const PendingWrite &w = writes_.begin()->second;
-    uint8_t *dst = mem_.ptr(w.addr, w.data.size());
+    uint8_t *dst = ram_.ptr(w.addr, w.data.size());
     for (size_t i = 0; i < w.data.size(); i++)
       if (w.byte_enable.empty() || w.byte_enable[i] == TLM_BYTE_ENABLED) dst[i] = w.data[i];
     writes_.erase(writes_.begin());

@@ -2,6 +2,10 @@
 // memory writes land in host memory at their arrival time (so software never
 // sees a write-back before it has crossed the link), and a write to the MSI
 // window becomes an interrupt for the CPU after the interrupt-entry latency.
+// With an IOMMU domain attached, every memory read and write is checked
+// against the driver's live DMA mappings (stack/kernel/dma_mapping.hpp) when
+// the NIC issues it (a posted write is checked then, and lands later); one
+// outside them completes with an error, as one outside DRAM does.
 #pragma once
 
 #include <cstdint>
@@ -12,7 +16,8 @@
 #include <tlm>
 #include <tlm_utils/simple_target_socket.h>
 
-#include "stack/kernel/host_mem.hpp"
+#include "stack/kernel/dma_mapping.hpp"
+#include "stack/kernel/phys_mem.hpp"
 #include "sim/pcie/pcie_config.hpp"
 
 namespace wirepath {
@@ -23,13 +28,18 @@ public:
 
   tlm_utils::simple_target_socket<HostBridge> pcie;
 
-  HostBridge(sc_core::sc_module_name name, HostMemory &mem, ps_t irq_entry_latency);
+  // iommu: the NIC's domain (its struct device's); nullptr is a root complex
+  // without an IOMMU, where any DRAM address goes.
+  HostBridge(sc_core::sc_module_name name, PhysMem &ram, const iommu_domain *iommu, ps_t irq_entry_latency);
 
   // Interrupts delivered and not yet taken by the CPU's interrupt thread.
   unsigned take_interrupts();
   const sc_core::sc_event &interrupt_event() const { return irq_ev_; }
   uint64_t msis() const { return msis_; }
+  // Requests answered with an error: outside DRAM, or refused by the IOMMU.
   uint64_t dma_errors() const { return dma_errors_; }
+  // Of those, the ones the IOMMU refused (DRAM, but no live mapping).
+  uint64_t iommu_faults() const { return iommu_faults_; }
 
 private:
   void b_transport(tlm::tlm_generic_payload &trans, sc_core::sc_time &delay);
@@ -41,13 +51,14 @@ private:
     std::vector<uint8_t> data, byte_enable;
   };
 
-  HostMemory &mem_;
+  PhysMem &ram_;
+  const iommu_domain *iommu_;
   ps_t irq_entry_latency_;
   std::multimap<ps_t, PendingWrite> writes_;  // arrival time -> write, in order
   sc_core::sc_event_queue write_due_, irq_due_;
   sc_core::sc_event irq_ev_;
   unsigned irq_pending_ = 0;
-  uint64_t msis_ = 0, dma_errors_ = 0;
+  uint64_t msis_ = 0, dma_errors_ = 0, iommu_faults_ = 0;
 };
 
 }  // namespace wirepath

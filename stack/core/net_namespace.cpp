@@ -12,7 +12,7 @@
 
 namespace wirepath {
 
-net::net(HostMemory &m, uint64_t seed) : mem(m), rng_(seed) {
+net::net(KernelHeap &m, uint64_t seed) : mem(m), rng_(seed) {
   inet_init();  // TCP in the protocol table (once per process)
   // neigh_parms_alloc: reachable_time = neigh_rand_reach_time(base), drawn
   // from its own stream so the IDs and ports of a seed stay what they were.

@@ -6,7 +6,7 @@
 // value or -errno as a raw syscall does (no libc errno).
 //
 // Usage (a driver/sim sets up one stack):
-//   HostMemory mem;  net ns(mem, /*seed=*/1);
+//   PhysMem ram;  KernelHeap mem(ram);  net ns(mem, /*seed=*/1);
 //   net_device dev; dev.dev_addr = {...}; dev.ops.ndo_start_xmit = ...;
 //   ns.register_netdevice(&dev);
 //   ns.inet_addr_add(&dev, ipv4(10,0,0,1), 24);      // + on-link 10.0.0.0/24
@@ -26,7 +26,7 @@
 #include <string>
 #include <vector>
 
-#include "stack/kernel/host_mem.hpp"
+#include "stack/kernel/kmalloc.hpp"
 #include "stack/ipv4/devinet.hpp"
 #include "stack/core/neighbour.hpp"
 #include "stack/ipv4/route.hpp"
@@ -51,12 +51,12 @@ struct netns_ipv4_sysctl {
 };
 
 struct net {
-  explicit net(HostMemory &mem, uint64_t seed = 1);
+  explicit net(KernelHeap &mem, uint64_t seed = 1);
   ~net();
   net(const net &) = delete;
   net &operator=(const net &) = delete;
 
-  HostMemory &mem;  // where skb data lives
+  KernelHeap &mem;  // where skb data lives
 
   // --- devices (not owned: the driver owns its net_device) ---
   // Assigns ifindex (1, 2, ...) and dev->nd_net. -EEXIST if the name is taken.

@@ -29,8 +29,8 @@ void skb_release_head_state(sk_buff *skb) {
 
 void skb_free_data(sk_buff *skb) {
   for (const auto &f : skb->frags)
-    if (f.owned) skb->mem->free(f.addr);
-  if (skb->head_addr) skb->mem->free(skb->head_addr);
+    if (f.owned) skb->mem->kfree(f.addr);
+  if (skb->head_addr) skb->mem->kfree(skb->head_addr);
 }
 }  // namespace
 
@@ -101,18 +101,18 @@ void sk_buff::add_frag(uint64_t addr, uint32_t flen, bool owned) {
 std::vector<uint8_t> sk_buff::linearize_copy() const {
   std::vector<uint8_t> out(data, data + headlen());
   for (const auto &f : frags) {
-    const uint8_t *p = mem->ptr(f.addr, f.len);
+    const uint8_t *p = mem->ram().ptr(f.addr, f.len);
     out.insert(out.end(), p, p + f.len);
   }
   return out;
 }
 
-sk_buff *alloc_skb(HostMemory &mem, uint32_t size) {
-  const uint64_t addr = mem.alloc(size ? size : 1);
+sk_buff *alloc_skb(KernelHeap &mem, uint32_t size) {
+  const uint64_t addr = mem.kmalloc(size ? size : 1);
   auto *skb = new sk_buff;
   skb->mem = &mem;
   skb->head_addr = addr;
-  skb->head = mem.ptr(addr, size ? size : 1);
+  skb->head = mem.ram().ptr(addr, size ? size : 1);
   skb->data = skb->tail = skb->head;
   skb->end = skb->head + size;
   skb->truesize = skb_truesize_for(size);

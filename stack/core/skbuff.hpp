@@ -1,8 +1,9 @@
 // sk_buff: the packet as it travels down the stack. As in Linux, the linear
 // data lives in one buffer with headroom so each layer pushes its header in
 // front without copying; unlike a plain std::vector, the buffer is allocated
-// in the host memory model, so the NIC DMA-reads the very bytes the stack
-// wrote (dma_map_single is the identity on physical addresses here).
+// from the kernel's heap in host memory, so the NIC DMA-reads the very bytes
+// the stack wrote (the driver dma_map_single's them; DMA addresses are
+// physical addresses here).
 #pragma once
 
 #include <cstdint>
@@ -10,7 +11,8 @@
 #include <string>
 #include <vector>
 
-#include "stack/kernel/host_mem.hpp"
+#include "stack/kernel/dma_mapping.hpp"
+#include "stack/kernel/kmalloc.hpp"
 
 namespace wirepath {
 
@@ -55,7 +57,7 @@ struct skb_frag {
 };
 
 struct sk_buff {
-  HostMemory *mem = nullptr;
+  KernelHeap *mem = nullptr;
   uint64_t head_addr = 0;  // physical address of head
   uint8_t *head = nullptr, *data = nullptr, *tail = nullptr, *end = nullptr;
   uint32_t len = 0;       // linear + paged bytes
@@ -114,9 +116,14 @@ struct sk_buff {
   std::vector<uint8_t> linearize_copy() const;
 };
 
-// alloc_skb: size bytes of linear buffer (headroom included) in host memory.
+// alloc_skb: size bytes of linear buffer (headroom included), kmalloc'ed.
 // Throws std::bad_alloc when host memory is exhausted.
-sk_buff *alloc_skb(HostMemory &mem, uint32_t size);
+sk_buff *alloc_skb(KernelHeap &mem, uint32_t size);
+// skb_frag_dma_map: map size bytes of a paged fragment from offset for dev.
+inline dma_addr_t skb_frag_dma_map(device *dev, const skb_frag &frag, size_t offset, size_t size,
+                                   dma_data_direction dir) {
+  return dma_map_phys(dev, frag.addr + offset, size, dir);
+}
 // SKB_TRUESIZE of a size-byte alloc_skb as x86-64 Linux computes it: the data
 // buffer plus skb_shared_info (320) rounded up to a kmalloc size, plus
 // sizeof(struct sk_buff) cache-aligned (256).

@@ -1,9 +1,12 @@
 // The driver alone, against a register file stand-in and host memory.
 #include <gtest/gtest.h>
 
+#include <cerrno>
+#include <cstring>
 #include <map>
 
 #include "driver/e1000.hpp"
+#include "stack/ethernet/eth.hpp"
 
 using namespace wirepath;
 
@@ -13,25 +16,28 @@ struct FakeRegs : Mmio {
   std::map<uint32_t, uint32_t> regs;
   std::vector<std::pair<uint32_t, uint32_t>> writes;
   uint32_t icr = 0;
+  bool dma_busy = false;  // STATUS.GIO_MASTER_EN stays set: the NIC never goes idle
   void writel(uint32_t v, uint32_t r) override {
     writes.push_back({r, v});
     regs[r] = v;
   }
   uint32_t readl(uint32_t r) override {
-    if (r == E1000_STATUS) return E1000_STATUS_LU | E1000_STATUS_FD;
+    if (r == E1000_STATUS) return E1000_STATUS_LU | E1000_STATUS_FD | (dma_busy ? uint32_t{E1000_STATUS_GIO_MASTER_ENABLE} : 0u);
     if (r == E1000_ICR) return std::exchange(icr, 0);
     return regs[r];
   }
 };
 
 struct DriverFixture : testing::Test {
-  HostMemory mem{4 << 20};
+  PhysMem ram{4 << 20};
+  KernelHeap mem{ram};
+  device pdev{mem};
   FakeRegs regs;
   net_device dev;
   E1000Config cfg;
   std::unique_ptr<E1000Adapter> a;
   void open() {
-    a = std::make_unique<E1000Adapter>(mem, regs, dev, cfg);
+    a = std::make_unique<E1000Adapter>(pdev, regs, dev, cfg);
     ASSERT_EQ(a->e1000e_open(), 0);
   }
   sk_buff *packet(uint32_t len, uint8_t fill) {
@@ -43,13 +49,14 @@ struct DriverFixture : testing::Test {
   }
   e1000_tx_desc d(uint32_t i) {
     e1000_tx_desc x;
-    mem.read(a->tx_ring().dma + 16 * i, &x, 16);
+    ram.read(a->tx_ring().dma + 16 * i, &x, 16);
     return x;
   }
-  void complete(uint32_t i) { mem.ptr(a->tx_ring().dma + 16 * i + 12)[0] |= E1000_TXD_STAT_DD; }
+  void complete(uint32_t i) { ram.ptr(a->tx_ring().dma + 16 * i + 12)[0] |= E1000_TXD_STAT_DD; }
   void TearDown() override {
     a.reset();
     EXPECT_EQ(skb_counters().live(), 0u);
+    EXPECT_TRUE(pdev.dma_maps.empty());  // every buffer unmapped, the ring freed
   }
 };
 
@@ -166,8 +173,8 @@ TEST_F(DriverFixture, ChecksumPartialWritesContextThenDataDescriptors) {
   skb->csum_offset = 6;
   EXPECT_EQ(a->e1000_xmit_frame(skb), NETDEV_TX_OK);
   uint8_t c[16], x[16];
-  mem.read(a->tx_ring().dma, c, 16);
-  mem.read(a->tx_ring().dma + 16, x, 16);
+  ram.read(a->tx_ring().dma, c, 16);
+  ram.read(a->tx_ring().dma + 16, x, 16);
   EXPECT_EQ(c[4], 34);                      // TUCSS
   EXPECT_EQ(c[5], 40);                      // TUCSO
   EXPECT_EQ(c[6] | c[7], 0);                // TUCSE = end
@@ -195,5 +202,128 @@ TEST_F(DriverFixture, VlanTagGoesInTheDescriptorSpecialField) {
   EXPECT_EQ(d(0).special, 0x2005);
   EXPECT_EQ(regs.regs[E1000_CTRL], E1000_CTRL_VME);
   complete(0);
+  a->e1000_clean_tx_irq(64);
+}
+
+// The ring is coherent DMA memory; each buffer is mapped for the NIC to read
+// while it is on the ring (the linear area and each fragment, one mapping per
+// descriptor) and unmapped when the NIC has sent it.
+TEST_F(DriverFixture, BuffersAreMappedWhileOnTheRingAndUnmappedWhenSent) {
+  cfg.max_per_txd = 256;
+  open();
+  ASSERT_EQ(pdev.dma_maps.size(), 1u);  // the ring
+  EXPECT_TRUE(pdev.iommu.allows(a->tx_ring().dma, a->tx_ring().size, true));
+  sk_buff *skb = packet(300, 9);
+  const uint64_t frag = mem.kmalloc(4096, 4096);
+  skb->add_frag(frag, 100);
+  EXPECT_EQ(a->e1000_xmit_frame(skb), NETDEV_TX_OK);
+  EXPECT_EQ(pdev.dma_maps.size(), 1u + 3u);  // 256 + 44 of the linear area, the fragment
+  EXPECT_TRUE(a->tx_ring().buffer_info[2].mapped_as_page);
+  EXPECT_EQ(d(2).buffer_addr, frag);
+  EXPECT_TRUE(pdev.iommu.allows(frag, 100, false));
+  EXPECT_FALSE(pdev.iommu.allows(frag, 100, true));
+  complete(2);
+  a->e1000_clean_tx_irq(64);
+  EXPECT_EQ(pdev.dma_maps.size(), 1u);
+  EXPECT_FALSE(pdev.iommu.allows(frag, 16, false));
+}
+
+// A buffer that cannot be mapped (here a fragment outside memory) drops the
+// packet: what was mapped is unmapped, the slots (context included) are
+// given back and the NIC is not told.
+TEST_F(DriverFixture, PacketWhoseBufferCannotBeMappedIsDroppedAndRingUntouched) {
+  open();
+  sk_buff *skb = packet(100, 10);
+  skb->ip_summed = CHECKSUM_PARTIAL;
+  skb->csum_start = uint16_t(skb->headroom() + 34);
+  skb->csum_offset = 6;
+  skb->add_frag(0x1000, 64, false);
+  const size_t writes = regs.writes.size();
+  EXPECT_EQ(a->e1000_xmit_frame(skb), NETDEV_TX_OK);
+  EXPECT_EQ(a->stats().tx_dma_failed, 1u);
+  EXPECT_EQ(a->stats().packets, 0u);
+  EXPECT_EQ(a->tx_ring().next_to_use, 0u);
+  EXPECT_EQ(a->e1000_desc_unused(), 255u);
+  EXPECT_EQ(regs.writes.size(), writes);  // no doorbell
+  EXPECT_EQ(pdev.dma_maps.size(), 1u);    // the ring only
+  EXPECT_EQ(skb_counters().live(), 0u);
+}
+
+// Close unmaps and drops what is still on the ring and frees the ring;
+// open again starts from a fresh ring. Opening twice is -EBUSY.
+TEST_F(DriverFixture, CloseUnmapsAndFreesEverythingAndOpenWorksAgain) {
+  skb_counters_reset();
+  open();
+  EXPECT_EQ(a->e1000e_open(), -EBUSY);
+  a->e1000_xmit_frame(packet(80, 11));
+  a->e1000_xmit_frame(packet(80, 12));
+  a->e1000e_close();
+  EXPECT_TRUE(pdev.dma_maps.empty());
+  EXPECT_EQ(mem.live_allocations(), 0u);
+  EXPECT_EQ(skb_counters().dropped[int(skb_drop_reason::DEV_READY)], 2u);
+  ASSERT_EQ(a->e1000e_open(), 0);
+  EXPECT_EQ(a->tx_ring().next_to_use, 0u);
+  EXPECT_EQ(pdev.dma_maps.size(), 1u);
+}
+
+// A reset while the NIC is idle hands back what it did not complete: the
+// ring is programmed as at open (e1000_configure_tx) with TDH = TDT = the
+// first packet not completed, then TDT moves to where the driver was.
+TEST_F(DriverFixture, ResetResendsFromTheFirstPacketNotCompleted) {
+  open();
+  for (uint8_t k = 0; k < 3; k++) a->e1000_xmit_frame(packet(80, k));
+  complete(0);
+  regs.writes.clear();
+  EXPECT_EQ(a->e1000e_reset_and_resend(), 0);
+  std::vector<uint32_t> order;
+  for (const auto &[reg, v] : regs.writes) order.push_back(reg);
+  const std::vector<uint32_t> want = {E1000_CTRL, E1000_CTRL, E1000_CTRL, E1000_TDBAL, E1000_TDBAH, E1000_TDLEN,
+                                      E1000_TDH,  E1000_TDT,  E1000_TIPG, E1000_TCTL,  E1000_IMS,   E1000_TDT};
+  EXPECT_EQ(order, want);  // GIO disable, RST, VME; the ring; interrupts; the doorbell
+  EXPECT_EQ(regs.writes[6].second, 1u);  // TDH: packet 0 was completed
+  EXPECT_EQ(regs.writes[7].second, 1u);
+  EXPECT_EQ(regs.writes.back().second, 3u);
+  EXPECT_EQ(a->stats().resent, 2u);
+  EXPECT_EQ(pdev.dma_maps.size(), 1u + 2u);  // the two resent stay mapped
+}
+
+// A NIC that never finishes its DMA: -ETIMEDOUT, every packet on the ring is
+// unmapped and dropped (DEV_RESET), and the ring starts again empty.
+TEST_F(DriverFixture, ResetThatNeverGoesIdleDropsTheRingWithEtimedout) {
+  skb_counters_reset();
+  open();
+  a->e1000_xmit_frame(packet(80, 1));
+  a->e1000_xmit_frame(packet(80, 2));
+  regs.dma_busy = true;
+  EXPECT_EQ(a->e1000e_reset_and_resend(5), -ETIMEDOUT);
+  EXPECT_EQ(skb_counters().dropped[int(skb_drop_reason::DEV_RESET)], 2u);
+  EXPECT_EQ(pdev.dma_maps.size(), 1u);
+  EXPECT_EQ(regs.regs[E1000_TDH], 0u);
+  EXPECT_EQ(a->tx_ring().next_to_use, 0u);
+}
+
+// TSO context (e1000_tso): tot_len and the IPv4 check are zeroed and the TCP
+// check is seeded with ~csum_tcpudp_magic(saddr, daddr, 0, TCP, 0). For
+// 10.0.0.1 -> 10.0.0.2 by hand: 0x0a00 + 0x0001 + 0x0a00 + 0x0002 + 0x0006 = 0x1409.
+TEST_F(DriverFixture, TsoSeedsTheTcpCheckWithThePseudoHeaderSum) {
+  open();
+  sk_buff *skb = packet(14 + 20 + 20 + 3000, 0);
+  uint8_t *p = skb->data;
+  skb->mac_header = uint16_t(skb->headroom());
+  skb->network_header = uint16_t(skb->headroom() + 14);
+  skb->transport_header = uint16_t(skb->headroom() + 34);
+  skb->protocol = ETH_P_IP;
+  skb->gso_size = 1000;
+  const uint8_t ip[20] = {0x45, 0, 0x0b, 0xe8, 0, 1, 0x40, 0, 64, 6, 0xab, 0xcd, 10, 0, 0, 1, 10, 0, 0, 2};
+  std::memcpy(p + 14, ip, 20);
+  p[34 + 12] = 0x50;  // doff 5
+  EXPECT_EQ(a->e1000_xmit_frame(skb), NETDEV_TX_OK);
+  EXPECT_EQ(p[14 + 2] | p[14 + 3], 0);    // tot_len
+  EXPECT_EQ(p[14 + 10] | p[14 + 11], 0);  // check
+  EXPECT_EQ(p[34 + 16], 0x14);
+  EXPECT_EQ(p[34 + 17], 0x09);
+  EXPECT_EQ(a->stats().tso_offloads, 1u);
+  EXPECT_EQ(a->stats().frames, 3u);
+  complete(1);
   a->e1000_clean_tx_irq(64);
 }

@@ -1,6 +1,6 @@
 // NicBenchT: owns a Verilated nic_top (any AxiDataWidth; include the model
 // header first), clocks it, serves its AXI4 master from a
-// HostMemory with a fixed latency (unmapped -> DECERR), drives AXI-Lite
+// PhysMem with a fixed latency (outside DRAM -> DECERR), drives AXI-Lite
 // register accesses and feeds the XGMII wire into an XgmiiRx.
 #pragma once
 
@@ -14,7 +14,7 @@
 #include <stdexcept>
 #include <vector>
 
-#include "stack/kernel/host_mem.hpp"
+#include "stack/kernel/kmalloc.hpp"
 #include "sim/wire/xgmii_rx.hpp"
 #include "verilated.h"
 #ifdef WIREPATH_COVERAGE
@@ -125,7 +125,8 @@ class NicBenchT {
 #endif
   }
 
-  HostMemory mem{8u << 20};
+  PhysMem ram{8u << 20};  // host DRAM
+  KernelHeap mem{ram};    // buffers and rings for the tests
   XgmiiRx rx;
   std::vector<WireFrame> frames;
   struct WriteLog {
@@ -142,6 +143,9 @@ class NicBenchT {
   // Writes for which this returns true are not done and answered with
   // DECERR (by default writes to unmapped addresses are dropped with OKAY).
   std::function<bool(uint64_t addr)> write_fails;
+  // Read beats for which this returns true are answered with DECERR, as
+  // those outside DRAM are (an IOMMU's refusal, in the driver tests).
+  std::function<bool(uint64_t addr)> read_fails;
 
   Model &top() { return *top_; }
   // No AXI read or write of the NIC is waiting for the host.
@@ -206,7 +210,7 @@ class NicBenchT {
       wl.addr = aw.addr;
       const bool err = write_fails && write_fails(aw.addr);
       for (unsigned i = 0; i < kBeatBytes && !err; ++i)
-        if ((wl.strb >> i) & 1u && mem.mapped(aw.addr + i, 1)) mem.write(aw.addr + i, &wl.data[i], 1);
+        if ((wl.strb >> i) & 1u && ram.contains(aw.addr + i, 1)) ram.write(aw.addr + i, &wl.data[i], 1);
       writes.push_back(wl);
       bresp_.push_back({cycle + latency_, err});
     }
@@ -285,8 +289,8 @@ class NicBenchT {
       const auto &rb = reads_.front();
       const uint64_t a = rb.addr + uint64_t(rb.beat) * kBeatBytes;
       uint8_t buf[kBeatBytes] = {};
-      const bool ok = mem.mapped(a, kBeatBytes);
-      if (ok) mem.read(a, buf, kBeatBytes);
+      const bool ok = ram.contains(a, kBeatBytes) && !(read_fails && read_fails(a));
+      if (ok) ram.read(a, buf, kBeatBytes);
       t.m_axi_rvalid_i = 1;
       t.m_axi_rid_i = rb.id;
       t.m_axi_rresp_i = ok ? 0 : 3;  // DECERR
@@ -332,9 +336,9 @@ class TxRingT {
 
   TxRingT(Bench &b, unsigned n, uint32_t tctl = kTctlEn | kTctlPsp, uint64_t base = 0)
       : b_(b), n_(n) {
-    base_ = base ? base : b.mem.alloc(n * 16, 128);
+    base_ = base ? base : b.mem.kmalloc(n * 16, 128);
     std::vector<uint8_t> zero(n * 16, 0);
-    b.mem.write(base_, zero.data(), zero.size());
+    b.ram.write(base_, zero.data(), zero.size());
     b.write32(kTdbal, uint32_t(base_));
     b.write32(kTdbah, uint32_t(base_ >> 32));
     b.write32(kTdlen, n * 16);
@@ -349,7 +353,7 @@ class TxRingT {
 
   // Writes a prepared descriptor at the tail (not yet visible to the NIC).
   unsigned post_desc(const Desc &d) {
-    b_.mem.write(desc_addr(tail_), d.data(), 16);
+    b_.ram.write(desc_addr(tail_), d.data(), 16);
     const unsigned idx = tail_;
     tail_ = (tail_ + 1) % n_;
     return idx;
@@ -363,7 +367,7 @@ class TxRingT {
     std::memcpy(d, &addr, 8);
     std::memcpy(d + 8, &len, 2);
     d[11] = cmd;
-    b_.mem.write(desc_addr(tail_), d, 16);
+    b_.ram.write(desc_addr(tail_), d, 16);
     const unsigned idx = tail_;
     tail_ = (tail_ + 1) % n_;
     return idx;
@@ -372,8 +376,8 @@ class TxRingT {
 
   // Copies data into a fresh buffer starting offset bytes past a 64-byte boundary.
   uint64_t buffer(const std::vector<uint8_t> &data, unsigned offset = 0) {
-    const uint64_t a = b_.mem.alloc(data.size() + offset + 64, 64) + offset;
-    if (!data.empty()) b_.mem.write(a, data.data(), data.size());
+    const uint64_t a = b_.mem.kmalloc(data.size() + offset + 64, 64) + offset;
+    if (!data.empty()) b_.ram.write(a, data.data(), data.size());
     return a;
   }
 

@@ -1,6 +1,8 @@
 // The e1000e-style driver on the Verilated NIC (MMIO straight to the RTL's
 // AXI-Lite port): its offload descriptors produce exactly the frames Linux
-// software would, and its reset path loses and repeats nothing.
+// software would, and its reset path loses and repeats nothing. Host memory
+// answers as behind an IOMMU: the NIC may touch only what the driver mapped,
+// so every test also shows the driver maps all the NIC reads and writes.
 #include <gtest/gtest.h>
 
 #include <cstring>
@@ -28,28 +30,35 @@ struct BenchMmio : Mmio {
 struct DriverOnRtl : testing::Test {
   NicBench b{157};
   BenchMmio mmio{b};
+  device pdev{b.mem};  // the NIC's struct device: the driver's DMA mappings
   net_device dev;
   E1000Config cfg;
   std::unique_ptr<E1000Adapter> a;
   void SetUp() override {
     skb_counters_reset();
     cfg.tx_ring_count = 64;
-    a = std::make_unique<E1000Adapter>(b.mem, mmio, dev, cfg);
+    b.read_fails = [this](uint64_t addr) { return !pdev.iommu.allows(addr, NicBench::kBeatBytes, false); };
+    b.write_fails = [this](uint64_t addr) { return !pdev.iommu.allows(addr, NicBench::kBeatBytes, true); };
+    a = std::make_unique<E1000Adapter>(pdev, mmio, dev, cfg);
     ASSERT_EQ(a->e1000e_open(), 0);
   }
   void TearDown() override {
+    EXPECT_EQ(b.read32(kTdec), dma_read_errors);
+    EXPECT_EQ(b.read32(kTwec), 0u);
     a->e1000_clean_tx_irq(0);
     a.reset();
     EXPECT_EQ(skb_counters().live(), 0u);
+    EXPECT_TRUE(pdev.dma_maps.empty());
   }
+  uint32_t dma_read_errors = 0;  // descriptors whose data read the test expects refused
   // An skb holding frame bytes p (linear), headers marked as the stack does.
   sk_buff *skb_of(const Bytes &p, size_t linear) {
     sk_buff *skb = alloc_skb(b.mem, uint32_t(linear + 128));
     skb->reserve(128);
     std::memcpy(skb->put(uint32_t(linear)), p.data(), linear);
     if (linear < p.size()) {
-      const uint64_t f = b.mem.alloc(p.size() - linear + 64, 64) + 3;
-      b.mem.write(f, p.data() + linear, p.size() - linear);
+      const uint64_t f = b.mem.kmalloc(p.size() - linear + 64, 64) + 3;
+      b.ram.write(f, p.data() + linear, p.size() - linear);
       skb->add_frag(f, uint32_t(p.size() - linear), false);
     }
     skb->mac_header = uint16_t(skb->headroom());
@@ -147,6 +156,32 @@ TEST_F(DriverOnRtl, ResetMidTrafficResendsWhatWasNotSentAndNothingTwice) {
   a->e1000_clean_tx_irq(0);
   EXPECT_EQ(skb_counters().consumed, 40u);
   EXPECT_EQ(skb_counters().total_dropped(), 0u);
+}
+
+// Use after unmap: the driver (buggy here) unmaps a buffer the NIC has not
+// fetched yet. The IOMMU refuses the NIC's read, the NIC drops the frame and
+// counts it (TDEC), and the packet after it goes out untouched.
+TEST_F(DriverOnRtl, BufferUnmappedBeforeTheNicReadsItIsRefusedAndTheFrameDropped) {
+  auto send = [&](uint8_t fill) {
+    Bytes p(600, fill);
+    sk_buff *skb = alloc_skb(b.mem, 4096);
+    skb->reserve(64);
+    std::memcpy(skb->put(600), p.data(), 600);
+    EXPECT_EQ(a->e1000_xmit_frame(skb), NETDEV_TX_OK);
+    return p;
+  };
+  send(0x30);
+  const e1000_buffer first = a->tx_ring().buffer_info[0];
+  dma_unmap_single(&pdev, first.dma, first.length, DMA_TO_DEVICE);
+  ASSERT_FALSE(pdev.iommu.allows(first.dma, first.length, false));  // no other mapping shares its page
+  const Bytes second = send(0x31);
+  b.run_until([&] { return b.read32(kTdh) == 2; }, 200000);
+  b.run(3000);
+  dma_read_errors = 1;
+  ASSERT_EQ(b.frames.size(), 1u);
+  EXPECT_EQ(wire(0), second);
+  // Map it again so the driver's own unmap at completion matches.
+  dma_map_single(&pdev, b.ram.ptr(first.dma, first.length), first.length, DMA_TO_DEVICE);
 }
 
 }  // namespace

@@ -30,10 +30,10 @@ void run_random(uint64_t seed, unsigned batches, unsigned per_batch) {
   TxRing r(b, ring_n, kTctlEn | kTctlPsp);
   b.write32(kCtrl, kCtrlVme);
   std::mt19937_64 rng(seed);
-  const uint64_t pool = b.mem.alloc(1 << 20, 4096);
+  const uint64_t pool = b.mem.kmalloc(1 << 20, 4096);
   for (uint64_t a = 0; a < (1 << 20); a += 8) {
     const uint64_t v = rng();
-    b.mem.write(pool + a, &v, 8);
+    b.ram.write(pool + a, &v, 8);
   }
   std::vector<Span> named;
   auto rnd = [&](uint64_t n) { return rng() % n; };

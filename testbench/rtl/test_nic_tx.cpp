@@ -201,9 +201,9 @@ TEST(NicTx, SplitsReadsAtFourKibBoundaries) {
   NicBench b;
   TxRing r(b, 16, kTctlEn);
   std::mt19937 rng(17);
-  const uint64_t page = (b.mem.alloc(3 * 4096, 4096) + 4096);
+  const uint64_t page = (b.mem.kmalloc(3 * 4096, 4096) + 4096);
   Bytes d = random_bytes(rng, 1500);
-  b.mem.write(page - 700, d.data(), d.size());
+  b.ram.write(page - 700, d.data(), d.size());
   send_packets(b, r, {{{page - 700, 1500}}}, kCmdIfcs, 1);  // the bench throws on a crossing
   ASSERT_EQ(b.frames.size(), 1u);
   EXPECT_EQ(Bytes(b.frames[0].bytes.begin(), b.frames[0].bytes.end() - 4), d);
@@ -227,8 +227,8 @@ TEST(NicTx, WritesDdOnlyForRsDescriptorsAfterTheFrameLeft) {
   b.run_until([&] { return b.frames.size() >= 10; }, 100000);
   b.run(500);
   ASSERT_EQ(b.frames.size(), 10u);
-  for (unsigned idx : rs_idx) EXPECT_EQ(*b.mem.ptr(r.desc_addr(idx) + 12), 0x01) << idx;
-  for (unsigned idx : no_rs_idx) EXPECT_EQ(*b.mem.ptr(r.desc_addr(idx) + 12), 0x00) << idx;
+  for (unsigned idx : rs_idx) EXPECT_EQ(*b.ram.ptr(r.desc_addr(idx) + 12), 0x01) << idx;
+  for (unsigned idx : no_rs_idx) EXPECT_EQ(*b.ram.ptr(r.desc_addr(idx) + 12), 0x00) << idx;
   ASSERT_EQ(b.writes.size(), rs_idx.size());
   for (size_t k = 0; k < b.writes.size(); ++k) {
     const auto &w = b.writes[k];
@@ -330,8 +330,8 @@ TEST(NicTx, DropsFrameWithDmaErrorAndSendsTheNext) {
   ASSERT_EQ(b.frames.size(), 1u);
   EXPECT_EQ(Bytes(b.frames[0].bytes.begin(), b.frames[0].bytes.end() - 4), good);
   EXPECT_EQ(b.read32(kTdh), 2u);
-  EXPECT_EQ(*b.mem.ptr(r.desc_addr(0) + 12), 0x01);
-  EXPECT_EQ(*b.mem.ptr(r.desc_addr(1) + 12), 0x01);
+  EXPECT_EQ(*b.ram.ptr(r.desc_addr(0) + 12), 0x01);
+  EXPECT_EQ(*b.ram.ptr(r.desc_addr(1) + 12), 0x01);
   EXPECT_EQ(b.read32(kGptc), 1u);
 }
 

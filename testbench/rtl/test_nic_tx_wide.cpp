@@ -27,7 +27,7 @@ TEST(NicTxWide, SendsUnalignedMultiDescriptorFramesFromAnUnalignedRing) {
   WideBench b(25, 3);
   b.r_stall_prob = 0.2;
   b.ready_stall_prob = 0.2;
-  const uint64_t ring_base = b.mem.alloc(64 * 16 + 128, 128) + 48;  // 16-byte aligned only
+  const uint64_t ring_base = b.mem.kmalloc(64 * 16 + 128, 128) + 48;  // 16-byte aligned only
   WideRing r(b, 64, kTctlEn, ring_base);
   std::mt19937 rng(23);
   std::vector<Bytes> data;

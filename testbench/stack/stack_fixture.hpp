@@ -9,7 +9,7 @@
 #include <string>
 
 #include "fake_netdev.hpp"
-#include "stack/kernel/host_mem.hpp"
+#include "stack/kernel/kmalloc.hpp"
 #include "stack/core/checksum.hpp"
 #include "stack/ipv4/ip.hpp"
 #include "stack/core/net_namespace.hpp"
@@ -51,7 +51,8 @@ protected:
   uint16_t ip_frag(size_t i) const { return rd16(frame(i), 14 + 6); }
   bool ip_header_ok(size_t i) const { return ip_fast_csum(frame(i).data() + 14, frame(i)[14] & 0xf) == 0; }
 
-  HostMemory mem{16u << 20};
+  PhysMem ram{16u << 20};
+  KernelHeap mem{ram};
   net ns{mem, 42};
   FakeNetdev nd;
 };

@@ -11,7 +11,7 @@
 
 #include <zlib.h>
 
-#include "stack/kernel/host_mem.hpp"
+#include "stack/kernel/kmalloc.hpp"
 #include "sim/peer/link_partner.hpp"
 #include "sim/wire/wire_faults.hpp"
 #include "stack/core/dev.hpp"
@@ -86,7 +86,8 @@ protected:
     }
   }
 
-  HostMemory mem{32u << 20};
+  PhysMem ram{32u << 20};
+  KernelHeap mem{ram};
   net ns{mem, 7};
   net_device dev;
   std::unique_ptr<LinkPartner> partner;

@@ -5,7 +5,7 @@
 #include <cstring>
 #include <stdexcept>
 
-#include "stack/kernel/host_mem.hpp"
+#include "stack/kernel/kmalloc.hpp"
 #include "stack/core/skbuff.hpp"
 
 using namespace wirepath;
@@ -13,7 +13,8 @@ using namespace wirepath;
 class Skb : public ::testing::Test {
 protected:
   void SetUp() override { skb_counters_reset(); }
-  HostMemory mem{1u << 20};
+  PhysMem ram{1u << 20};
+  KernelHeap mem{ram};
 };
 
 // skb_reserve moves data and tail together; skb_put grows at the tail; skb_push
@@ -33,7 +34,7 @@ TEST_F(Skb, ReservePutPushPullMoveDataAndLenAsLinux) {
   EXPECT_EQ(h, skb->head + 60);
   EXPECT_EQ(skb->len, 14u);
   EXPECT_EQ(skb->data_addr(), skb->head_addr + 60);
-  EXPECT_EQ(mem.ptr(skb->data_addr()), skb->data);
+  EXPECT_EQ(ram.ptr(skb->data_addr()), skb->data);
   uint8_t *after = skb->pull(6);
   ASSERT_NE(after, nullptr);
   EXPECT_EQ(skb->len, 8u);
@@ -84,7 +85,7 @@ TEST_F(Skb, PullBeyondLenReturnsNullAndIntoFragsThrows) {
   skb->put(10);
   EXPECT_EQ(skb->pull(11), nullptr);
   EXPECT_EQ(skb->len, 10u);
-  const uint64_t frag = mem.alloc(100);
+  const uint64_t frag = mem.kmalloc(100);
   skb->add_frag(frag, 100);
   EXPECT_EQ(skb->len, 110u);
   EXPECT_EQ(skb->data_len, 100u);
@@ -99,14 +100,14 @@ TEST_F(Skb, PullBeyondLenReturnsNullAndIntoFragsThrows) {
 TEST_F(Skb, LinearizeCopyConcatenatesLinearAndFrags) {
   sk_buff *skb = alloc_skb(mem, 64);
   std::memcpy(skb->put(3), "abc", 3);
-  const uint64_t f = mem.alloc(2);
-  mem.write(f, "de", 2);
+  const uint64_t f = mem.kmalloc(2);
+  ram.write(f, "de", 2);
   skb->add_frag(f, 2, /*owned=*/false);
   const auto v = skb->linearize_copy();
   EXPECT_EQ(std::string(v.begin(), v.end()), "abcde");
   consume_skb(skb);
   EXPECT_EQ(mem.live_allocations(), 1u);  // a frag not owned stays
-  mem.free(f);
+  mem.kfree(f);
 }
 
 // Every skb ends consumed or dropped with a reason; the counters add up.
@@ -130,7 +131,8 @@ TEST_F(Skb, CountersTrackConsumedAndDropsByReason) {
 
 // alloc_skb throws std::bad_alloc when host memory is exhausted.
 TEST_F(Skb, AllocFailsWithBadAllocWhenHostMemoryIsFull) {
-  HostMemory tiny(4096);
+  PhysMem tiny_ram(4096);
+  KernelHeap tiny(tiny_ram);
   EXPECT_THROW(alloc_skb(tiny, 8192), std::bad_alloc);
   EXPECT_EQ(skb_counters().allocated, 0u);
 }

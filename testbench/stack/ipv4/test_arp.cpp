@@ -234,7 +234,8 @@ TEST_F(Neigh, StaticEntriesStayPermanent) {
 TEST_F(Neigh, ReachableTimeIsRandomisedBetweenHalfAndOneAndAHalfBase) {
   uint64_t lo = UINT64_MAX, hi = 0;
   for (uint64_t seed = 1; seed <= 50; ++seed) {
-    HostMemory m(1u << 20);
+    PhysMem m_ram(1u << 20);
+    KernelHeap m(m_ram);
     net n2(m, seed);
     const uint64_t r = n2.arp_tbl.parms.reachable_time;
     EXPECT_GE(r, 15 * S);
@@ -257,7 +258,8 @@ TEST_F(Neigh, UnregisteringTheDeviceFreesTheQueue) {
 
 // Timers run in expiry order with now() at each expiry; one big step equals many small ones.
 TEST(Timers, RunTimersFiresInExpiryOrderWithNowAtEachExpiry) {
-  HostMemory m(1u << 20);
+  PhysMem m_ram(1u << 20);
+  KernelHeap m(m_ram);
   net n(m, 1);
   std::vector<std::pair<int, uint64_t>> fired;
   timer_list a, b, c;

@@ -109,7 +109,8 @@ TEST_F(IpFragment, FragmentsWaitingForAFailedNeighbourAreAllDropped) {
 // ip_fragment itself refuses a DF datagram that may not be fragmented locally: EMSGSIZE, PKT_TOO_BIG.
 // (IP_PMTUDISC_DO normally stops it earlier in ip_make_skb; here the MTU shrinks after the check.)
 TEST_F(IpFragment, DfWithoutIgnoreDfIsRefusedWithEmsgsize) {
-  HostMemory m(1u << 20);
+  PhysMem m_ram(1u << 20);
+  KernelHeap m(m_ram);
   sk_buff *skb = alloc_skb(m, 2000);
   skb->reserve(16);
   skb->put(1600);

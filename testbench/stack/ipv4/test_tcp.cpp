@@ -417,7 +417,8 @@ TEST_F(TcpTest, ChecksumOffloadSeedsPseudoHeader) {
 TEST_F(TcpTest, TsoSuperPacketSegmentsToTheSameWire) {
   std::vector<std::vector<uint8_t>> wire[2];
   for (int tso = 0; tso < 2; tso++) {
-    HostMemory m2{16u << 20};
+    PhysMem ram2{16u << 20};
+    KernelHeap m2{ram2};
     net n2{m2, 99};
     n2.tcp.sysctl.tcp_congestion_control = "reno";
     FakeNetdev d2;

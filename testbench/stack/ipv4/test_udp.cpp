@@ -89,7 +89,8 @@ TEST_F(Udp, ConnectedSocketIdsCountUpFromARandomSeed) {
   EXPECT_EQ(static_cast<uint16_t>(ip_id(2) - ip_id(1)), 1);
 
   // Determinism: a second stack with the same seed and history gives the same first ID.
-  HostMemory mem2(1u << 20);
+  PhysMem ram2(1u << 20);
+  KernelHeap mem2(ram2);
   net ns2(mem2, 42);
   FakeNetdev nd2;
   ns2.register_netdevice(&nd2.dev);

@@ -5,7 +5,7 @@
 #include <cerrno>
 
 #include "fake_netdev.hpp"
-#include "stack/kernel/host_mem.hpp"
+#include "stack/kernel/kmalloc.hpp"
 #include "stack/core/netdevice.hpp"
 #include "stack/sched/sch_pfifo_fast.hpp"
 
@@ -34,7 +34,8 @@ protected:
     return t;
   }
 
-  HostMemory mem{1u << 20};
+  PhysMem ram{1u << 20};
+  KernelHeap mem{ram};
   FakeNetdev nd;
 };
 
