@@ -1,21 +1,24 @@
 // NicBenchT: owns a Verilated nic_top (any AxiDataWidth; include the model
-// header first), clocks it, serves its AXI4 master from a
-// HostMemory with a fixed latency (unmapped -> DECERR), drives AXI-Lite
-// register accesses and feeds the XGMII wire into an XgmiiRx.
+// header first) and clocks it through the simulator's bridges (sim/nic/):
+// AXI-Lite register accesses, its AXI4 master served from a HostMemory with a
+// fixed latency (unmapped -> DECERR), interrupt edges, and the XGMII wire
+// into an XgmiiRx.
 #pragma once
 
 #include <array>
 #include <cstdint>
 #include <cstring>
-#include <deque>
 #include <functional>
 #include <memory>
 #include <random>
 #include <stdexcept>
 #include <vector>
 
-#include "stack/kernel/host_mem.hpp"
+#include "sim/nic/axi_dma_slave.hpp"
+#include "sim/nic/axil_master.hpp"
+#include "sim/nic/msi_endpoint.hpp"
 #include "sim/wire/xgmii_rx.hpp"
+#include "stack/kernel/host_mem.hpp"
 #include "verilated.h"
 #ifdef WIREPATH_COVERAGE
 #include <unistd.h>
@@ -105,11 +108,21 @@ class NicBenchT {
  public:
   static constexpr unsigned kBeatBytes = BeatBytes;  // AxiDataWidth / 8
   static constexpr unsigned kSize = BeatBytes == 16 ? 4 : BeatBytes == 32 ? 5 : 6;
+  static_assert(AxiDmaSlave<Model>::kBeatBytes == BeatBytes, "BeatBytes must be the model's AxiDataWidth / 8");
 
   explicit NicBenchT(unsigned latency = 20, uint64_t seed = 1)
       : ctx_(std::make_unique<VerilatedContext>()), rng_(seed), latency_(latency) {
     top_ = std::make_unique<Model>(ctx_.get());
     rx.on_frame = [this](const WireFrame &f) { frames.push_back(f); };
+    lite_.on_done = [this](const typename Lite::Request &r, uint64_t) {
+      lite_rdata_ = r.data;
+      lite_done_ = true;
+    };
+    dma_.read = [this](const typename Dma::ReadReq &r, uint64_t now) { serve_read(r, now); };
+    dma_.write = [this](const typename Dma::WriteReq &w, uint64_t now) { serve_write(w, now); };
+    dma_.stall_ready = [this] { return chance(ready_stall_prob); };
+    dma_.hold_r = [this] { return chance(r_stall_prob); };
+    msi_.on_msi = [this](uint64_t now) { irq_rises.push_back(now); };
     reset();
   }
   ~NicBenchT() {
@@ -129,7 +142,7 @@ class NicBenchT {
   XgmiiRx rx;
   std::vector<WireFrame> frames;
   struct WriteLog {
-    uint64_t addr, cycle;
+    uint64_t addr, cycle;  // cycle: when WLAST was accepted
     std::vector<uint8_t> data;
     uint64_t strb;
   };
@@ -145,7 +158,7 @@ class NicBenchT {
 
   Model &top() { return *top_; }
   // No AXI read or write of the NIC is waiting for the host.
-  bool bus_idle() const { return reads_.empty() && bresp_.empty() && aws_.empty() && ws_.empty(); }
+  bool bus_idle() const { return dma_.idle(); }
   // Cycles at which irq_o rose.
   std::vector<uint64_t> irq_rises;
 
@@ -156,71 +169,26 @@ class NicBenchT {
     tick();
   }
 
+  // One clock. Requests and responses are timed in `cycle` as it stands
+  // before the edge; frames and irq_rises with the count after it.
   void tick() {
     auto &t = *top_;
-    drive();
+    const uint64_t now = cycle;
+    lite_.drive(t, now, true);
+    dma_.drive(t, now);
     t.clk_i = 0;
     t.eval();
     // Handshakes are sampled before the rising edge.
-    const bool ar_fire = t.m_axi_arvalid_o && t.m_axi_arready_i;
-    const bool r_fire = t.m_axi_rvalid_i && t.m_axi_rready_o;
-    const bool aw_fire = t.m_axi_awvalid_o && t.m_axi_awready_i;
-    const bool w_fire = t.m_axi_wvalid_o && t.m_axi_wready_i;
-    const bool b_fire = t.m_axi_bvalid_i && t.m_axi_bready_o;
-    const bool lw_fire = t.s_axil_awvalid_i && t.s_axil_awready_o;
-    const bool lb_fire = t.s_axil_bvalid_o && t.s_axil_bready_i;
-    const bool lar_fire = t.s_axil_arvalid_i && t.s_axil_arready_o;
-    const bool lr_fire = t.s_axil_rvalid_o && t.s_axil_rready_i;
-    if (ar_fire) {
-      ReadBurst rb{t.m_axi_arid_o, t.m_axi_araddr_o, unsigned(t.m_axi_arlen_o) + 1, 0,
-                   cycle + latency_};
-      if (t.m_axi_arsize_o != kSize || t.m_axi_arburst_o != 1) throw std::runtime_error("bad AR");
-      if (rb.addr % kBeatBytes) throw std::runtime_error("unaligned AR");
-      if ((rb.addr & 0xFFF) + rb.beats * kBeatBytes > 0x1000)
-        throw std::runtime_error("AR crosses 4 KiB");
-      reads_.push_back(rb);
-      ar_log.push_back(rb);
-    }
-    if (aw_fire) aws_.push_back({t.m_axi_awaddr_o, t.m_axi_awlen_o, t.m_axi_awsize_o});
-    if (w_fire) {
-      WriteLog wl{0, cycle, std::vector<uint8_t>(kBeatBytes), uint64_t(t.m_axi_wstrb_o)};
-      std::memcpy(wl.data.data(), &t.m_axi_wdata_o[0], kBeatBytes);
-      if (!t.m_axi_wlast_o) throw std::runtime_error("W without WLAST");
-      ws_.push_back(wl);
-    }
+    lite_.sample(t);
+    dma_.sample(t);
     t.clk_i = 1;
     t.eval();
     ++cycle;
+    lite_.effects(now);
+    dma_.effects(now);
     rx.cycle(t.xgmii_txd_o, t.xgmii_txc_o, cycle);
-
-    if (r_fire) {
-      auto &rb = reads_.front();
-      if (++rb.beat == rb.beats) reads_.pop_front();
-    }
-    while (!aws_.empty() && !ws_.empty()) {
-      auto aw = aws_.front();
-      auto wl = ws_.front();
-      aws_.pop_front();
-      ws_.pop_front();
-      if (aw.len != 0 || aw.size != kSize) throw std::runtime_error("bad AW");
-      wl.addr = aw.addr;
-      const bool err = write_fails && write_fails(aw.addr);
-      for (unsigned i = 0; i < kBeatBytes && !err; ++i)
-        if ((wl.strb >> i) & 1u && mem.mapped(aw.addr + i, 1)) mem.write(aw.addr + i, &wl.data[i], 1);
-      writes.push_back(wl);
-      bresp_.push_back({cycle + latency_, err});
-    }
-    if (b_fire) bresp_.pop_front();
-    if (lw_fire) lite_w_pending_ = false;
-    if (lb_fire) lite_b_done_ = true;
-    if (lar_fire) lite_ar_pending_ = false;
-    if (lr_fire) {
-      lite_rdata_ = t.s_axil_rdata_o;
-      lite_r_done_ = true;
-    }
     if (t.irq_o) irq_seen = true;
-    if (t.irq_o && !irq_prev_) irq_rises.push_back(cycle);
-    irq_prev_ = t.irq_o;
+    msi_.effects(t, cycle);
   }
 
   void run(uint64_t n) {
@@ -236,17 +204,14 @@ class NicBenchT {
   }
 
   void write32(uint32_t addr, uint32_t value) {
-    lite_addr_ = addr;
-    lite_wdata_ = value;
-    lite_w_pending_ = true;
-    lite_b_done_ = false;
-    if (!run_until([&] { return lite_b_done_; }, 1000)) throw std::runtime_error("AXI-Lite write hang");
+    lite_done_ = false;
+    lite_.push({true, addr, value, cycle});
+    if (!run_until([&] { return lite_done_; }, 1000)) throw std::runtime_error("AXI-Lite write hang");
   }
   uint32_t read32(uint32_t addr) {
-    lite_raddr_ = addr;
-    lite_ar_pending_ = true;
-    lite_r_done_ = false;
-    if (!run_until([&] { return lite_r_done_; }, 1000)) throw std::runtime_error("AXI-Lite read hang");
+    lite_done_ = false;
+    lite_.push({false, addr, 0, cycle});
+    if (!run_until([&] { return lite_done_; }, 1000)) throw std::runtime_error("AXI-Lite read hang");
     return lite_rdata_;
   }
 
@@ -260,63 +225,54 @@ class NicBenchT {
   bool irq_seen = false;
 
  private:
-  void drive() {
-    auto &t = *top_;
-    t.s_axil_awaddr_i = lite_addr_;
-    t.s_axil_awvalid_i = lite_w_pending_;
-    t.s_axil_wdata_i = lite_wdata_;
-    t.s_axil_wstrb_i = 0xF;
-    t.s_axil_wvalid_i = lite_w_pending_;
-    t.s_axil_bready_i = 1;
-    t.s_axil_araddr_i = lite_raddr_;
-    t.s_axil_arvalid_i = lite_ar_pending_;
-    t.s_axil_rready_i = 1;
+  using Lite = AxiLiteMaster<Model>;
+  using Dma = AxiDmaSlave<Model>;
 
-    auto stall = [&] {
-      return ready_stall_prob > 0 && std::uniform_real_distribution<>(0, 1)(rng_) < ready_stall_prob;
-    };
-    t.m_axi_arready_i = !stall();
-    t.m_axi_awready_i = !stall();
-    t.m_axi_wready_i = !stall();
-    t.m_axi_rvalid_i = 0;
-    t.m_axi_rlast_i = 0;
-    if (!reads_.empty() && reads_.front().ready_at <= cycle &&
-        !(r_stall_prob > 0 && std::uniform_real_distribution<>(0, 1)(rng_) < r_stall_prob)) {
-      const auto &rb = reads_.front();
-      const uint64_t a = rb.addr + uint64_t(rb.beat) * kBeatBytes;
-      uint8_t buf[kBeatBytes] = {};
-      const bool ok = mem.mapped(a, kBeatBytes);
-      if (ok) mem.read(a, buf, kBeatBytes);
-      t.m_axi_rvalid_i = 1;
-      t.m_axi_rid_i = rb.id;
-      t.m_axi_rresp_i = ok ? 0 : 3;  // DECERR
-      t.m_axi_rlast_i = rb.beat + 1 == rb.beats;
-      std::memcpy(&t.m_axi_rdata_i[0], buf, kBeatBytes);
+  bool chance(double p) { return p > 0 && std::uniform_real_distribution<>(0, 1)(rng_) < p; }
+
+  // The memory: every beat of a burst is read when the AR is taken and is
+  // valid `latency_` cycles later.
+  void serve_read(const typename Dma::ReadReq &r, uint64_t now) {
+    const ReadBurst rb{r.id, r.addr, r.beats, 0, now + latency_};
+    if (r.size != kSize || r.burst != 1) throw std::runtime_error("bad AR");
+    if (rb.addr % kBeatBytes) throw std::runtime_error("unaligned AR");
+    if ((rb.addr & 0xFFF) + rb.beats * kBeatBytes > 0x1000) throw std::runtime_error("AR crosses 4 KiB");
+    ar_log.push_back(rb);
+    for (unsigned i = 0; i < rb.beats; ++i) {
+      typename Dma::RBeat beat{};
+      beat.ready = rb.ready_at;
+      beat.id = rb.id;
+      beat.addr = rb.addr + uint64_t(i) * kBeatBytes;
+      const bool ok = mem.mapped(beat.addr, kBeatBytes);
+      if (ok) mem.read(beat.addr, beat.data, kBeatBytes);
+      beat.resp = ok ? kAxiRespOkay : kAxiRespDecerr;
+      beat.last = i + 1 == rb.beats;
+      dma_.push_r(beat);
     }
-    t.m_axi_bvalid_i = !bresp_.empty() && bresp_.front().at <= cycle;
-    t.m_axi_bid_i = 0;
-    t.m_axi_bresp_i = !bresp_.empty() && bresp_.front().err ? 3 : 0;
+  }
+  // Single-beat writes only (the NIC writes one descriptor status at a time);
+  // B is valid `latency_` cycles after the edge that completed the write.
+  void serve_write(const typename Dma::WriteReq &w, uint64_t now) {
+    if (w.len != 0 || w.size != kSize || w.data.size() != kBeatBytes) throw std::runtime_error("bad AW");
+    WriteLog wl{w.addr, w.w_last_at, w.data, 0};
+    for (unsigned i = 0; i < kBeatBytes; ++i)
+      if (w.enable[i]) wl.strb |= uint64_t(1) << i;
+    const bool err = write_fails && write_fails(w.addr);
+    for (unsigned i = 0; i < kBeatBytes && !err; ++i)
+      if (w.enable[i] && mem.mapped(w.addr + i, 1)) mem.write(w.addr + i, &wl.data[i], 1);
+    writes.push_back(wl);
+    dma_.push_b(now + 1 + latency_, w.id, err ? kAxiRespDecerr : kAxiRespOkay);
   }
 
-  struct Aw {
-    uint64_t addr;
-    unsigned len, size;
-  };
   std::unique_ptr<VerilatedContext> ctx_;
   std::unique_ptr<Model> top_;
   std::mt19937_64 rng_;
   unsigned latency_;
-  std::deque<ReadBurst> reads_;
-  std::deque<Aw> aws_;
-  std::deque<WriteLog> ws_;
-  struct BResp {
-    uint64_t at;
-    bool err;
-  };
-  std::deque<BResp> bresp_;
-  uint32_t lite_addr_ = 0, lite_wdata_ = 0, lite_raddr_ = 0, lite_rdata_ = 0;
-  bool irq_prev_ = false;
-  bool lite_w_pending_ = false, lite_b_done_ = false, lite_ar_pending_ = false, lite_r_done_ = false;
+  Lite lite_;
+  Dma dma_;
+  MsiEndpoint<Model> msi_;
+  uint32_t lite_rdata_ = 0;
+  bool lite_done_ = false;
 };
 
 // A minimal driver: a descriptor ring in host memory plus packet posting.
