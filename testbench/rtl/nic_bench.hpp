@@ -14,6 +14,7 @@
 #include <stdexcept>
 #include <vector>
 
+#include "driver/e1000_hw.hpp"
 #include "sim/nic/axi_dma_slave.hpp"
 #include "sim/nic/axil_master.hpp"
 #include "sim/nic/msi_endpoint.hpp"
@@ -31,37 +32,26 @@
 
 namespace wirepath::rtltest {
 
-// BAR0 offsets and bits used by the tests.
-enum : uint32_t {
-  kCtrl = 0x0000, kStatus = 0x0008, kIcr = 0x00C0, kIcs = 0x00C8, kIms = 0x00D0, kImc = 0x00D8,
-  kTctl = 0x0400, kTipg = 0x0410, kTdbal = 0x3800, kTdbah = 0x3804, kTdlen = 0x3808,
-  kTdh = 0x3810, kTdt = 0x3818, kGptc = 0x4080, kGotcl = 0x4090, kGotch = 0x4094,
-  kTotl = 0x40C8, kToth = 0x40CC, kTpt = 0x40D4,
-  kItr = 0x00C4, kTidv = 0x3820, kTadv = 0x382C, kPtc64 = 0x40D8, kPtc127 = 0x40DC,
-  kPtc255 = 0x40E0, kPtc511 = 0x40E4, kPtc1023 = 0x40E8, kPtc1522 = 0x40EC, kMptc = 0x40F0,
-  kBptc = 0x40F4, kTsctc = 0x40F8, kTsctfc = 0x40FC,
-  kTdzc = 0x5F00, kTdoc = 0x5F04, kTdec = 0x5F08, kTdbc = 0x5F0C, kTrjc = 0x5F10, kTwec = 0x5F14,
-};
-constexpr uint32_t kCtrlRst = 1u << 26, kTctlEn = 1u << 1, kTctlPsp = 1u << 3;
-constexpr uint32_t kCtrlVme = 1u << 30, kCtrlGioDis = 1u << 2, kStatusGioEn = 1u << 19;
-constexpr uint32_t kIcrTxdw = 1u << 0, kIcrTxqe = 1u << 1, kIcrDmaErr = 1u << 5;
-constexpr uint8_t kCmdEop = 0x01, kCmdIfcs = 0x02, kCmdIc = 0x04, kCmdRs = 0x08, kCmdTse = 0x04,
-                  kCmdDext = 0x20, kCmdVle = 0x40, kCmdIde = 0x80;
-constexpr uint8_t kTucmdTcp = 0x01, kTucmdIp = 0x02, kTucmdTse = 0x04;
-constexpr uint8_t kPoptsIxsm = 0x01, kPoptsTxsm = 0x02;
-
-// 8254x descriptor images (16 bytes, little endian).
+// 8254x descriptor images (16 bytes, little endian), laid out by
+// driver/e1000_hw.hpp's structs.
 using Desc = std::array<uint8_t, 16>;
+template <class D>
+Desc desc_image(const D &d) {
+  static_assert(sizeof(D) == sizeof(Desc), "a descriptor is 16 bytes");
+  Desc img;
+  std::memcpy(img.data(), &d, sizeof(d));
+  return img;
+}
 inline Desc legacy_desc(uint64_t addr, uint16_t len, uint8_t cmd, uint8_t cso = 0, uint8_t css = 0,
                         uint16_t special = 0) {
-  Desc d{};
-  std::memcpy(d.data(), &addr, 8);
-  std::memcpy(d.data() + 8, &len, 2);
-  d[10] = cso;
-  d[11] = cmd;
-  d[13] = css;
-  std::memcpy(d.data() + 14, &special, 2);
-  return d;
+  e1000_tx_desc d{};
+  d.buffer_addr = addr;
+  d.length = len;
+  d.cso = cso;
+  d.cmd = cmd;
+  d.css = css;
+  d.special = special;
+  return desc_image(d);
 }
 // Context descriptor (DEXT=1, DTYP=0).
 struct Ctx {
@@ -74,33 +64,33 @@ struct Ctx {
   uint16_t mss = 0;
 };
 inline Desc context_desc(const Ctx &c) {
-  Desc d{};
-  d[0] = c.ipcss;
-  d[1] = c.ipcso;
-  std::memcpy(d.data() + 2, &c.ipcse, 2);
-  d[4] = c.tucss;
-  d[5] = c.tucso;
-  std::memcpy(d.data() + 6, &c.tucse, 2);
-  d[8] = uint8_t(c.paylen);
-  d[9] = uint8_t(c.paylen >> 8);
-  d[10] = uint8_t((c.paylen >> 16) & 0xF);  // DTYP 0 in bits 7:4
-  d[11] = uint8_t(c.tucmd | kCmdDext);
-  d[13] = c.hdrlen;
-  std::memcpy(d.data() + 14, &c.mss, 2);
-  return d;
+  e1000_context_desc d{};
+  d.ipcss = c.ipcss;
+  d.ipcso = c.ipcso;
+  d.ipcse = c.ipcse;
+  d.tucss = c.tucss;
+  d.tucso = c.tucso;
+  d.tucse = c.tucse;
+  d.paylen[0] = uint8_t(c.paylen);
+  d.paylen[1] = uint8_t(c.paylen >> 8);
+  d.paylen[2] = uint8_t(E1000_TXD_DTYP_C | ((c.paylen >> 16) & 0xF));
+  d.tucmd = uint8_t(c.tucmd | E1000_TXD_CMD_DEXT);
+  d.hdr_len = c.hdrlen;
+  d.mss = c.mss;
+  return desc_image(d);
 }
 // Data descriptor (DEXT=1, DTYP=1).
 inline Desc data_desc(uint64_t addr, uint32_t len, uint8_t dcmd, uint8_t popts = 0,
                       uint16_t vlan = 0) {
-  Desc d{};
-  std::memcpy(d.data(), &addr, 8);
-  d[8] = uint8_t(len);
-  d[9] = uint8_t(len >> 8);
-  d[10] = uint8_t(0x10 | ((len >> 16) & 0xF));
-  d[11] = uint8_t(dcmd | kCmdDext);
-  d[13] = popts;
-  std::memcpy(d.data() + 14, &vlan, 2);
-  return d;
+  e1000_data_desc d{};
+  d.buffer_addr = addr;
+  d.dtalen[0] = uint8_t(len);
+  d.dtalen[1] = uint8_t(len >> 8);
+  d.dtalen[2] = uint8_t(E1000_TXD_DTYP_D | ((len >> 16) & 0xF));
+  d.dcmd = uint8_t(dcmd | E1000_TXD_CMD_DEXT);
+  d.popts = popts;
+  d.special = vlan;
+  return desc_image(d);
 }
 
 template <class Model, unsigned BeatBytes>
@@ -286,17 +276,17 @@ class TxRingT {
  public:
   using Segment = rtltest::Segment;
 
-  TxRingT(Bench &b, unsigned n, uint32_t tctl = kTctlEn | kTctlPsp, uint64_t base = 0)
+  TxRingT(Bench &b, unsigned n, uint32_t tctl = E1000_TCTL_EN | E1000_TCTL_PSP, uint64_t base = 0)
       : b_(b), n_(n) {
     base_ = base ? base : b.mem.alloc(n * 16, 128);
     std::vector<uint8_t> zero(n * 16, 0);
     b.mem.write(base_, zero.data(), zero.size());
-    b.write32(kTdbal, uint32_t(base_));
-    b.write32(kTdbah, uint32_t(base_ >> 32));
-    b.write32(kTdlen, n * 16);
-    b.write32(kTdh, 0);
-    b.write32(kTdt, 0);
-    b.write32(kTctl, tctl);
+    b.write32(E1000_TDBAL, uint32_t(base_));
+    b.write32(E1000_TDBAH, uint32_t(base_ >> 32));
+    b.write32(E1000_TDLEN, n * 16);
+    b.write32(E1000_TDH, 0);
+    b.write32(E1000_TDT, 0);
+    b.write32(E1000_TCTL, tctl);
   }
 
   uint64_t desc_addr(unsigned idx) const { return base_ + uint64_t(idx) * 16; }
@@ -311,20 +301,11 @@ class TxRingT {
     return idx;
   }
   unsigned tail() const { return tail_; }
-  unsigned free_slots() { return (b_.read32(kTdh) + n_ - tail_ - 1) % n_; }
+  unsigned free_slots() { return (b_.read32(E1000_TDH) + n_ - tail_ - 1) % n_; }
 
   // Writes one descriptor at the tail (not yet visible to the NIC).
-  unsigned post(uint64_t addr, uint16_t len, uint8_t cmd) {
-    uint8_t d[16] = {};
-    std::memcpy(d, &addr, 8);
-    std::memcpy(d + 8, &len, 2);
-    d[11] = cmd;
-    b_.mem.write(desc_addr(tail_), d, 16);
-    const unsigned idx = tail_;
-    tail_ = (tail_ + 1) % n_;
-    return idx;
-  }
-  void kick() { b_.write32(kTdt, tail_); }
+  unsigned post(uint64_t addr, uint16_t len, uint8_t cmd) { return post_desc(legacy_desc(addr, len, cmd)); }
+  void kick() { b_.write32(E1000_TDT, tail_); }
 
   // Copies data into a fresh buffer starting offset bytes past a 64-byte boundary.
   uint64_t buffer(const std::vector<uint8_t> &data, unsigned offset = 0) {
@@ -335,10 +316,10 @@ class TxRingT {
 
   // Posts one packet split into segments; cmd flags go on every descriptor
   // (EOP only on the last). Returns the ring index of the last descriptor.
-  unsigned post_packet(const std::vector<Segment> &segs, uint8_t cmd = kCmdIfcs | kCmdRs) {
+  unsigned post_packet(const std::vector<Segment> &segs, uint8_t cmd = E1000_TXD_CMD_IFCS | E1000_TXD_CMD_RS) {
     unsigned idx = 0;
     for (size_t i = 0; i < segs.size(); ++i)
-      idx = post(segs[i].addr, segs[i].len, uint8_t(cmd | (i + 1 == segs.size() ? kCmdEop : 0)));
+      idx = post(segs[i].addr, segs[i].len, uint8_t(cmd | (i + 1 == segs.size() ? E1000_TXD_CMD_EOP : 0)));
     return idx;
   }
 

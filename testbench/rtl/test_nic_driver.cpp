@@ -65,7 +65,7 @@ struct DriverOnRtl : testing::Test {
 // The driver advertises what the RTL does: SG, IPv4 TCP/UDP checksums, TSO, VLAN insertion.
 TEST_F(DriverOnRtl, AdvertisesTheOffloadsTheRtlImplements) {
   EXPECT_EQ(dev.hw_features, NETIF_F_SG | NETIF_F_IP_CSUM | NETIF_F_TSO | NETIF_F_HW_VLAN_CTAG_TX);
-  EXPECT_EQ(b.read32(kCtrl) & kCtrlVme, kCtrlVme);
+  EXPECT_EQ(b.read32(E1000_CTRL) & E1000_CTRL_VME, E1000_CTRL_VME);
 }
 
 // CHECKSUM_PARTIAL skbs (UDP and TCP, linear and paged) leave with the
@@ -111,7 +111,7 @@ TEST_F(DriverOnRtl, GsoSkbIsSegmentedByTheNicLikeSoftwareTso) {
   wait_frames(segs.size());
   ASSERT_EQ(b.frames.size(), segs.size());
   for (size_t i = 0; i < segs.size(); ++i) EXPECT_EQ(wire(i), tagged(segs[i], 0x0064)) << i;
-  EXPECT_EQ(b.read32(kTsctc), 1u);
+  EXPECT_EQ(b.read32(E1000_TSCTC), 1u);
   // A GSO skb whose header is not linear is refused by the driver, not sent.
   sk_buff *bad = skb_of(good, 40);
   bad->gso_size = 1000;
