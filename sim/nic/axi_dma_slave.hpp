@@ -8,7 +8,6 @@
 // rising edge.
 #pragma once
 
-#include <algorithm>
 #include <cstdint>
 #include <cstring>
 #include <deque>
@@ -59,11 +58,9 @@ class AxiDmaSlave {
   std::function<bool()> stall_ready;
   std::function<bool()> hold_r;
 
-  // One R channel, in order: a beat is never valid before the one ahead.
-  void push_r(RBeat beat) {
-    if (!r_q_.empty()) beat.ready = std::max(beat.ready, r_q_.back().ready);
-    r_q_.push_back(beat);
-  }
+  // One R channel, in order: beats are presented in the order pushed, each
+  // from its ready time but never before the one ahead has been taken.
+  void push_r(const RBeat &beat) { r_q_.push_back(beat); }
   void push_b(uint64_t ready, uint32_t id, uint8_t resp) { b_q_.push_back({ready, id, resp}); }
 
   // No read or write of the NIC is waiting for the host.
