@@ -45,7 +45,8 @@ TEST(NicStats, CountsPacketsBySizeClassAndDestinationKind) {
   EXPECT_EQ(b.read32(E1000_BPTC), 3u);
   EXPECT_EQ(b.read32(E1000_MPTC), 3u);  // 01 and 03 first octets
   EXPECT_EQ(b.read32(E1000_GPTC), 12u);
-  for (uint32_t a : {E1000_PTC64, E1000_PTC127, E1000_PTC255, E1000_PTC511, E1000_PTC1023, E1000_PTC1522, E1000_BPTC, E1000_MPTC, E1000_GPTC})
+  for (uint32_t a : {E1000_PTC64, E1000_PTC127, E1000_PTC255, E1000_PTC511, E1000_PTC1023, E1000_PTC1522, E1000_BPTC,
+                     E1000_MPTC, E1000_GPTC})
     EXPECT_EQ(b.read32(a), 0u) << std::hex << a;
 }
 
@@ -88,7 +89,8 @@ TEST(NicIrq, TadvBoundsTheDelayOfAStreamOfIdeCompletions) {
   b.write32(E1000_TADV, 3);
   EXPECT_EQ(b.read32(E1000_TADV), 3u);
   const Bytes big(1000, 0x44);
-  for (int i = 0; i < 12; ++i) r.post(r.buffer(big), 1000, E1000_TXD_CMD_EOP | E1000_TXD_CMD_IFCS | E1000_TXD_CMD_RS | E1000_TXD_CMD_IDE);
+  for (int i = 0; i < 12; ++i)
+    r.post(r.buffer(big), 1000, E1000_TXD_CMD_EOP | E1000_TXD_CMD_IFCS | E1000_TXD_CMD_RS | E1000_TXD_CMD_IDE);
   const size_t first = b.writes.size();
   r.kick();
   b.run_until([&] { return b.irq_rises.size() >= 2; }, 20000);
@@ -236,7 +238,8 @@ TEST(NicReset, GioMasterDisableThenResetResendsEachPacketExactlyOnce) {
   b.write32(E1000_CTRL, E1000_CTRL_RST);
   b.run(10);
   TxRing r2(b, 64, E1000_TCTL_EN | E1000_TCTL_PSP);
-  for (unsigned i = h; i < 40; ++i) r2.post(r2.buffer(want[i]), uint16_t(want[i].size()), E1000_TXD_CMD_EOP | E1000_TXD_CMD_IFCS | E1000_TXD_CMD_RS);
+  for (unsigned i = h; i < 40; ++i)
+    r2.post(r2.buffer(want[i]), uint16_t(want[i].size()), E1000_TXD_CMD_EOP | E1000_TXD_CMD_IFCS | E1000_TXD_CMD_RS);
   r2.kick();
   b.run_until([&] { return b.frames.size() >= 40; }, 100000);
   b.run(2000);

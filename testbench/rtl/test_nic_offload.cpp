@@ -157,7 +157,8 @@ TEST(Offload, LegacyDescriptorInsertsChecksumAtCsoFromCss) {
     put16(w, cso, uint16_t(~fold(sum16(d, css, d.size()))));
     want.push_back(w);
     const uint16_t h = uint16_t(d.size() / 3);
-    r.post_desc(legacy_desc(r.buffer(Bytes(d.begin(), d.begin() + h), 3), h, E1000_TXD_CMD_IFCS | E1000_TXD_CMD_IC, cso, css));
+    r.post_desc(
+        legacy_desc(r.buffer(Bytes(d.begin(), d.begin() + h), 3), h, E1000_TXD_CMD_IFCS | E1000_TXD_CMD_IC, cso, css));
     r.post_desc(legacy_desc(r.buffer(Bytes(d.begin() + h, d.end()), 5), uint16_t(d.size() - h),
                             E1000_TXD_CMD_IFCS | E1000_TXD_CMD_IC | E1000_TXD_CMD_EOP | E1000_TXD_CMD_RS, cso, css));
   }
@@ -179,12 +180,15 @@ TEST(Offload, InsertsVlanTagOnlyWithVme) {
   const Bytes small = with_checksums(make_packet(rng, kProtoUdp, 2));
   b.write32(E1000_CTRL, E1000_CTRL_VME);
   r.post_desc(context_desc(csum_ctx(kProtoTcp)));
-  post_split(r, as_checksum_partial(good), {5, 13}, E1000_TXD_CMD_IFCS | E1000_TXD_CMD_VLE, E1000_TXD_POPTS_IXSM | E1000_TXD_POPTS_TXSM, rng, 0x2ABC);
-  r.post_desc(legacy_desc(r.buffer(small), uint16_t(small.size()), E1000_TXD_CMD_IFCS | E1000_TXD_CMD_VLE | E1000_TXD_CMD_EOP | E1000_TXD_CMD_RS, 0, 0, 0xE005));
+  post_split(r, as_checksum_partial(good), {5, 13}, E1000_TXD_CMD_IFCS | E1000_TXD_CMD_VLE,
+             E1000_TXD_POPTS_IXSM | E1000_TXD_POPTS_TXSM, rng, 0x2ABC);
+  r.post_desc(legacy_desc(r.buffer(small), uint16_t(small.size()),
+                          E1000_TXD_CMD_IFCS | E1000_TXD_CMD_VLE | E1000_TXD_CMD_EOP | E1000_TXD_CMD_RS, 0, 0, 0xE005));
   r.kick();
   b.run_until([&] { return b.frames.size() >= 2; }, 20000);
   b.write32(E1000_CTRL, 0);
-  r.post_desc(legacy_desc(r.buffer(small), uint16_t(small.size()), E1000_TXD_CMD_IFCS | E1000_TXD_CMD_VLE | E1000_TXD_CMD_EOP | E1000_TXD_CMD_RS, 0, 0, 0xE005));
+  r.post_desc(legacy_desc(r.buffer(small), uint16_t(small.size()),
+                          E1000_TXD_CMD_IFCS | E1000_TXD_CMD_VLE | E1000_TXD_CMD_EOP | E1000_TXD_CMD_RS, 0, 0, 0xE005));
   r.kick();
   b.run_until([&] { return b.frames.size() >= 3; }, 20000);
   ASSERT_EQ(b.frames.size(), 3u);
@@ -222,7 +226,8 @@ void run_tso(const std::vector<TsoCase> &cases, double stall = 0.0) {
     ctx.mss = uint16_t(c.mss);
     ctx.paylen = uint32_t(c.payload);
     r.post_desc(context_desc(ctx));
-    post_split(r, as_tso(good), c.cuts, uint8_t(E1000_TXD_CMD_IFCS | E1000_TXD_CMD_TSE | (c.vlan ? E1000_TXD_CMD_VLE : 0)),
+    post_split(r, as_tso(good), c.cuts,
+               uint8_t(E1000_TXD_CMD_IFCS | E1000_TXD_CMD_TSE | (c.vlan ? E1000_TXD_CMD_VLE : 0)),
                E1000_TXD_POPTS_IXSM | E1000_TXD_POPTS_TXSM, rng, c.vlan);
     for (auto &s : segment(good, c.mss)) want.push_back(c.vlan ? tagged(s, c.vlan) : s);
   }
@@ -291,7 +296,8 @@ TEST(Tso, RefusesImpossibleContextsAndCountsThem) {
     c.paylen = 1000;
     edit(c);
     r.post_desc(context_desc(c));
-    post_split(r, as_tso(good), {54}, E1000_TXD_CMD_IFCS | E1000_TXD_CMD_TSE, E1000_TXD_POPTS_IXSM | E1000_TXD_POPTS_TXSM, rng);
+    post_split(r, as_tso(good), {54}, E1000_TXD_CMD_IFCS | E1000_TXD_CMD_TSE,
+               E1000_TXD_POPTS_IXSM | E1000_TXD_POPTS_TXSM, rng);
   };
   bad([](Ctx &c) { c.mss = 0; });
   bad([](Ctx &c) { c.hdrlen = 40; });                 // header shorter than IP + TCP
@@ -306,11 +312,14 @@ TEST(Tso, RefusesImpossibleContextsAndCountsThem) {
   c.mss = 500;
   c.paylen = 1000;
   r.post_desc(context_desc(c));
-  post_split(r, as_tso(good), {30}, E1000_TXD_CMD_IFCS | E1000_TXD_CMD_TSE, E1000_TXD_POPTS_IXSM | E1000_TXD_POPTS_TXSM, rng);
+  post_split(r, as_tso(good), {30}, E1000_TXD_CMD_IFCS | E1000_TXD_CMD_TSE, E1000_TXD_POPTS_IXSM | E1000_TXD_POPTS_TXSM,
+             rng);
   // A header with no payload at all.
   r.post_desc(data_desc(r.buffer(Bytes(good.begin(), good.begin() + 54)), 54,
-                        E1000_TXD_CMD_IFCS | E1000_TXD_CMD_TSE | E1000_TXD_CMD_EOP | E1000_TXD_CMD_RS, E1000_TXD_POPTS_TXSM));
-  r.post_desc(legacy_desc(r.buffer(good), uint16_t(good.size()), E1000_TXD_CMD_IFCS | E1000_TXD_CMD_EOP | E1000_TXD_CMD_RS));
+                        E1000_TXD_CMD_IFCS | E1000_TXD_CMD_TSE | E1000_TXD_CMD_EOP | E1000_TXD_CMD_RS,
+                        E1000_TXD_POPTS_TXSM));
+  r.post_desc(
+      legacy_desc(r.buffer(good), uint16_t(good.size()), E1000_TXD_CMD_IFCS | E1000_TXD_CMD_EOP | E1000_TXD_CMD_RS));
   r.kick();
   b.run_until([&] { return b.frames.size() >= 1; }, 50000);
   b.run(500);

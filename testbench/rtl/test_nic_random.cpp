@@ -63,7 +63,8 @@ void run_random(uint64_t seed, unsigned batches, unsigned per_batch) {
         c.tucso = uint8_t(rnd(2) ? c.tucss + 16 : rnd(256));
         c.tucse = uint16_t(rnd(3) ? 0 : rnd(70000));
         c.paylen = uint32_t(rnd(1 << 20));
-        c.tucmd = uint8_t(rnd(2) ? E1000_TXD_CMD_TCP | E1000_TXD_CMD_IP | E1000_TXD_CMD_TSE : rnd(256) & ~E1000_TXD_CMD_DEXT);
+        c.tucmd =
+            uint8_t(rnd(2) ? E1000_TXD_CMD_TCP | E1000_TXD_CMD_IP | E1000_TXD_CMD_TSE : rnd(256) & ~E1000_TXD_CMD_DEXT);
         c.hdrlen = uint8_t(rnd(2) ? 54 : rnd(256));
         c.mss = uint16_t(rnd(2) ? 64 + rnd(1500) : rnd(65536));
         d = context_desc(c);

@@ -289,7 +289,8 @@ TEST(NicTx, RegistersHaveResetValuesAlsoAfterCtrlRst) {
     EXPECT_EQ(b.read32(E1000_IMS), 0u);
     EXPECT_EQ(b.read32(E1000_TCTL), 0u);
     EXPECT_EQ(b.read32(E1000_TIPG), 0xCu);
-    for (uint32_t a : {E1000_TDBAL, E1000_TDBAH, E1000_TDLEN, E1000_TDH, E1000_TDT, E1000_GPTC, E1000_GOTCL, E1000_GOTCH, E1000_TPT, E1000_TOTL, E1000_TOTH})
+    for (uint32_t a : {E1000_TDBAL, E1000_TDBAH, E1000_TDLEN, E1000_TDH, E1000_TDT, E1000_GPTC, E1000_GOTCL,
+                       E1000_GOTCH, E1000_TPT, E1000_TOTL, E1000_TOTH})
       EXPECT_EQ(b.read32(a), 0u) << std::hex << a;
     EXPECT_EQ(b.read32(0x1234), 0u);
   };

@@ -92,8 +92,10 @@ TEST(NicTxWide, OffloadsMatchSoftwareAt512Bits) {
     const size_t cut = tso ? 54 : 1 + rng() % (in.size() - 1);
     const uint8_t dcmd = uint8_t(E1000_TXD_CMD_IFCS | (tso ? E1000_TXD_CMD_TSE : 0) | (vlan ? E1000_TXD_CMD_VLE : 0));
     const Bytes p1(in.begin(), in.begin() + cut), p2(in.begin() + cut, in.end());
-    r.post_desc(data_desc(r.buffer(p1, rng() % 64), uint32_t(p1.size()), dcmd, E1000_TXD_POPTS_IXSM | E1000_TXD_POPTS_TXSM, vlan));
-    r.post_desc(data_desc(r.buffer(p2, rng() % 64), uint32_t(p2.size()), uint8_t(dcmd | E1000_TXD_CMD_EOP | E1000_TXD_CMD_RS),
+    r.post_desc(data_desc(r.buffer(p1, rng() % 64), uint32_t(p1.size()), dcmd,
+                          E1000_TXD_POPTS_IXSM | E1000_TXD_POPTS_TXSM, vlan));
+    r.post_desc(data_desc(r.buffer(p2, rng() % 64), uint32_t(p2.size()),
+                          uint8_t(dcmd | E1000_TXD_CMD_EOP | E1000_TXD_CMD_RS),
                           E1000_TXD_POPTS_IXSM | E1000_TXD_POPTS_TXSM, vlan));
     for (auto &s : tso ? segment(good, k.mss) : std::vector<Bytes>{good}) {
       Bytes w = vlan ? tagged(s, vlan) : s;
