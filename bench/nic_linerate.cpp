@@ -12,6 +12,7 @@
 #include "Vnic_top.h"
 #include "nic_bench.hpp"
 
+using namespace wirepath;
 using namespace wirepath::rtltest;
 using NicBench = NicBenchT<Vnic_top, 16>;
 using TxRing = TxRingT<NicBench>;
@@ -29,7 +30,7 @@ struct Result {
 Result run_size(unsigned size, unsigned latency_cycles, unsigned nframes) {
   NicBench b(latency_cycles);
   const unsigned ring = 4096;
-  TxRing r(b, ring, kTctlEn | kTctlPsp);
+  TxRing r(b, ring, E1000_TCTL_EN | E1000_TCTL_PSP);
   std::vector<uint8_t> data(size - 4);
   for (size_t i = 0; i < data.size(); ++i) data[i] = uint8_t(i * 7 + size);
   const uint64_t buf = r.buffer(data);
@@ -39,7 +40,7 @@ Result run_size(unsigned size, unsigned latency_cycles, unsigned nframes) {
     unsigned free = r.free_slots();
     unsigned n = 0;
     while (posted < nframes && free > 0) {
-      r.post(buf, uint16_t(size - 4), kCmdEop | kCmdIfcs | kCmdRs);
+      r.post(buf, uint16_t(size - 4), E1000_TXD_CMD_EOP | E1000_TXD_CMD_IFCS | E1000_TXD_CMD_RS);
       ++posted, --free, ++n;
     }
     if (n) r.kick();

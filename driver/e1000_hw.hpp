@@ -1,5 +1,7 @@
 // Register offsets, bits and descriptor layout of the 8254x/e1000e TX path
-// that the NIC RTL implements (rtl/nic_abi_pkg.sv holds the same numbers).
+// that the NIC RTL implements: the C++ side of rtl/nic_abi_pkg.sv, which is
+// the source. testbench/rtl/test_nic_reg_map.cpp reads every value below
+// that the package defines from a Verilated model and fails on a mismatch.
 #pragma once
 
 #include <cstdint>
@@ -30,8 +32,23 @@ enum : uint32_t {
   E1000_ITR = 0x00C4,
   E1000_TIDV = 0x3820,
   E1000_TADV = 0x382C,
+  E1000_PTC64 = 0x40D8,
+  E1000_PTC127 = 0x40DC,
+  E1000_PTC255 = 0x40E0,
+  E1000_PTC511 = 0x40E4,
+  E1000_PTC1023 = 0x40E8,
+  E1000_PTC1522 = 0x40EC,
+  E1000_MPTC = 0x40F0,
+  E1000_BPTC = 0x40F4,
   E1000_TSCTC = 0x40F8,
   E1000_TSCTFC = 0x40FC,
+  // wirepath error counters (not in the 8254x; clear on read).
+  E1000_TDZC = 0x5F00,  // zero-length data descriptors
+  E1000_TDOC = 0x5F04,  // frames over the NIC's maximum dropped
+  E1000_TDEC = 0x5F08,  // frames dropped for a DMA read error
+  E1000_TDBC = 0x5F0C,  // descriptors with a reserved DTYP
+  E1000_TRJC = 0x5F10,  // refused TDT/TDH/TDLEN writes
+  E1000_TWEC = 0x5F14,  // DD write-backs answered with an error
 };
 
 enum : uint32_t {
@@ -41,8 +58,10 @@ enum : uint32_t {
   E1000_STATUS_GIO_MASTER_ENABLE = 1u << 19,
   E1000_STATUS_FD = 1u << 0,
   E1000_STATUS_LU = 1u << 1,
+  E1000_STATUS_SPEED_1000 = 1u << 7,  // the fastest the field can say (the link is 10 Gb/s)
   E1000_ICR_TXDW = 1u << 0,
   E1000_ICR_TXQE = 1u << 1,
+  E1000_ICR_DMA_ERR = 1u << 5,  // wirepath: a frame was dropped for a DMA error
   E1000_TCTL_EN = 1u << 1,
   E1000_TCTL_PSP = 1u << 3,
   E1000_TCTL_CT_SHIFT = 4,

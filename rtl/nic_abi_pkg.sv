@@ -1,7 +1,12 @@
-// nic_abi_pkg: register map, descriptor layout, queue entry types and the CRC-32
-// helpers shared by the NIC TX path modules: the driver-visible interface.
-// The name sorts first, so `rtl/*.sv` declares the package before its users;
-// guarded in case a command line names it twice.
+// nic_abi_pkg: the driver-visible interface of the NIC, and the source of its
+// register map: BAR0 offsets and fields, descriptor layout and limits
+// (driver/e1000_hw.hpp is the C++ side; test_nic_reg_map checks it against
+// this package through a Verilated model), plus the CRC-32 and XGMII
+// constants the TX modules share. The internal queue entry types are in
+// nic_types_pkg. Verilator traces a package's parameters under its name, so
+// a parameter moved out of this package changes every VCD.
+// Packages come first on a command line (rtl/*_pkg.sv rtl/*.sv); guarded
+// because that names them twice.
 `ifndef NIC_ABI_PKG_SV
 `define NIC_ABI_PKG_SV
 package nic_abi_pkg;
@@ -81,21 +86,6 @@ package nic_abi_pkg;
   localparam int unsigned StaByte    = 12;  // byte offset of STA in a descriptor
   localparam logic [7:0]  StaDd      = 8'h01;
 
-  // A fetched descriptor with its ring index; err = the fetch read failed.
-  typedef struct packed {
-    logic                err;
-    logic [RingIdxW-1:0] idx;
-    tx_desc_t            desc;
-  } desc_entry_t;
-
-  // Completion queue entry: one per descriptor taken by the data DMA.
-  typedef struct packed {
-    logic [RingIdxW-1:0] idx;
-    logic                ide;
-    logic                rs;
-    logic                eop;
-  } cpl_entry_t;
-
   // Extended descriptors (DEXT = CMD bit 5): DTYP in byte 10 bits 7:4.
   localparam int unsigned CmdIcBit   = 2;   // legacy: insert checksum at CSO
   localparam int unsigned CmdTseBit  = 2;   // data descriptor DCMD.TSE
@@ -113,61 +103,7 @@ package nic_abi_pkg;
   localparam logic [15:0] VlanTpid   = 16'h8100;
   localparam logic [7:0]  TcpFlagsLastOnly = 8'h09;  // PSH | FIN
 
-  // Offload controls of one frame (a TSO packet: of one segment), carried on
-  // each of its DMA commands. Offsets are from the frame start in host memory
-  // (before the VLAN tag); *cse = 0 means to the end of the frame.
-  typedef struct packed {
-    logic        ixsm;     // insert the IPv4 header checksum at ipcso
-    logic        txsm;     // insert the TCP/UDP (or legacy CSO) checksum at tucso
-    logic        legacy;   // legacy CSO/CSS: no UDP zero rule
-    logic        tcp;      // TUCMD.TCP; else UDP (a computed 0 goes out as 0xFFFF)
-    logic        tse;      // a TSO segment: rewrite length, ID, seq, flags
-    logic        vle;      // insert an 802.1Q tag after the MAC addresses
-    logic [15:0] vlan;
-    logic [7:0]  ipcss, ipcso;
-    logic [15:0] ipcse;
-    logic [7:0]  tucss, tucso;
-    logic [15:0] tucse;
-    logic        seg_last;  // the packet's last frame (completes its descriptors)
-    logic [15:0] seg_idx;   // TSO segment number: IPv4 ID increment
-    logic [31:0] seq_add;   // TSO payload bytes before this segment
-  } tx_offload_t;
-
-  // Per-frame metadata, pushed once all of the frame's words are in the TX
-  // FIFO, with the field values the MAC writes over the stored bytes.
-  typedef struct packed {
-    logic        err;
-    logic        ifcs;
-    logic        pkt_end;  // last frame of its packet
-    logic [15:0] len;
-    logic        ip_ins;   // write ip_csum at ip_off
-    logic [15:0] ip_off;
-    logic [15:0] ip_csum;
-    logic        tu_ins;   // write tu_csum at tu_off
-    logic [15:0] tu_off;
-    logic [15:0] tu_csum;
-    logic        tso;      // write IPv4 total length/ID at ip_base, TCP seq/flags at tcp_base
-    logic [15:0] ip_base;
-    logic [15:0] tcp_base;
-    logic [15:0] ip_len;
-    logic [15:0] ip_id;
-    logic [31:0] tcp_seq;
-    logic [7:0]  tcp_flags;
-  } tx_meta_t;
-
-  // Data DMA read command, queued from the request side to the packer in the
-  // order the reads were issued. has_data = 0: no read, only err/eop marks.
   localparam int unsigned MaxReadBytes = 512;  // bytes per data read burst
-  typedef struct packed {
-    tx_offload_t ol;
-    logic        has_data;
-    logic        err;      // drop the frame
-    logic        derr;     // ... because a descriptor read failed
-    logic        eop;
-    logic        ifcs;
-    logic [5:0]  off;     // byte offset of the first byte in the first beat
-    logic [12:0] nbytes;  // 1..MaxReadBytes when has_data
-  } dma_cmd_t;
 
   // CRC-32 as Ethernet/zlib: reflected polynomial 0x04C11DB7.
   localparam logic [31:0] CrcPolyRefl = 32'hEDB8_8320;

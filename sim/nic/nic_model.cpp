@@ -7,6 +7,10 @@
 
 #include "sim/nic/nic_model.hpp"
 
+#include "sim/nic/axi_dma_slave.hpp"
+#include "sim/nic/axil_master.hpp"
+#include "sim/nic/msi_endpoint.hpp"
+
 #include <algorithm>
 #include <cstring>
 #include <stdexcept>
@@ -17,25 +21,16 @@
 
 namespace wirepath {
 
-namespace {
-constexpr unsigned kBeatBytes = 16;  // the sim adapter serves the RTL's default 128-bit AXI
-constexpr uint8_t kRespOkay = 0, kRespSlverr = 2, kRespDecerr = 3;
+struct NicModel::Bridges {
+  AxiLiteMaster<Vnic_top> axil;
+  AxiDmaSlave<Vnic_top> dma;
+  MsiEndpoint<Vnic_top> msi;
+};
 
-template <typename W>
-void wide_from_bytes(W &w, const uint8_t *b) {
-  for (unsigned i = 0; i < kBeatBytes / 4; i++) {
-    uint32_t v;
-    std::memcpy(&v, b + 4 * i, 4);
-    w[i] = v;
-  }
-}
-template <typename W>
-void wide_to_bytes(const W &w, uint8_t *b) {
-  for (unsigned i = 0; i < kBeatBytes / 4; i++) {
-    const uint32_t v = w[i];
-    std::memcpy(b + 4 * i, &v, 4);
-  }
-}
+namespace {
+using Dma = AxiDmaSlave<Vnic_top>;
+constexpr unsigned kBeatBytes = Dma::kBeatBytes;
+static_assert(kBeatBytes == 16, "the simulator's NIC runs at the RTL's default AxiDataWidth=128");
 }  // namespace
 
 void NicConfig::validate() const {
@@ -58,7 +53,6 @@ NicModel::NicModel(sc_core::sc_module_name name, const NicConfig &cfg, ps_t look
   ctx_ = std::make_unique<VerilatedContext>();
   ctx_->fatalOnError(false);  // an assertion failure becomes an exception, not abort()
   top_ = std::make_unique<Vnic_top>(ctx_.get(), "nic");
-  static_assert(sizeof(top_->m_axi_rdata_i) == kBeatBytes, "sim adapter expects AxiDataWidth=128");
   if (!cfg_.vcd_path.empty()) {
     ctx_->traceEverOn(true);
     vcd_ = std::make_unique<VerilatedVcdC>();
@@ -66,6 +60,25 @@ NicModel::NicModel(sc_core::sc_module_name name, const NicConfig &cfg, ps_t look
     vcd_->open(cfg_.vcd_path.c_str());
     if (!vcd_->isOpen()) throw std::runtime_error(fmt::format("nic: cannot open VCD file '{}'", cfg_.vcd_path));
   }
+  bus_ = std::make_unique<Bridges>();
+  bus_->axil.on_done = [this](const AxiLiteMaster<Vnic_top>::Request &r, uint64_t t) {
+    if (r.write) {
+      stats_.mmio_writes++;
+      if (on_mmio_write) on_mmio_write(r.addr, r.data, t);
+      return;
+    }
+    stats_.mmio_reads++;
+    const std::shared_ptr<MmioRead> rd = mmio_reads_.front();
+    mmio_reads_.pop_front();
+    rd->data = r.data;
+    rd->done.notify(ps_time(t - now_ps()));
+  };
+  bus_->dma.read = [this](const Dma::ReadReq &r, uint64_t t) { dma_read(r.id, r.addr, r.beats, t); };
+  bus_->dma.write = [this](Dma::WriteReq r, uint64_t t) { dma_write(r.id, r.addr, r.data, r.enable, t); };
+  bus_->dma.on_read_beat = [this](const Dma::RBeat &b, uint64_t t) {
+    if (on_read_beat) on_read_beat(b.addr, kBeatBytes, t);
+  };
+  bus_->msi.on_msi = [this](uint64_t t) { send_msi(t); };
   bar0.register_b_transport(this, &NicModel::b_transport_bar0);
   rx_.on_frame = [this](const WireFrame &f) {
     if (on_frame) on_frame(f, edge_time(f.start_cycle));
@@ -100,27 +113,30 @@ void NicModel::b_transport_bar0(tlm::tlm_generic_payload &trans, sc_core::sc_tim
     trans.set_response_status(tlm::TLM_ADDRESS_ERROR_RESPONSE);
     return;
   }
-  auto req = std::make_shared<MmioReq>();
-  req->write = trans.is_write();
-  req->addr = static_cast<uint32_t>(trans.get_address());
-  req->arrive = now_ps() + to_ps(delay);
-  if (req->write) std::memcpy(&req->data, trans.get_data_ptr(), 4);
+  AxiLiteMaster<Vnic_top>::Request req;
+  req.write = trans.is_write();
+  req.addr = static_cast<uint32_t>(trans.get_address());
+  req.arrive = now_ps() + to_ps(delay);
+  if (req.write) std::memcpy(&req.data, trans.get_data_ptr(), 4);
   // Causality: a request may not arrive at a cycle the RTL has already run
   // (asleep: idle cycles up to the current quantum's start count as run).
   const ps_t nic_at = sleeping_ ? std::max(edge_time(cycle_), wake_grid(now_ps()) - quantum_ * cfg_.clock_period)
                                 : edge_time(cycle_);
-  if (req->arrive < nic_at)
+  if (req.arrive < nic_at)
     throw std::logic_error(fmt::format("nic: MMIO arriving at {} ps but the NIC is already at {} ps: quantum {} "
                                        "cycles exceeds the lookahead",
-                                       req->arrive, nic_at, quantum_));
-  if (!mmio_q_.empty() && req->arrive < mmio_q_.back()->arrive)
-    throw std::logic_error("nic: MMIO requests arrived out of order (link must be FIFO)");
-  mmio_q_.push_back(req);
+                                       req.arrive, nic_at, quantum_));
+  bus_->axil.push(req);
+  std::shared_ptr<MmioRead> rd;
+  if (!req.write) {
+    rd = std::make_shared<MmioRead>();
+    mmio_reads_.push_back(rd);
+  }
   if (sleeping_) wake_ev_.notify();
   trans.set_response_status(tlm::TLM_OK_RESPONSE);
-  if (req->write) return;  // posted
-  sc_core::wait(req->done);
-  std::memcpy(trans.get_data_ptr(), &req->data, 4);
+  if (req.write) return;  // posted
+  sc_core::wait(rd->done);
+  std::memcpy(trans.get_data_ptr(), &rd->data, 4);
   delay = sc_core::SC_ZERO_TIME;  // answered now (the NIC notified at its cycle)
 }
 
@@ -141,9 +157,8 @@ void NicModel::b_transport_bar0(tlm::tlm_generic_payload &trans, sc_core::sc_tim
 // time, so DMA and MSI calls reach the bus model at the same times in the
 // same order. Never with a VCD open (it would need the clock in the gap).
 bool NicModel::may_sleep() const {
-  return cfg_.idle_skip && !vcd_ && cycle_ >= cfg_.reset_cycles && top_->idle_o && mmio_q_.empty() &&
-         r_q_.empty() && b_q_.empty() && aw_q_.empty() && w_data_.empty() && !axil_aw_done_ && !axil_w_done_ &&
-         !axil_ar_done_ && irq_q_ == static_cast<bool>(top_->irq_o);
+  return cfg_.idle_skip && !vcd_ && cycle_ >= cfg_.reset_cycles && top_->idle_o && bus_->axil.idle() &&
+         bus_->dma.idle() && bus_->msi.settled(*top_);
 }
 
 // The first quantum boundary after t.
@@ -184,7 +199,9 @@ void NicModel::run() {
   }
 }
 
-void NicModel::issue_read(uint32_t id, uint64_t addr, unsigned beats, ps_t t) {
+// The DMA backend: AR and AW/W become TLM transactions on the link, their
+// completions R beats and B responses with the times they arrive.
+void NicModel::dma_read(uint32_t id, uint64_t addr, unsigned beats, ps_t t) {
   const uint64_t base = addr & ~uint64_t(kBeatBytes - 1);
   const unsigned len = beats * kBeatBytes;
   std::vector<uint8_t> buf(len, 0);
@@ -204,13 +221,13 @@ void NicModel::issue_read(uint32_t id, uint64_t addr, unsigned beats, ps_t t) {
   stats_.dma_read_bytes += len;
   const bool ok = trans.is_response_ok();
   if (!ok) stats_.dma_errors++;
-  const uint8_t resp = ok ? kRespOkay
-                          : (trans.get_response_status() == tlm::TLM_ADDRESS_ERROR_RESPONSE ? kRespDecerr
-                                                                                             : kRespSlverr);
+  const uint8_t resp = ok ? kAxiRespOkay
+                          : (trans.get_response_status() == tlm::TLM_ADDRESS_ERROR_RESPONSE ? kAxiRespDecerr
+                                                                                             : kAxiRespSlverr);
   const ps_t done = now_ps() + to_ps(delay);
   size_t c = 0;
   for (unsigned b = 0; b < beats; b++) {
-    RBeat beat{};
+    Dma::RBeat beat{};
     // A beat is ready when every completion covering its bytes has arrived.
     ps_t ready = ext.completions.empty() ? done : 0;
     const uint32_t beat_end = (b + 1) * kBeatBytes;
@@ -220,95 +237,67 @@ void NicModel::issue_read(uint32_t id, uint64_t addr, unsigned beats, ps_t t) {
       c++;
     }
     beat.ready = std::max(ready, t + cfg_.clock_period);
-    if (!r_q_.empty()) beat.ready = std::max(beat.ready, r_q_.back().ready);  // one R channel, in order
     beat.id = id;
     beat.resp = resp;
     beat.last = b + 1 == beats;
     beat.addr = base + b * kBeatBytes;
     std::memcpy(beat.data, buf.data() + b * kBeatBytes, kBeatBytes);
-    r_q_.push_back(beat);
+    bus_->dma.push_r(beat);
   }
 }
 
-void NicModel::issue_write(const AwReq &aw, ps_t t) {
+void NicModel::dma_write(uint32_t id, uint64_t addr, std::vector<uint8_t> &data, std::vector<uint8_t> &enable,
+                         ps_t t) {
   tlm::tlm_generic_payload trans;
   trans.set_write();
-  trans.set_address(aw.addr & ~uint64_t(kBeatBytes - 1));
-  trans.set_data_ptr(w_data_.data());
-  trans.set_data_length(static_cast<unsigned>(w_data_.size()));
-  trans.set_streaming_width(static_cast<unsigned>(w_data_.size()));
-  trans.set_byte_enable_ptr(w_be_.data());
-  trans.set_byte_enable_length(static_cast<unsigned>(w_be_.size()));
+  trans.set_address(addr & ~uint64_t(kBeatBytes - 1));
+  trans.set_data_ptr(data.data());
+  trans.set_data_length(static_cast<unsigned>(data.size()));
+  trans.set_streaming_width(static_cast<unsigned>(data.size()));
+  trans.set_byte_enable_ptr(enable.data());
+  trans.set_byte_enable_length(static_cast<unsigned>(enable.size()));
   trans.set_response_status(tlm::TLM_INCOMPLETE_RESPONSE);
   sc_core::sc_time delay = ps_time(t - now_ps());
   dma->b_transport(trans, delay);
   stats_.dma_writes++;
   const bool ok = trans.is_response_ok();
   if (!ok) stats_.dma_errors++;
-  b_q_.push_back({std::max(now_ps() + to_ps(delay), t + cfg_.clock_period), aw.id, ok ? kRespOkay : kRespDecerr});
-  w_data_.clear();
-  w_be_.clear();
+  bus_->dma.push_b(std::max(now_ps() + to_ps(delay), t + cfg_.clock_period), id, ok ? kAxiRespOkay : kAxiRespDecerr);
 }
 
+// MSI: a posted write of the configured message to the configured address.
+void NicModel::send_msi(ps_t t) {
+  tlm::tlm_generic_payload trans;
+  uint32_t data = cfg_.msi_data;
+  trans.set_write();
+  trans.set_address(cfg_.msi_address);
+  trans.set_data_ptr(reinterpret_cast<unsigned char *>(&data));
+  trans.set_data_length(4);
+  trans.set_streaming_width(4);
+  trans.set_response_status(tlm::TLM_INCOMPLETE_RESPONSE);
+  sc_core::sc_time delay = ps_time(t - now_ps());
+  dma->b_transport(trans, delay);
+  stats_.msis++;
+}
+
+// One clock: every bridge drives its inputs, the falling edge settles them,
+// the bridges sample the handshakes, the rising edge, then their effects in
+// a fixed order (the link reserves its slots in call order, so this order
+// is part of the result): MMIO completion, DMA (writes before reads), wire,
+// MSI.
 void NicModel::cycle() {
   const ps_t t = edge_time(cycle_);
   Vnic_top &n = *top_;
   const bool in_reset = cycle_ < cfg_.reset_cycles;
   n.rst_ni = !in_reset;
-
-  // --- inputs for this rising edge ---
-  MmioReq *m = (!in_reset && !mmio_q_.empty() && mmio_q_.front()->arrive <= t) ? mmio_q_.front().get() : nullptr;
-  n.s_axil_awvalid_i = m && m->write && !axil_aw_done_;
-  n.s_axil_wvalid_i = m && m->write && !axil_w_done_;
-  n.s_axil_awaddr_i = m ? m->addr : 0;
-  n.s_axil_araddr_i = m ? m->addr : 0;
-  n.s_axil_wdata_i = m ? m->data : 0;
-  n.s_axil_wstrb_i = 0xF;
-  n.s_axil_arvalid_i = m && !m->write && !axil_ar_done_;
-  n.s_axil_bready_i = 1;
-  n.s_axil_rready_i = 1;
-
-  const bool r_valid = !r_q_.empty() && r_q_.front().ready <= t;
-  n.m_axi_rvalid_i = r_valid;
-  if (r_valid) {
-    const RBeat &b = r_q_.front();
-    wide_from_bytes(n.m_axi_rdata_i, b.data);
-    n.m_axi_rid_i = b.id;
-    n.m_axi_rresp_i = b.resp;
-    n.m_axi_rlast_i = b.last;
-  }
-  const bool b_valid = !b_q_.empty() && b_q_.front().ready <= t;
-  n.m_axi_bvalid_i = b_valid;
-  n.m_axi_bid_i = b_valid ? b_q_.front().id : 0;
-  n.m_axi_bresp_i = b_valid ? b_q_.front().resp : 0;
-  n.m_axi_arready_i = 1;
-  n.m_axi_awready_i = 1;
-  n.m_axi_wready_i = 1;
+  bus_->axil.drive(n, t, !in_reset);
+  bus_->dma.drive(n, t);
 
   n.clk_i = 0;
   n.eval();
   if (vcd_) vcd_->dump(t - cfg_.clock_period / 2);
-
-  // --- handshakes as they stand just before the edge ---
-  const bool axil_aw = n.s_axil_awvalid_i && n.s_axil_awready_o;
-  const bool axil_w = n.s_axil_wvalid_i && n.s_axil_wready_o;
-  const bool axil_b = n.s_axil_bvalid_o;
-  const bool axil_ar = n.s_axil_arvalid_i && n.s_axil_arready_o;
-  const bool axil_r = n.s_axil_rvalid_o;
-  const uint32_t axil_rdata = n.s_axil_rdata_o;
-  const bool ar = n.m_axi_arvalid_o;
-  const uint32_t ar_id = n.m_axi_arid_o;
-  const uint64_t ar_addr = n.m_axi_araddr_o;
-  const unsigned ar_beats = n.m_axi_arlen_o + 1u;
-  const bool r_fire = r_valid && n.m_axi_rready_o;
-  const bool aw = n.m_axi_awvalid_o;
-  const AwReq aw_req{n.m_axi_awid_o, n.m_axi_awaddr_o};
-  const bool w = n.m_axi_wvalid_o;
-  const bool w_last = n.m_axi_wlast_o;
-  uint8_t w_beat[kBeatBytes];
-  if (w) wide_to_bytes(n.m_axi_wdata_o, w_beat);
-  const uint32_t w_strb = n.m_axi_wstrb_o;
-  const bool b_fire = b_valid && n.m_axi_bready_o;
+  bus_->axil.sample(n);
+  bus_->dma.sample(n);
 
   n.clk_i = 1;
   n.eval();
@@ -316,56 +305,10 @@ void NicModel::cycle() {
   if (ctx_->gotError())
     throw std::runtime_error(fmt::format("nic: RTL assertion failed at cycle {} ({} ps)", cycle_, t));
 
-  // --- effects of the edge ---
-  if (axil_aw) axil_aw_done_ = true;
-  if (axil_w) axil_w_done_ = true;
-  if (axil_ar) axil_ar_done_ = true;
-  if (m && m->write && axil_aw_done_ && axil_w_done_ && axil_b) {
-    stats_.mmio_writes++;
-    if (on_mmio_write) on_mmio_write(m->addr, m->data, t);
-    axil_aw_done_ = axil_w_done_ = false;
-    mmio_q_.pop_front();
-  } else if (m && !m->write && axil_ar_done_ && axil_r) {
-    stats_.mmio_reads++;
-    m->data = axil_rdata;
-    m->done.notify(ps_time(t - now_ps()));
-    axil_ar_done_ = false;
-    mmio_q_.pop_front();
-  }
-  if (r_fire) {
-    if (on_read_beat) on_read_beat(r_q_.front().addr, kBeatBytes, t);
-    r_q_.pop_front();
-  }
-  if (b_fire) b_q_.pop_front();
-  if (aw) aw_q_.push_back(aw_req);
-  if (w) {
-    w_data_.insert(w_data_.end(), w_beat, w_beat + kBeatBytes);
-    for (unsigned i = 0; i < kBeatBytes; i++) w_be_.push_back((w_strb >> i) & 1 ? TLM_BYTE_ENABLED : TLM_BYTE_DISABLED);
-    if (w_last) {
-      if (aw_q_.empty()) throw std::logic_error("nic: AXI W data with WLAST before its AW (adapter assumes AW first)");
-      issue_write(aw_q_.front(), t);
-      aw_q_.pop_front();
-    }
-  }
-  if (ar) issue_read(ar_id, ar_addr, ar_beats, t);
-
+  bus_->axil.effects(t);
+  bus_->dma.effects(t);
   rx_.cycle(n.xgmii_txd_o, n.xgmii_txc_o, cycle_);
-
-  // MSI on each rising edge of the interrupt line (ICR & IMS became non-zero).
-  if (n.irq_o && !irq_q_) {
-    tlm::tlm_generic_payload trans;
-    uint32_t data = cfg_.msi_data;
-    trans.set_write();
-    trans.set_address(cfg_.msi_address);
-    trans.set_data_ptr(reinterpret_cast<unsigned char *>(&data));
-    trans.set_data_length(4);
-    trans.set_streaming_width(4);
-    trans.set_response_status(tlm::TLM_INCOMPLETE_RESPONSE);
-    sc_core::sc_time delay = ps_time(t - now_ps());
-    dma->b_transport(trans, delay);
-    stats_.msis++;
-  }
-  irq_q_ = n.irq_o;
+  bus_->msi.effects(n, t);
   stats_.cycles++;
   cycle_++;
 }

@@ -2,8 +2,9 @@
 // loop for a quantum of cycles, then syncs with SystemC time. The quantum
 // never exceeds the shortest host->NIC latency (the lookahead), so no MMIO can
 // arrive inside a quantum already simulated: the result is cycle-exact, not
-// approximate. AXI-Lite and AXI4 are adapted to TLM here, in C++, not through
-// per-port sc_signals (10x faster; toolchain notes).
+// approximate. AXI-Lite, AXI4 and MSI are adapted to TLM here, in C++, by the
+// bridges in this folder, not through per-port sc_signals (10x faster;
+// toolchain notes).
 #pragma once
 
 #include <cstdint>
@@ -70,29 +71,13 @@ public:
   bool irq() const;
 
 private:
-  struct MmioReq {
-    bool write = false;
-    uint32_t addr = 0, data = 0;
-    ps_t arrive = 0;
+  // The bus bridges around the RTL (axil_master.hpp, axi_dma_slave.hpp,
+  // msi_endpoint.hpp), over the model type, which only the .cpp sees.
+  struct Bridges;
+  // An MMIO read waiting in b_transport_bar0 for its completion.
+  struct MmioRead {
+    uint32_t data = 0;
     sc_core::sc_event done;
-    bool completed = false;
-  };
-  struct RBeat {
-    ps_t ready;
-    uint32_t id;
-    uint8_t resp;
-    bool last;
-    uint64_t addr;
-    uint8_t data[16];
-  };
-  struct BResp {
-    ps_t ready;
-    uint32_t id;
-    uint8_t resp;
-  };
-  struct AwReq {
-    uint32_t id;
-    uint64_t addr;
   };
 
   void run();
@@ -101,8 +86,9 @@ private:
   void skip_to(ps_t grid);
   void cycle();
   void b_transport_bar0(tlm::tlm_generic_payload &trans, sc_core::sc_time &delay);
-  void issue_read(uint32_t id, uint64_t addr, unsigned beats, ps_t t);
-  void issue_write(const AwReq &aw, ps_t t);
+  void dma_read(uint32_t id, uint64_t addr, unsigned beats, ps_t t);
+  void dma_write(uint32_t id, uint64_t addr, std::vector<uint8_t> &data, std::vector<uint8_t> &enable, ps_t t);
+  void send_msi(ps_t t);
 
   NicConfig cfg_;
   unsigned quantum_;
@@ -113,14 +99,8 @@ private:
   XgmiiRx rx_;
   NicStats stats_;
 
-  std::deque<std::shared_ptr<MmioReq>> mmio_q_;
-  bool axil_aw_done_ = false, axil_w_done_ = false, axil_ar_done_ = false;
-  std::deque<RBeat> r_q_;
-  std::deque<BResp> b_q_;
-  // Writes: AWs wait here until their W beats (collected in w_data_) are in.
-  std::deque<AwReq> aw_q_;
-  std::vector<uint8_t> w_data_, w_be_;
-  bool irq_q_ = false;
+  std::unique_ptr<Bridges> bus_;
+  std::deque<std::shared_ptr<MmioRead>> mmio_reads_;  // in order, as the AXI-Lite master serves them
   // Idle sleep (run()): a queued MMIO request notifies wake_ev_.
   bool sleeping_ = false;
   sc_core::sc_event wake_ev_;

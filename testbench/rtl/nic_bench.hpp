@@ -1,21 +1,25 @@
 // NicBenchT: owns a Verilated nic_top (any AxiDataWidth; include the model
-// header first), clocks it, serves its AXI4 master from a
-// PhysMem with a fixed latency (outside DRAM -> DECERR), drives AXI-Lite
-// register accesses and feeds the XGMII wire into an XgmiiRx.
+// header first) and clocks it through the simulator's bridges (sim/nic/):
+// AXI-Lite register accesses, its AXI4 master served from a PhysMem with a
+// fixed latency (unmapped -> DECERR), interrupt edges, and the XGMII wire
+// into an XgmiiRx.
 #pragma once
 
 #include <array>
 #include <cstdint>
 #include <cstring>
-#include <deque>
 #include <functional>
 #include <memory>
 #include <random>
 #include <stdexcept>
 #include <vector>
 
-#include "stack/kernel/kmalloc.hpp"
+#include "driver/e1000_hw.hpp"
+#include "sim/nic/axi_dma_slave.hpp"
+#include "sim/nic/axil_master.hpp"
+#include "sim/nic/msi_endpoint.hpp"
 #include "sim/wire/xgmii_rx.hpp"
+#include "stack/kernel/kmalloc.hpp"
 #include "verilated.h"
 #ifdef WIREPATH_COVERAGE
 #include <unistd.h>
@@ -28,37 +32,26 @@
 
 namespace wirepath::rtltest {
 
-// BAR0 offsets and bits used by the tests.
-enum : uint32_t {
-  kCtrl = 0x0000, kStatus = 0x0008, kIcr = 0x00C0, kIcs = 0x00C8, kIms = 0x00D0, kImc = 0x00D8,
-  kTctl = 0x0400, kTipg = 0x0410, kTdbal = 0x3800, kTdbah = 0x3804, kTdlen = 0x3808,
-  kTdh = 0x3810, kTdt = 0x3818, kGptc = 0x4080, kGotcl = 0x4090, kGotch = 0x4094,
-  kTotl = 0x40C8, kToth = 0x40CC, kTpt = 0x40D4,
-  kItr = 0x00C4, kTidv = 0x3820, kTadv = 0x382C, kPtc64 = 0x40D8, kPtc127 = 0x40DC,
-  kPtc255 = 0x40E0, kPtc511 = 0x40E4, kPtc1023 = 0x40E8, kPtc1522 = 0x40EC, kMptc = 0x40F0,
-  kBptc = 0x40F4, kTsctc = 0x40F8, kTsctfc = 0x40FC,
-  kTdzc = 0x5F00, kTdoc = 0x5F04, kTdec = 0x5F08, kTdbc = 0x5F0C, kTrjc = 0x5F10, kTwec = 0x5F14,
-};
-constexpr uint32_t kCtrlRst = 1u << 26, kTctlEn = 1u << 1, kTctlPsp = 1u << 3;
-constexpr uint32_t kCtrlVme = 1u << 30, kCtrlGioDis = 1u << 2, kStatusGioEn = 1u << 19;
-constexpr uint32_t kIcrTxdw = 1u << 0, kIcrTxqe = 1u << 1, kIcrDmaErr = 1u << 5;
-constexpr uint8_t kCmdEop = 0x01, kCmdIfcs = 0x02, kCmdIc = 0x04, kCmdRs = 0x08, kCmdTse = 0x04,
-                  kCmdDext = 0x20, kCmdVle = 0x40, kCmdIde = 0x80;
-constexpr uint8_t kTucmdTcp = 0x01, kTucmdIp = 0x02, kTucmdTse = 0x04;
-constexpr uint8_t kPoptsIxsm = 0x01, kPoptsTxsm = 0x02;
-
-// 8254x descriptor images (16 bytes, little endian).
+// 8254x descriptor images (16 bytes, little endian), laid out by
+// driver/e1000_hw.hpp's structs.
 using Desc = std::array<uint8_t, 16>;
+template <class D>
+Desc desc_image(const D &d) {
+  static_assert(sizeof(D) == sizeof(Desc), "a descriptor is 16 bytes");
+  Desc img;
+  std::memcpy(img.data(), &d, sizeof(d));
+  return img;
+}
 inline Desc legacy_desc(uint64_t addr, uint16_t len, uint8_t cmd, uint8_t cso = 0, uint8_t css = 0,
                         uint16_t special = 0) {
-  Desc d{};
-  std::memcpy(d.data(), &addr, 8);
-  std::memcpy(d.data() + 8, &len, 2);
-  d[10] = cso;
-  d[11] = cmd;
-  d[13] = css;
-  std::memcpy(d.data() + 14, &special, 2);
-  return d;
+  e1000_tx_desc d{};
+  d.buffer_addr = addr;
+  d.length = len;
+  d.cso = cso;
+  d.cmd = cmd;
+  d.css = css;
+  d.special = special;
+  return desc_image(d);
 }
 // Context descriptor (DEXT=1, DTYP=0).
 struct Ctx {
@@ -71,33 +64,33 @@ struct Ctx {
   uint16_t mss = 0;
 };
 inline Desc context_desc(const Ctx &c) {
-  Desc d{};
-  d[0] = c.ipcss;
-  d[1] = c.ipcso;
-  std::memcpy(d.data() + 2, &c.ipcse, 2);
-  d[4] = c.tucss;
-  d[5] = c.tucso;
-  std::memcpy(d.data() + 6, &c.tucse, 2);
-  d[8] = uint8_t(c.paylen);
-  d[9] = uint8_t(c.paylen >> 8);
-  d[10] = uint8_t((c.paylen >> 16) & 0xF);  // DTYP 0 in bits 7:4
-  d[11] = uint8_t(c.tucmd | kCmdDext);
-  d[13] = c.hdrlen;
-  std::memcpy(d.data() + 14, &c.mss, 2);
-  return d;
+  e1000_context_desc d{};
+  d.ipcss = c.ipcss;
+  d.ipcso = c.ipcso;
+  d.ipcse = c.ipcse;
+  d.tucss = c.tucss;
+  d.tucso = c.tucso;
+  d.tucse = c.tucse;
+  d.paylen[0] = uint8_t(c.paylen);
+  d.paylen[1] = uint8_t(c.paylen >> 8);
+  d.paylen[2] = uint8_t(E1000_TXD_DTYP_C | ((c.paylen >> 16) & 0xF));
+  d.tucmd = uint8_t(c.tucmd | E1000_TXD_CMD_DEXT);
+  d.hdr_len = c.hdrlen;
+  d.mss = c.mss;
+  return desc_image(d);
 }
 // Data descriptor (DEXT=1, DTYP=1).
 inline Desc data_desc(uint64_t addr, uint32_t len, uint8_t dcmd, uint8_t popts = 0,
                       uint16_t vlan = 0) {
-  Desc d{};
-  std::memcpy(d.data(), &addr, 8);
-  d[8] = uint8_t(len);
-  d[9] = uint8_t(len >> 8);
-  d[10] = uint8_t(0x10 | ((len >> 16) & 0xF));
-  d[11] = uint8_t(dcmd | kCmdDext);
-  d[13] = popts;
-  std::memcpy(d.data() + 14, &vlan, 2);
-  return d;
+  e1000_data_desc d{};
+  d.buffer_addr = addr;
+  d.dtalen[0] = uint8_t(len);
+  d.dtalen[1] = uint8_t(len >> 8);
+  d.dtalen[2] = uint8_t(E1000_TXD_DTYP_D | ((len >> 16) & 0xF));
+  d.dcmd = uint8_t(dcmd | E1000_TXD_CMD_DEXT);
+  d.popts = popts;
+  d.special = vlan;
+  return desc_image(d);
 }
 
 template <class Model, unsigned BeatBytes>
@@ -105,11 +98,21 @@ class NicBenchT {
  public:
   static constexpr unsigned kBeatBytes = BeatBytes;  // AxiDataWidth / 8
   static constexpr unsigned kSize = BeatBytes == 16 ? 4 : BeatBytes == 32 ? 5 : 6;
+  static_assert(AxiDmaSlave<Model>::kBeatBytes == BeatBytes, "BeatBytes must be the model's AxiDataWidth / 8");
 
   explicit NicBenchT(unsigned latency = 20, uint64_t seed = 1)
       : ctx_(std::make_unique<VerilatedContext>()), rng_(seed), latency_(latency) {
     top_ = std::make_unique<Model>(ctx_.get());
     rx.on_frame = [this](const WireFrame &f) { frames.push_back(f); };
+    lite_.on_done = [this](const typename Lite::Request &r, uint64_t) {
+      lite_rdata_ = r.data;
+      lite_done_ = true;
+    };
+    dma_.read = [this](const typename Dma::ReadReq &r, uint64_t now) { serve_read(r, now); };
+    dma_.write = [this](const typename Dma::WriteReq &w, uint64_t now) { serve_write(w, now); };
+    dma_.stall_ready = [this] { return chance(ready_stall_prob); };
+    dma_.hold_r = [this] { return chance(r_stall_prob); };
+    msi_.on_msi = [this](uint64_t now) { irq_rises.push_back(now); };
     reset();
   }
   ~NicBenchT() {
@@ -130,7 +133,7 @@ class NicBenchT {
   XgmiiRx rx;
   std::vector<WireFrame> frames;
   struct WriteLog {
-    uint64_t addr, cycle;
+    uint64_t addr, cycle;  // cycle: when WLAST was accepted
     std::vector<uint8_t> data;
     uint64_t strb;
   };
@@ -149,7 +152,7 @@ class NicBenchT {
 
   Model &top() { return *top_; }
   // No AXI read or write of the NIC is waiting for the host.
-  bool bus_idle() const { return reads_.empty() && bresp_.empty() && aws_.empty() && ws_.empty(); }
+  bool bus_idle() const { return dma_.idle(); }
   // Cycles at which irq_o rose.
   std::vector<uint64_t> irq_rises;
 
@@ -160,71 +163,26 @@ class NicBenchT {
     tick();
   }
 
+  // One clock. Requests and responses are timed in `cycle` as it stands
+  // before the edge; frames and irq_rises with the count after it.
   void tick() {
     auto &t = *top_;
-    drive();
+    const uint64_t now = cycle;
+    lite_.drive(t, now, true);
+    dma_.drive(t, now);
     t.clk_i = 0;
     t.eval();
     // Handshakes are sampled before the rising edge.
-    const bool ar_fire = t.m_axi_arvalid_o && t.m_axi_arready_i;
-    const bool r_fire = t.m_axi_rvalid_i && t.m_axi_rready_o;
-    const bool aw_fire = t.m_axi_awvalid_o && t.m_axi_awready_i;
-    const bool w_fire = t.m_axi_wvalid_o && t.m_axi_wready_i;
-    const bool b_fire = t.m_axi_bvalid_i && t.m_axi_bready_o;
-    const bool lw_fire = t.s_axil_awvalid_i && t.s_axil_awready_o;
-    const bool lb_fire = t.s_axil_bvalid_o && t.s_axil_bready_i;
-    const bool lar_fire = t.s_axil_arvalid_i && t.s_axil_arready_o;
-    const bool lr_fire = t.s_axil_rvalid_o && t.s_axil_rready_i;
-    if (ar_fire) {
-      ReadBurst rb{t.m_axi_arid_o, t.m_axi_araddr_o, unsigned(t.m_axi_arlen_o) + 1, 0,
-                   cycle + latency_};
-      if (t.m_axi_arsize_o != kSize || t.m_axi_arburst_o != 1) throw std::runtime_error("bad AR");
-      if (rb.addr % kBeatBytes) throw std::runtime_error("unaligned AR");
-      if ((rb.addr & 0xFFF) + rb.beats * kBeatBytes > 0x1000)
-        throw std::runtime_error("AR crosses 4 KiB");
-      reads_.push_back(rb);
-      ar_log.push_back(rb);
-    }
-    if (aw_fire) aws_.push_back({t.m_axi_awaddr_o, t.m_axi_awlen_o, t.m_axi_awsize_o});
-    if (w_fire) {
-      WriteLog wl{0, cycle, std::vector<uint8_t>(kBeatBytes), uint64_t(t.m_axi_wstrb_o)};
-      std::memcpy(wl.data.data(), &t.m_axi_wdata_o[0], kBeatBytes);
-      if (!t.m_axi_wlast_o) throw std::runtime_error("W without WLAST");
-      ws_.push_back(wl);
-    }
+    lite_.sample(t);
+    dma_.sample(t);
     t.clk_i = 1;
     t.eval();
     ++cycle;
+    lite_.effects(now);
+    dma_.effects(now);
     rx.cycle(t.xgmii_txd_o, t.xgmii_txc_o, cycle);
-
-    if (r_fire) {
-      auto &rb = reads_.front();
-      if (++rb.beat == rb.beats) reads_.pop_front();
-    }
-    while (!aws_.empty() && !ws_.empty()) {
-      auto aw = aws_.front();
-      auto wl = ws_.front();
-      aws_.pop_front();
-      ws_.pop_front();
-      if (aw.len != 0 || aw.size != kSize) throw std::runtime_error("bad AW");
-      wl.addr = aw.addr;
-      const bool err = write_fails && write_fails(aw.addr);
-      for (unsigned i = 0; i < kBeatBytes && !err; ++i)
-        if ((wl.strb >> i) & 1u && ram.contains(aw.addr + i, 1)) ram.write(aw.addr + i, &wl.data[i], 1);
-      writes.push_back(wl);
-      bresp_.push_back({cycle + latency_, err});
-    }
-    if (b_fire) bresp_.pop_front();
-    if (lw_fire) lite_w_pending_ = false;
-    if (lb_fire) lite_b_done_ = true;
-    if (lar_fire) lite_ar_pending_ = false;
-    if (lr_fire) {
-      lite_rdata_ = t.s_axil_rdata_o;
-      lite_r_done_ = true;
-    }
     if (t.irq_o) irq_seen = true;
-    if (t.irq_o && !irq_prev_) irq_rises.push_back(cycle);
-    irq_prev_ = t.irq_o;
+    msi_.effects(t, cycle);
   }
 
   void run(uint64_t n) {
@@ -240,17 +198,14 @@ class NicBenchT {
   }
 
   void write32(uint32_t addr, uint32_t value) {
-    lite_addr_ = addr;
-    lite_wdata_ = value;
-    lite_w_pending_ = true;
-    lite_b_done_ = false;
-    if (!run_until([&] { return lite_b_done_; }, 1000)) throw std::runtime_error("AXI-Lite write hang");
+    lite_done_ = false;
+    lite_.push({true, addr, value, cycle});
+    if (!run_until([&] { return lite_done_; }, 1000)) throw std::runtime_error("AXI-Lite write hang");
   }
   uint32_t read32(uint32_t addr) {
-    lite_raddr_ = addr;
-    lite_ar_pending_ = true;
-    lite_r_done_ = false;
-    if (!run_until([&] { return lite_r_done_; }, 1000)) throw std::runtime_error("AXI-Lite read hang");
+    lite_done_ = false;
+    lite_.push({false, addr, 0, cycle});
+    if (!run_until([&] { return lite_done_; }, 1000)) throw std::runtime_error("AXI-Lite read hang");
     return lite_rdata_;
   }
 
@@ -264,63 +219,54 @@ class NicBenchT {
   bool irq_seen = false;
 
  private:
-  void drive() {
-    auto &t = *top_;
-    t.s_axil_awaddr_i = lite_addr_;
-    t.s_axil_awvalid_i = lite_w_pending_;
-    t.s_axil_wdata_i = lite_wdata_;
-    t.s_axil_wstrb_i = 0xF;
-    t.s_axil_wvalid_i = lite_w_pending_;
-    t.s_axil_bready_i = 1;
-    t.s_axil_araddr_i = lite_raddr_;
-    t.s_axil_arvalid_i = lite_ar_pending_;
-    t.s_axil_rready_i = 1;
+  using Lite = AxiLiteMaster<Model>;
+  using Dma = AxiDmaSlave<Model>;
 
-    auto stall = [&] {
-      return ready_stall_prob > 0 && std::uniform_real_distribution<>(0, 1)(rng_) < ready_stall_prob;
-    };
-    t.m_axi_arready_i = !stall();
-    t.m_axi_awready_i = !stall();
-    t.m_axi_wready_i = !stall();
-    t.m_axi_rvalid_i = 0;
-    t.m_axi_rlast_i = 0;
-    if (!reads_.empty() && reads_.front().ready_at <= cycle &&
-        !(r_stall_prob > 0 && std::uniform_real_distribution<>(0, 1)(rng_) < r_stall_prob)) {
-      const auto &rb = reads_.front();
-      const uint64_t a = rb.addr + uint64_t(rb.beat) * kBeatBytes;
-      uint8_t buf[kBeatBytes] = {};
-      const bool ok = ram.contains(a, kBeatBytes) && !(read_fails && read_fails(a));
-      if (ok) ram.read(a, buf, kBeatBytes);
-      t.m_axi_rvalid_i = 1;
-      t.m_axi_rid_i = rb.id;
-      t.m_axi_rresp_i = ok ? 0 : 3;  // DECERR
-      t.m_axi_rlast_i = rb.beat + 1 == rb.beats;
-      std::memcpy(&t.m_axi_rdata_i[0], buf, kBeatBytes);
+  bool chance(double p) { return p > 0 && std::uniform_real_distribution<>(0, 1)(rng_) < p; }
+
+  // The memory: every beat of a burst is read when the AR is taken and is
+  // valid `latency_` cycles later.
+  void serve_read(const typename Dma::ReadReq &r, uint64_t now) {
+    const ReadBurst rb{r.id, r.addr, r.beats, 0, now + latency_};
+    if (r.size != kSize || r.burst != 1) throw std::runtime_error("bad AR");
+    if (rb.addr % kBeatBytes) throw std::runtime_error("unaligned AR");
+    if ((rb.addr & 0xFFF) + rb.beats * kBeatBytes > 0x1000) throw std::runtime_error("AR crosses 4 KiB");
+    ar_log.push_back(rb);
+    for (unsigned i = 0; i < rb.beats; ++i) {
+      typename Dma::RBeat beat{};
+      beat.ready = rb.ready_at;
+      beat.id = rb.id;
+      beat.addr = rb.addr + uint64_t(i) * kBeatBytes;
+      const bool ok = ram.contains(beat.addr, kBeatBytes) && !(read_fails && read_fails(beat.addr));
+      if (ok) ram.read(beat.addr, beat.data, kBeatBytes);
+      beat.resp = ok ? kAxiRespOkay : kAxiRespDecerr;
+      beat.last = i + 1 == rb.beats;
+      dma_.push_r(beat);
     }
-    t.m_axi_bvalid_i = !bresp_.empty() && bresp_.front().at <= cycle;
-    t.m_axi_bid_i = 0;
-    t.m_axi_bresp_i = !bresp_.empty() && bresp_.front().err ? 3 : 0;
+  }
+  // Single-beat writes only (the NIC writes one descriptor status at a time);
+  // B is valid `latency_` cycles after the edge that completed the write.
+  void serve_write(const typename Dma::WriteReq &w, uint64_t now) {
+    if (w.len != 0 || w.size != kSize || w.data.size() != kBeatBytes) throw std::runtime_error("bad AW");
+    WriteLog wl{w.addr, w.w_last_at, w.data, 0};
+    for (unsigned i = 0; i < kBeatBytes; ++i)
+      if (w.enable[i]) wl.strb |= uint64_t(1) << i;
+    const bool err = write_fails && write_fails(w.addr);
+    for (unsigned i = 0; i < kBeatBytes && !err; ++i)
+      if (w.enable[i] && ram.contains(w.addr + i, 1)) ram.write(w.addr + i, &wl.data[i], 1);
+    writes.push_back(wl);
+    dma_.push_b(now + 1 + latency_, w.id, err ? kAxiRespDecerr : kAxiRespOkay);
   }
 
-  struct Aw {
-    uint64_t addr;
-    unsigned len, size;
-  };
   std::unique_ptr<VerilatedContext> ctx_;
   std::unique_ptr<Model> top_;
   std::mt19937_64 rng_;
   unsigned latency_;
-  std::deque<ReadBurst> reads_;
-  std::deque<Aw> aws_;
-  std::deque<WriteLog> ws_;
-  struct BResp {
-    uint64_t at;
-    bool err;
-  };
-  std::deque<BResp> bresp_;
-  uint32_t lite_addr_ = 0, lite_wdata_ = 0, lite_raddr_ = 0, lite_rdata_ = 0;
-  bool irq_prev_ = false;
-  bool lite_w_pending_ = false, lite_b_done_ = false, lite_ar_pending_ = false, lite_r_done_ = false;
+  Lite lite_;
+  Dma dma_;
+  MsiEndpoint<Model> msi_;
+  uint32_t lite_rdata_ = 0;
+  bool lite_done_ = false;
 };
 
 // A minimal driver: a descriptor ring in host memory plus packet posting.
@@ -334,17 +280,17 @@ class TxRingT {
  public:
   using Segment = rtltest::Segment;
 
-  TxRingT(Bench &b, unsigned n, uint32_t tctl = kTctlEn | kTctlPsp, uint64_t base = 0)
+  TxRingT(Bench &b, unsigned n, uint32_t tctl = E1000_TCTL_EN | E1000_TCTL_PSP, uint64_t base = 0)
       : b_(b), n_(n) {
     base_ = base ? base : b.mem.kmalloc(n * 16, 128);
     std::vector<uint8_t> zero(n * 16, 0);
     b.ram.write(base_, zero.data(), zero.size());
-    b.write32(kTdbal, uint32_t(base_));
-    b.write32(kTdbah, uint32_t(base_ >> 32));
-    b.write32(kTdlen, n * 16);
-    b.write32(kTdh, 0);
-    b.write32(kTdt, 0);
-    b.write32(kTctl, tctl);
+    b.write32(E1000_TDBAL, uint32_t(base_));
+    b.write32(E1000_TDBAH, uint32_t(base_ >> 32));
+    b.write32(E1000_TDLEN, n * 16);
+    b.write32(E1000_TDH, 0);
+    b.write32(E1000_TDT, 0);
+    b.write32(E1000_TCTL, tctl);
   }
 
   uint64_t desc_addr(unsigned idx) const { return base_ + uint64_t(idx) * 16; }
@@ -359,20 +305,11 @@ class TxRingT {
     return idx;
   }
   unsigned tail() const { return tail_; }
-  unsigned free_slots() { return (b_.read32(kTdh) + n_ - tail_ - 1) % n_; }
+  unsigned free_slots() { return (b_.read32(E1000_TDH) + n_ - tail_ - 1) % n_; }
 
   // Writes one descriptor at the tail (not yet visible to the NIC).
-  unsigned post(uint64_t addr, uint16_t len, uint8_t cmd) {
-    uint8_t d[16] = {};
-    std::memcpy(d, &addr, 8);
-    std::memcpy(d + 8, &len, 2);
-    d[11] = cmd;
-    b_.ram.write(desc_addr(tail_), d, 16);
-    const unsigned idx = tail_;
-    tail_ = (tail_ + 1) % n_;
-    return idx;
-  }
-  void kick() { b_.write32(kTdt, tail_); }
+  unsigned post(uint64_t addr, uint16_t len, uint8_t cmd) { return post_desc(legacy_desc(addr, len, cmd)); }
+  void kick() { b_.write32(E1000_TDT, tail_); }
 
   // Copies data into a fresh buffer starting offset bytes past a 64-byte boundary.
   uint64_t buffer(const std::vector<uint8_t> &data, unsigned offset = 0) {
@@ -383,10 +320,10 @@ class TxRingT {
 
   // Posts one packet split into segments; cmd flags go on every descriptor
   // (EOP only on the last). Returns the ring index of the last descriptor.
-  unsigned post_packet(const std::vector<Segment> &segs, uint8_t cmd = kCmdIfcs | kCmdRs) {
+  unsigned post_packet(const std::vector<Segment> &segs, uint8_t cmd = E1000_TXD_CMD_IFCS | E1000_TXD_CMD_RS) {
     unsigned idx = 0;
     for (size_t i = 0; i < segs.size(); ++i)
-      idx = post(segs[i].addr, segs[i].len, uint8_t(cmd | (i + 1 == segs.size() ? kCmdEop : 0)));
+      idx = post(segs[i].addr, segs[i].len, uint8_t(cmd | (i + 1 == segs.size() ? E1000_TXD_CMD_EOP : 0)));
     return idx;
   }
 

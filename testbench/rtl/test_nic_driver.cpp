@@ -43,8 +43,8 @@ struct DriverOnRtl : testing::Test {
     ASSERT_EQ(a->e1000e_open(), 0);
   }
   void TearDown() override {
-    EXPECT_EQ(b.read32(kTdec), dma_read_errors);
-    EXPECT_EQ(b.read32(kTwec), 0u);
+    EXPECT_EQ(b.read32(E1000_TDEC), dma_read_errors);
+    EXPECT_EQ(b.read32(E1000_TWEC), 0u);
     a->e1000_clean_tx_irq(0);
     a.reset();
     EXPECT_EQ(skb_counters().live(), 0u);
@@ -74,7 +74,7 @@ struct DriverOnRtl : testing::Test {
 // The driver advertises what the RTL does: SG, IPv4 TCP/UDP checksums, TSO, VLAN insertion.
 TEST_F(DriverOnRtl, AdvertisesTheOffloadsTheRtlImplements) {
   EXPECT_EQ(dev.hw_features, NETIF_F_SG | NETIF_F_IP_CSUM | NETIF_F_TSO | NETIF_F_HW_VLAN_CTAG_TX);
-  EXPECT_EQ(b.read32(kCtrl) & kCtrlVme, kCtrlVme);
+  EXPECT_EQ(b.read32(E1000_CTRL) & E1000_CTRL_VME, E1000_CTRL_VME);
 }
 
 // CHECKSUM_PARTIAL skbs (UDP and TCP, linear and paged) leave with the
@@ -120,7 +120,7 @@ TEST_F(DriverOnRtl, GsoSkbIsSegmentedByTheNicLikeSoftwareTso) {
   wait_frames(segs.size());
   ASSERT_EQ(b.frames.size(), segs.size());
   for (size_t i = 0; i < segs.size(); ++i) EXPECT_EQ(wire(i), tagged(segs[i], 0x0064)) << i;
-  EXPECT_EQ(b.read32(kTsctc), 1u);
+  EXPECT_EQ(b.read32(E1000_TSCTC), 1u);
   // A GSO skb whose header is not linear is refused by the driver, not sent.
   sk_buff *bad = skb_of(good, 40);
   bad->gso_size = 1000;
@@ -175,7 +175,7 @@ TEST_F(DriverOnRtl, BufferUnmappedBeforeTheNicReadsItIsRefusedAndTheFrameDropped
   dma_unmap_single(&pdev, first.dma, first.length, DMA_TO_DEVICE);
   ASSERT_FALSE(pdev.iommu.allows(first.dma, first.length, false));  // no other mapping shares its page
   const Bytes second = send(0x31);
-  b.run_until([&] { return b.read32(kTdh) == 2; }, 200000);
+  b.run_until([&] { return b.read32(E1000_TDH) == 2; }, 200000);
   b.run(3000);
   dma_read_errors = 1;
   ASSERT_EQ(b.frames.size(), 1u);

@@ -25,7 +25,7 @@ Ctx csum_ctx(uint8_t proto) {
   c.tucss = kEth + kIp;
   c.tucso = uint8_t(kEth + kIp + (proto == kProtoTcp ? 16 : 6));
   c.tucse = 0;
-  c.tucmd = uint8_t(kTucmdIp | (proto == kProtoTcp ? kTucmdTcp : 0));
+  c.tucmd = uint8_t(E1000_TXD_CMD_IP | (proto == kProtoTcp ? E1000_TXD_CMD_TCP : 0));
   return c;
 }
 
@@ -38,7 +38,7 @@ void post_split(TxRing &r, const Bytes &p, std::vector<size_t> cuts, uint8_t dcm
     Bytes piece(p.begin() + from, p.begin() + cuts[i]);
     const bool last = i + 1 == cuts.size();
     r.post_desc(data_desc(r.buffer(piece, rng() % 64), uint32_t(piece.size()),
-                          uint8_t(dcmd | (last ? kCmdEop | kCmdRs : 0)), popts, vlan));
+                          uint8_t(dcmd | (last ? E1000_TXD_CMD_EOP | E1000_TXD_CMD_RS : 0)), popts, vlan));
     from = cuts[i];
   }
 }
@@ -50,7 +50,7 @@ Bytes wire_bytes(const WireFrame &f) { return Bytes(f.bytes.begin(), f.bytes.end
 // inserted; every size, multi-descriptor and unaligned.
 TEST(Offload, InsertsIpv4AndTcpChecksumsFromAChecksumPartialPacket) {
   NicBench b;
-  TxRing r(b, 256, kTctlEn | kTctlPsp);
+  TxRing r(b, 256, E1000_TCTL_EN | E1000_TCTL_PSP);
   std::mt19937 rng(21);
   std::vector<Bytes> want;
   r.post_desc(context_desc(csum_ctx(kProtoTcp)));
@@ -60,7 +60,7 @@ TEST(Offload, InsertsIpv4AndTcpChecksumsFromAChecksumPartialPacket) {
     const Bytes in = as_checksum_partial(good);
     const size_t c1 = 1 + rng() % (in.size() - 2), c2 = c1 + rng() % (in.size() - c1);
     post_split(r, in, c2 > c1 ? std::vector<size_t>{c1, c2} : std::vector<size_t>{c1},
-               kCmdIfcs, kPoptsIxsm | kPoptsTxsm, rng);
+               E1000_TXD_CMD_IFCS, E1000_TXD_POPTS_IXSM | E1000_TXD_POPTS_TXSM, rng);
     want.push_back(good);
   }
   r.kick();
@@ -78,7 +78,7 @@ TEST(Offload, InsertsIpv4AndTcpChecksumsFromAChecksumPartialPacket) {
 // UDP: a computed checksum of 0 goes out as 0xFFFF (RFC 768); others as computed.
 TEST(Offload, SendsAComputedZeroUdpChecksumAsFfff) {
   NicBench b;
-  TxRing r(b, 64, kTctlEn | kTctlPsp);
+  TxRing r(b, 64, E1000_TCTL_EN | E1000_TCTL_PSP);
   std::mt19937 rng(22);
   Bytes p = make_packet(rng, kProtoUdp, 200);
   // Make the checksum come out as 0: payload word 0 makes the sum 0xFFFF.
@@ -91,8 +91,8 @@ TEST(Offload, SendsAComputedZeroUdpChecksumAsFfff) {
   ASSERT_EQ(get16(good, t + 6), 0xFFFF);
   Bytes other = with_checksums(make_packet(rng, kProtoUdp, 33));
   r.post_desc(context_desc(csum_ctx(kProtoUdp)));
-  post_split(r, as_checksum_partial(good), {40}, kCmdIfcs, kPoptsTxsm | kPoptsIxsm, rng);
-  post_split(r, as_checksum_partial(other), {}, kCmdIfcs, kPoptsTxsm | kPoptsIxsm, rng);
+  post_split(r, as_checksum_partial(good), {40}, E1000_TXD_CMD_IFCS, E1000_TXD_POPTS_TXSM | E1000_TXD_POPTS_IXSM, rng);
+  post_split(r, as_checksum_partial(other), {}, E1000_TXD_CMD_IFCS, E1000_TXD_POPTS_TXSM | E1000_TXD_POPTS_IXSM, rng);
   r.kick();
   b.run_until([&] { return b.frames.size() >= 2; }, 20000);
   ASSERT_EQ(b.frames.size(), 2u);
@@ -104,12 +104,12 @@ TEST(Offload, SendsAComputedZeroUdpChecksumAsFfff) {
 // Only the offloads asked for: POPTS 0 leaves the bytes alone, IXSM alone only the IP field.
 TEST(Offload, InsertsOnlyTheChecksumsThePoptsAskFor) {
   NicBench b;
-  TxRing r(b, 64, kTctlEn);
+  TxRing r(b, 64, E1000_TCTL_EN);
   std::mt19937 rng(23);
   const Bytes in = as_checksum_partial(with_checksums(make_packet(rng, kProtoTcp, 80)));
   r.post_desc(context_desc(csum_ctx(kProtoTcp)));
-  post_split(r, in, {}, kCmdIfcs, 0, rng);
-  post_split(r, in, {}, kCmdIfcs, kPoptsIxsm, rng);
+  post_split(r, in, {}, E1000_TXD_CMD_IFCS, 0, rng);
+  post_split(r, in, {}, E1000_TXD_CMD_IFCS, E1000_TXD_POPTS_IXSM, rng);
   r.kick();
   b.run_until([&] { return b.frames.size() >= 2; }, 20000);
   ASSERT_EQ(b.frames.size(), 2u);
@@ -122,7 +122,7 @@ TEST(Offload, InsertsOnlyTheChecksumsThePoptsAskFor) {
 // TUCSE bounds the summed range (inclusive); bytes after it are not covered.
 TEST(Offload, SumsOnlyUpToTucse) {
   NicBench b;
-  TxRing r(b, 64, kTctlEn);
+  TxRing r(b, 64, E1000_TCTL_EN);
   std::mt19937 rng(24);
   Bytes good = with_checksums(make_packet(rng, kProtoUdp, 64));
   Bytes trailer(10);
@@ -134,7 +134,7 @@ TEST(Offload, SumsOnlyUpToTucse) {
   Ctx c = csum_ctx(kProtoUdp);
   c.tucse = uint16_t(good.size() - 1);
   r.post_desc(context_desc(c));
-  post_split(r, in, {7}, kCmdIfcs, kPoptsTxsm | kPoptsIxsm, rng);
+  post_split(r, in, {7}, E1000_TXD_CMD_IFCS, E1000_TXD_POPTS_TXSM | E1000_TXD_POPTS_IXSM, rng);
   r.kick();
   b.run_until([&] { return b.frames.size() >= 1; }, 20000);
   ASSERT_EQ(b.frames.size(), 1u);
@@ -145,7 +145,7 @@ TEST(Offload, SumsOnlyUpToTucse) {
 // (the 16-bit words start at CSS, odd or even).
 TEST(Offload, LegacyDescriptorInsertsChecksumAtCsoFromCss) {
   NicBench b;
-  TxRing r(b, 64, kTctlEn);
+  TxRing r(b, 64, E1000_TCTL_EN);
   std::mt19937 rng(25);
   std::vector<Bytes> want;
   for (uint8_t css : {20, 33, 34, 51}) {
@@ -157,34 +157,38 @@ TEST(Offload, LegacyDescriptorInsertsChecksumAtCsoFromCss) {
     put16(w, cso, uint16_t(~fold(sum16(d, css, d.size()))));
     want.push_back(w);
     const uint16_t h = uint16_t(d.size() / 3);
-    r.post_desc(legacy_desc(r.buffer(Bytes(d.begin(), d.begin() + h), 3), h, kCmdIfcs | kCmdIc, cso, css));
+    r.post_desc(
+        legacy_desc(r.buffer(Bytes(d.begin(), d.begin() + h), 3), h, E1000_TXD_CMD_IFCS | E1000_TXD_CMD_IC, cso, css));
     r.post_desc(legacy_desc(r.buffer(Bytes(d.begin() + h, d.end()), 5), uint16_t(d.size() - h),
-                            kCmdIfcs | kCmdIc | kCmdEop | kCmdRs, cso, css));
+                            E1000_TXD_CMD_IFCS | E1000_TXD_CMD_IC | E1000_TXD_CMD_EOP | E1000_TXD_CMD_RS, cso, css));
   }
   r.kick();
   b.run_until([&] { return b.frames.size() >= want.size(); }, 20000);
   ASSERT_EQ(b.frames.size(), want.size());
   for (size_t i = 0; i < want.size(); ++i) EXPECT_EQ(wire_bytes(b.frames[i]), want[i]) << i;
   b.run(300);
-  EXPECT_EQ(b.read32(kTdh), r.tail());
+  EXPECT_EQ(b.read32(E1000_TDH), r.tail());
 }
 
 // VLE with CTRL.VME: an 802.1Q tag (0x8100 + special) after the MAC
 // addresses, checksum offsets still meaning the untagged packet; without VME no tag.
 TEST(Offload, InsertsVlanTagOnlyWithVme) {
   NicBench b;
-  TxRing r(b, 64, kTctlEn | kTctlPsp);
+  TxRing r(b, 64, E1000_TCTL_EN | E1000_TCTL_PSP);
   std::mt19937 rng(26);
   const Bytes good = with_checksums(make_packet(rng, kProtoTcp, 300));
   const Bytes small = with_checksums(make_packet(rng, kProtoUdp, 2));
-  b.write32(kCtrl, kCtrlVme);
+  b.write32(E1000_CTRL, E1000_CTRL_VME);
   r.post_desc(context_desc(csum_ctx(kProtoTcp)));
-  post_split(r, as_checksum_partial(good), {5, 13}, kCmdIfcs | kCmdVle, kPoptsIxsm | kPoptsTxsm, rng, 0x2ABC);
-  r.post_desc(legacy_desc(r.buffer(small), uint16_t(small.size()), kCmdIfcs | kCmdVle | kCmdEop | kCmdRs, 0, 0, 0xE005));
+  post_split(r, as_checksum_partial(good), {5, 13}, E1000_TXD_CMD_IFCS | E1000_TXD_CMD_VLE,
+             E1000_TXD_POPTS_IXSM | E1000_TXD_POPTS_TXSM, rng, 0x2ABC);
+  r.post_desc(legacy_desc(r.buffer(small), uint16_t(small.size()),
+                          E1000_TXD_CMD_IFCS | E1000_TXD_CMD_VLE | E1000_TXD_CMD_EOP | E1000_TXD_CMD_RS, 0, 0, 0xE005));
   r.kick();
   b.run_until([&] { return b.frames.size() >= 2; }, 20000);
-  b.write32(kCtrl, 0);
-  r.post_desc(legacy_desc(r.buffer(small), uint16_t(small.size()), kCmdIfcs | kCmdVle | kCmdEop | kCmdRs, 0, 0, 0xE005));
+  b.write32(E1000_CTRL, 0);
+  r.post_desc(legacy_desc(r.buffer(small), uint16_t(small.size()),
+                          E1000_TXD_CMD_IFCS | E1000_TXD_CMD_VLE | E1000_TXD_CMD_EOP | E1000_TXD_CMD_RS, 0, 0, 0xE005));
   r.kick();
   b.run_until([&] { return b.frames.size() >= 3; }, 20000);
   ASSERT_EQ(b.frames.size(), 3u);
@@ -210,20 +214,21 @@ void run_tso(const std::vector<TsoCase> &cases, double stall = 0.0) {
   NicBench b(30, 3);
   b.r_stall_prob = stall;
   b.ready_stall_prob = stall;
-  TxRing r(b, 256, kTctlEn | kTctlPsp);
-  b.write32(kCtrl, kCtrlVme);
+  TxRing r(b, 256, E1000_TCTL_EN | E1000_TCTL_PSP);
+  b.write32(E1000_CTRL, E1000_CTRL_VME);
   std::mt19937 rng(27);
   std::vector<Bytes> want;
   for (const auto &c : cases) {
     const Bytes good = with_checksums(make_packet(rng, kProtoTcp, c.payload, uint16_t(rng()), uint32_t(rng()), c.flags));
     Ctx ctx = csum_ctx(kProtoTcp);
-    ctx.tucmd |= kTucmdTse;
+    ctx.tucmd |= E1000_TXD_CMD_TSE;
     ctx.hdrlen = uint8_t(kEth + kIp + kTcp);
     ctx.mss = uint16_t(c.mss);
     ctx.paylen = uint32_t(c.payload);
     r.post_desc(context_desc(ctx));
-    post_split(r, as_tso(good), c.cuts, uint8_t(kCmdIfcs | kCmdTse | (c.vlan ? kCmdVle : 0)),
-               kPoptsIxsm | kPoptsTxsm, rng, c.vlan);
+    post_split(r, as_tso(good), c.cuts,
+               uint8_t(E1000_TXD_CMD_IFCS | E1000_TXD_CMD_TSE | (c.vlan ? E1000_TXD_CMD_VLE : 0)),
+               E1000_TXD_POPTS_IXSM | E1000_TXD_POPTS_TXSM, rng, c.vlan);
     for (auto &s : segment(good, c.mss)) want.push_back(c.vlan ? tagged(s, c.vlan) : s);
   }
   r.kick();
@@ -240,9 +245,9 @@ void run_tso(const std::vector<TsoCase> &cases, double stall = 0.0) {
     EXPECT_EQ(wire_bytes(b.frames[i]), w) << "frame " << i;
     EXPECT_TRUE(b.frames[i].fcs_ok);
   }
-  EXPECT_EQ(b.read32(kTsctc), cases.size());
-  EXPECT_EQ(b.read32(kTsctfc), 0u);
-  EXPECT_EQ(b.read32(kTdh), r.tail());
+  EXPECT_EQ(b.read32(E1000_TSCTC), cases.size());
+  EXPECT_EQ(b.read32(E1000_TSCTFC), 0u);
+  EXPECT_EQ(b.read32(E1000_TDH), r.tail());
 }
 
 // TSO: MSS-sized frames, headers replicated, IPv4 total length / ID (+1 per
@@ -280,73 +285,77 @@ TEST(Tso, TagsEverySegmentWithVle) { run_tso({{3000, 1000, {54, 500}, 0x18, 0x01
 // descriptors and leave the next packet alone.
 TEST(Tso, RefusesImpossibleContextsAndCountsThem) {
   NicBench b;
-  TxRing r(b, 128, kTctlEn);
+  TxRing r(b, 128, E1000_TCTL_EN);
   std::mt19937 rng(29);
   const Bytes good = with_checksums(make_packet(rng, kProtoTcp, 1000));
   auto bad = [&](auto edit) {
     Ctx c = csum_ctx(kProtoTcp);
-    c.tucmd |= kTucmdTse;
+    c.tucmd |= E1000_TXD_CMD_TSE;
     c.hdrlen = 54;
     c.mss = 500;
     c.paylen = 1000;
     edit(c);
     r.post_desc(context_desc(c));
-    post_split(r, as_tso(good), {54}, kCmdIfcs | kCmdTse, kPoptsIxsm | kPoptsTxsm, rng);
+    post_split(r, as_tso(good), {54}, E1000_TXD_CMD_IFCS | E1000_TXD_CMD_TSE,
+               E1000_TXD_POPTS_IXSM | E1000_TXD_POPTS_TXSM, rng);
   };
   bad([](Ctx &c) { c.mss = 0; });
   bad([](Ctx &c) { c.hdrlen = 40; });                 // header shorter than IP + TCP
   bad([](Ctx &c) { c.mss = 9200; });                   // segment over the maximum frame
-  bad([](Ctx &c) { c.tucmd &= uint8_t(~kTucmdTcp); });  // UDP TSO
+  bad([](Ctx &c) { c.tucmd &= uint8_t(~E1000_TXD_CMD_TCP); });  // UDP TSO
   bad([](Ctx &c) { c.tucss = 35; });                   // odd offsets
   bad([](Ctx &c) { c.paylen = 0; });
   // A first buffer shorter than HDRLEN.
   Ctx c = csum_ctx(kProtoTcp);
-  c.tucmd |= kTucmdTse;
+  c.tucmd |= E1000_TXD_CMD_TSE;
   c.hdrlen = 54;
   c.mss = 500;
   c.paylen = 1000;
   r.post_desc(context_desc(c));
-  post_split(r, as_tso(good), {30}, kCmdIfcs | kCmdTse, kPoptsIxsm | kPoptsTxsm, rng);
+  post_split(r, as_tso(good), {30}, E1000_TXD_CMD_IFCS | E1000_TXD_CMD_TSE, E1000_TXD_POPTS_IXSM | E1000_TXD_POPTS_TXSM,
+             rng);
   // A header with no payload at all.
   r.post_desc(data_desc(r.buffer(Bytes(good.begin(), good.begin() + 54)), 54,
-                        kCmdIfcs | kCmdTse | kCmdEop | kCmdRs, kPoptsTxsm));
-  r.post_desc(legacy_desc(r.buffer(good), uint16_t(good.size()), kCmdIfcs | kCmdEop | kCmdRs));
+                        E1000_TXD_CMD_IFCS | E1000_TXD_CMD_TSE | E1000_TXD_CMD_EOP | E1000_TXD_CMD_RS,
+                        E1000_TXD_POPTS_TXSM));
+  r.post_desc(
+      legacy_desc(r.buffer(good), uint16_t(good.size()), E1000_TXD_CMD_IFCS | E1000_TXD_CMD_EOP | E1000_TXD_CMD_RS));
   r.kick();
   b.run_until([&] { return b.frames.size() >= 1; }, 50000);
   b.run(500);
   ASSERT_EQ(b.frames.size(), 1u);
   EXPECT_EQ(wire_bytes(b.frames[0]), good);
-  EXPECT_EQ(b.read32(kTsctfc), 8u);
-  EXPECT_EQ(b.read32(kTsctc), 0u);
-  EXPECT_EQ(b.read32(kTdh), r.tail());
+  EXPECT_EQ(b.read32(E1000_TSCTFC), 8u);
+  EXPECT_EQ(b.read32(E1000_TSCTC), 0u);
+  EXPECT_EQ(b.read32(E1000_TDH), r.tail());
 }
 
 // A frame over 9216 bytes is not read past the limit, dropped and counted
 // (TDOC); zero-length and reserved-DTYP descriptors are counted and skipped.
 TEST(Offload, CountsOversizeZeroLengthAndReservedDescriptors) {
   NicBench b;
-  TxRing r(b, 64, kTctlEn);
+  TxRing r(b, 64, E1000_TCTL_EN);
   std::mt19937 rng(30);
   Bytes big(5000, 0x77), small(100, 0x55);
-  r.post(r.buffer(big), 5000, kCmdIfcs);
-  r.post(r.buffer(big), 4217, kCmdIfcs | kCmdEop | kCmdRs);  // 9217 bytes
-  r.post(r.buffer(small), 0, kCmdIfcs);                       // zero length
-  r.post_desc(data_desc(r.buffer(small), 0, kCmdIfcs));       // zero length (extended)
-  Desc resv = data_desc(r.buffer(small), 100, kCmdIfcs);
+  r.post(r.buffer(big), 5000, E1000_TXD_CMD_IFCS);
+  r.post(r.buffer(big), 4217, E1000_TXD_CMD_IFCS | E1000_TXD_CMD_EOP | E1000_TXD_CMD_RS);  // 9217 bytes
+  r.post(r.buffer(small), 0, E1000_TXD_CMD_IFCS);                       // zero length
+  r.post_desc(data_desc(r.buffer(small), 0, E1000_TXD_CMD_IFCS));       // zero length (extended)
+  Desc resv = data_desc(r.buffer(small), 100, E1000_TXD_CMD_IFCS);
   resv[10] = 0x30;                                            // DTYP 3: reserved
   r.post_desc(resv);
-  r.post(r.buffer(small), 100, kCmdIfcs | kCmdEop | kCmdRs);
-  r.post(r.buffer(big), 9216, kCmdIfcs | kCmdEop | kCmdRs);  // exactly the maximum
+  r.post(r.buffer(small), 100, E1000_TXD_CMD_IFCS | E1000_TXD_CMD_EOP | E1000_TXD_CMD_RS);
+  r.post(r.buffer(big), 9216, E1000_TXD_CMD_IFCS | E1000_TXD_CMD_EOP | E1000_TXD_CMD_RS);  // exactly the maximum
   r.kick();
   b.run_until([&] { return b.frames.size() >= 2; }, 100000);
   b.run(500);
   ASSERT_EQ(b.frames.size(), 2u);
   EXPECT_EQ(wire_bytes(b.frames[0]), small);
   EXPECT_EQ(b.frames[1].bytes.size(), 9220u);
-  EXPECT_EQ(b.read32(kTdoc), 1u);
-  EXPECT_EQ(b.read32(kTdzc), 2u);
-  EXPECT_EQ(b.read32(kTdbc), 1u);
-  EXPECT_EQ(b.read32(kTdh), r.tail());
+  EXPECT_EQ(b.read32(E1000_TDOC), 1u);
+  EXPECT_EQ(b.read32(E1000_TDZC), 2u);
+  EXPECT_EQ(b.read32(E1000_TDBC), 1u);
+  EXPECT_EQ(b.read32(E1000_TDH), r.tail());
   // No read went past the 9216-byte limit of the oversize frame.
   uint64_t read_big = 0;
   for (const auto &rb : b.ar_log)
@@ -360,26 +369,26 @@ TEST(Offload, CountsOversizeZeroLengthAndReservedDescriptors) {
 // frame (TDOC), everything completes and the next packet is sent.
 TEST(Offload, TooManyDescriptorsPerPacketAreDroppedNotAHang) {
   NicBench b;
-  TxRing r(b, 512, kTctlEn);
+  TxRing r(b, 512, E1000_TCTL_EN);
   Bytes one(1, 0x42), good(200, 0x24);
   const uint64_t a = r.buffer(one);
-  for (int i = 0; i < 99; ++i) r.post(a, 1, kCmdIfcs);
-  r.post(a, 1, kCmdIfcs | kCmdEop | kCmdRs);
+  for (int i = 0; i < 99; ++i) r.post(a, 1, E1000_TXD_CMD_IFCS);
+  r.post(a, 1, E1000_TXD_CMD_IFCS | E1000_TXD_CMD_EOP | E1000_TXD_CMD_RS);
   for (int i = 0; i < 200; ++i) r.post_desc(context_desc(csum_ctx(kProtoTcp)));
-  r.post(r.buffer(good), 200, kCmdIfcs | kCmdEop | kCmdRs);
+  r.post(r.buffer(good), 200, E1000_TXD_CMD_IFCS | E1000_TXD_CMD_EOP | E1000_TXD_CMD_RS);
   // 64 descriptors exactly (63 + EOP) is still one packet.
-  for (int i = 0; i < 63; ++i) r.post(a, 1, kCmdIfcs);
-  r.post(r.buffer(good), 200, kCmdIfcs | kCmdEop | kCmdRs);
+  for (int i = 0; i < 63; ++i) r.post(a, 1, E1000_TXD_CMD_IFCS);
+  r.post(r.buffer(good), 200, E1000_TXD_CMD_IFCS | E1000_TXD_CMD_EOP | E1000_TXD_CMD_RS);
   r.kick();
-  b.run_until([&] { return b.read32(kTdh) == r.tail(); }, 100000);
+  b.run_until([&] { return b.read32(E1000_TDH) == r.tail(); }, 100000);
   b.run(200);
-  EXPECT_EQ(b.read32(kTdh), r.tail());
+  EXPECT_EQ(b.read32(E1000_TDH), r.tail());
   ASSERT_EQ(b.frames.size(), 2u);
   EXPECT_EQ(wire_bytes(b.frames[0]), good);
   Bytes second(63 + good.size(), 0x42);
   std::copy(good.begin(), good.end(), second.begin() + 63);
   EXPECT_EQ(wire_bytes(b.frames[1]), second);
-  EXPECT_EQ(b.read32(kTdoc), 1u + 3u);
+  EXPECT_EQ(b.read32(E1000_TDOC), 1u + 3u);
 }
 
 }  // namespace

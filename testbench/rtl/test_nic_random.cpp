@@ -27,8 +27,8 @@ void run_random(uint64_t seed, unsigned batches, unsigned per_batch) {
   b.r_stall_prob = 0.1;
   b.ready_stall_prob = 0.1;
   const unsigned ring_n = 256;
-  TxRing r(b, ring_n, kTctlEn | kTctlPsp);
-  b.write32(kCtrl, kCtrlVme);
+  TxRing r(b, ring_n, E1000_TCTL_EN | E1000_TCTL_PSP);
+  b.write32(E1000_CTRL, E1000_CTRL_VME);
   std::mt19937_64 rng(seed);
   const uint64_t pool = b.mem.kmalloc(1 << 20, 4096);
   for (uint64_t a = 0; a < (1 << 20); a += 8) {
@@ -63,7 +63,8 @@ void run_random(uint64_t seed, unsigned batches, unsigned per_batch) {
         c.tucso = uint8_t(rnd(2) ? c.tucss + 16 : rnd(256));
         c.tucse = uint16_t(rnd(3) ? 0 : rnd(70000));
         c.paylen = uint32_t(rnd(1 << 20));
-        c.tucmd = uint8_t(rnd(2) ? kTucmdTcp | kTucmdIp | kTucmdTse : rnd(256) & ~kCmdDext);
+        c.tucmd =
+            uint8_t(rnd(2) ? E1000_TXD_CMD_TCP | E1000_TXD_CMD_IP | E1000_TXD_CMD_TSE : rnd(256) & ~E1000_TXD_CMD_DEXT);
         c.hdrlen = uint8_t(rnd(2) ? 54 : rnd(256));
         c.mss = uint16_t(rnd(2) ? 64 + rnd(1500) : rnd(65536));
         d = context_desc(c);
@@ -71,16 +72,16 @@ void run_random(uint64_t seed, unsigned batches, unsigned per_batch) {
         const uint32_t len = length();
         const uint64_t a = addr_for(len);
         uint8_t cmd = uint8_t(rnd(256));
-        if (rnd(3)) cmd |= kCmdEop;
-        cmd |= kCmdIfcs;  // without IFCS software supplies the FCS: random bytes
+        if (rnd(3)) cmd |= E1000_TXD_CMD_EOP;
+        cmd |= E1000_TXD_CMD_IFCS;  // without IFCS software supplies the FCS: random bytes
         if (kind < 6) {
           d = data_desc(a, len, cmd, uint8_t(rnd(4)), uint16_t(rng()));
           if (rnd(30) == 0) d[10] = uint8_t(d[10] | 0x70);  // reserved DTYP
         } else {
-          d = legacy_desc(a, uint16_t(len), uint8_t(cmd & ~kCmdDext), uint8_t(rnd(256)),
+          d = legacy_desc(a, uint16_t(len), uint8_t(cmd & ~E1000_TXD_CMD_DEXT), uint8_t(rnd(256)),
                           uint8_t(rnd(256)), uint16_t(rng()));
         }
-        const bool ext = d[11] & kCmdDext;
+        const bool ext = d[11] & E1000_TXD_CMD_DEXT;
         const uint32_t dl = ext ? (d[8] | d[9] << 8 | (d[10] & 0xF) << 16) : (d[8] | d[9] << 8);
         named.push_back({a, a + dl});
       }
@@ -88,26 +89,26 @@ void run_random(uint64_t seed, unsigned batches, unsigned per_batch) {
     }
     // Every batch ends with a packet end so the ring can drain completely.
     const uint64_t a = pool + rnd(4096);
-    r.post_desc(legacy_desc(a, 64, kCmdEop | kCmdIfcs | kCmdRs));
+    r.post_desc(legacy_desc(a, 64, E1000_TXD_CMD_EOP | E1000_TXD_CMD_IFCS | E1000_TXD_CMD_RS));
     named.push_back({a, a + 64});
     if (rnd(2)) {
-      b.write32(kTdt, ring_n + unsigned(rnd(1000)));  // refused
+      b.write32(E1000_TDT, ring_n + unsigned(rnd(1000)));  // refused
       ++rejected;
     }
     r.kick();
-    const bool done = b.run_until([&] { return b.read32(kTdh) == r.tail(); }, 3'000'000);
-    ASSERT_TRUE(done) << "TDH " << b.read32(kTdh) << " TDT " << r.tail() << " batch " << batch;
-    tso += b.read32(kTsctc);
-    gptc += b.read32(kGptc);
+    const bool done = b.run_until([&] { return b.read32(E1000_TDH) == r.tail(); }, 3'000'000);
+    ASSERT_TRUE(done) << "TDH " << b.read32(E1000_TDH) << " TDT " << r.tail() << " batch " << batch;
+    tso += b.read32(E1000_TSCTC);
+    gptc += b.read32(E1000_GPTC);
   }
   b.run(3000);
   EXPECT_TRUE(b.bus_idle());
-  EXPECT_EQ(b.read32(kTrjc), rejected);
+  EXPECT_EQ(b.read32(E1000_TRJC), rejected);
   EXPECT_EQ(b.rx.fcs_errors(), 0u);
   EXPECT_EQ(b.rx.coding_errors(), 0u);
   for (const auto &f : b.frames) ASSERT_TRUE(f.fcs_ok && f.preamble_ok);
   EXPECT_GT(b.frames.size(), batches);
-  EXPECT_EQ(gptc + b.read32(kGptc), b.frames.size());
+  EXPECT_EQ(gptc + b.read32(E1000_GPTC), b.frames.size());
   EXPECT_GT(tso, 0u);  // some random packets were segmented
   // Every read: descriptors inside the ring, data inside a named buffer
   // (widened to whole 16-byte beats).

@@ -34,7 +34,7 @@ uint32_t le32(const Bytes &b, size_t at) {
 // Every frame length 1..1514 leaves with an FCS equal to zlib's crc32 (PSP off).
 TEST(NicTx, FcsEqualsZlibCrc32ForEveryLengthUpTo1514) {
   NicBench b;
-  TxRing r(b, 256, kTctlEn);
+  TxRing r(b, 256, E1000_TCTL_EN);
   std::mt19937 rng(7);
   std::vector<Bytes> data;
   std::vector<Packet> pkts;
@@ -42,7 +42,7 @@ TEST(NicTx, FcsEqualsZlibCrc32ForEveryLengthUpTo1514) {
     data.push_back(random_bytes(rng, len));
     pkts.push_back({{r.buffer(data.back(), len % 61), uint16_t(len)}});
   }
-  send_packets(b, r, pkts, kCmdIfcs, data.size());
+  send_packets(b, r, pkts, E1000_TXD_CMD_IFCS, data.size());
   ASSERT_EQ(b.frames.size(), data.size());
   for (size_t i = 0; i < data.size(); ++i) {
     const auto &f = b.frames[i].bytes;
@@ -58,7 +58,7 @@ TEST(NicTx, FcsEqualsZlibCrc32ForEveryLengthUpTo1514) {
 // With TCTL.PSP, frames shorter than 60 bytes are zero-padded to 60 (+FCS = 64).
 TEST(NicTx, PadsShortFramesTo60BytesWhenPspIsSet) {
   NicBench b;
-  TxRing r(b, 128, kTctlEn | kTctlPsp);
+  TxRing r(b, 128, E1000_TCTL_EN | E1000_TCTL_PSP);
   std::mt19937 rng(3);
   std::vector<Bytes> data;
   std::vector<Packet> pkts;
@@ -66,7 +66,7 @@ TEST(NicTx, PadsShortFramesTo60BytesWhenPspIsSet) {
     data.push_back(random_bytes(rng, len));
     pkts.push_back({{r.buffer(data.back(), len % 16), uint16_t(len)}});
   }
-  send_packets(b, r, pkts, kCmdIfcs, data.size());
+  send_packets(b, r, pkts, E1000_TXD_CMD_IFCS, data.size());
   ASSERT_EQ(b.frames.size(), data.size());
   for (size_t i = 0; i < data.size(); ++i) {
     const auto &f = b.frames[i].bytes;
@@ -81,7 +81,7 @@ TEST(NicTx, PadsShortFramesTo60BytesWhenPspIsSet) {
 // Without CMD.IFCS no FCS is appended: the wire carries exactly the buffer bytes.
 TEST(NicTx, AppendsNoFcsWhenIfcsIsClear) {
   NicBench b;
-  TxRing r(b, 16, kTctlEn);
+  TxRing r(b, 16, E1000_TCTL_EN);
   std::mt19937 rng(5);
   Bytes d = random_bytes(rng, 100);
   send_packets(b, r, {{{r.buffer(d, 5), 100}}}, 0, 1);
@@ -94,8 +94,8 @@ TEST(NicTx, AppendsNoFcsWhenIfcsIsClear) {
 // deficit stays within 0..3 bytes, else 4 bytes more (IEEE 802.3 46.3.1.4).
 void check_ifg(uint32_t tipg) {
   NicBench b(10);
-  b.write32(kTipg, tipg);
-  TxRing r(b, 64, kTctlEn);
+  b.write32(E1000_TIPG, tipg);
+  TxRing r(b, 64, E1000_TCTL_EN);
   std::mt19937 rng(tipg);
   std::vector<Packet> pkts;
   for (unsigned i = 0; i < 48; ++i) {
@@ -103,10 +103,10 @@ void check_ifg(uint32_t tipg) {
     pkts.push_back({{r.buffer(random_bytes(rng, len)), uint16_t(len)}});
   }
   // Let the TX FIFO fill before the first frame would go: post with EN off.
-  b.write32(kTctl, 0);
-  for (auto &p : pkts) r.post_packet(p, kCmdIfcs);
+  b.write32(E1000_TCTL, 0);
+  for (auto &p : pkts) r.post_packet(p, E1000_TXD_CMD_IFCS);
   r.kick();
-  b.write32(kTctl, kTctlEn);
+  b.write32(E1000_TCTL, E1000_TCTL_EN);
   b.run_until([&] { return b.frames.size() >= pkts.size(); }, 200000);
   ASSERT_EQ(b.frames.size(), pkts.size());
   const uint32_t gap = std::max<uint32_t>(12, tipg & 0x3FF);
@@ -140,7 +140,7 @@ TEST(NicTx, GapFollowsDeficitIdleCountForTipg37) { check_ifg(37); }
 // A small ring wraps many times; frames stay in order and TDH follows TDT.
 TEST(NicTx, RingWrapsAndTdhFollowsCompletions) {
   NicBench b;
-  TxRing r(b, 8, kTctlEn | kTctlPsp);
+  TxRing r(b, 8, E1000_TCTL_EN | E1000_TCTL_PSP);
   std::mt19937 rng(11);
   std::vector<Bytes> data;
   std::vector<Packet> pkts;
@@ -154,7 +154,7 @@ TEST(NicTx, RingWrapsAndTdhFollowsCompletions) {
       pkts.push_back({{r.buffer(data.back(), i % 32), uint16_t(data.back().size())}});
     }
   }
-  send_packets(b, r, pkts, kCmdIfcs | kCmdRs, data.size());
+  send_packets(b, r, pkts, E1000_TXD_CMD_IFCS | E1000_TXD_CMD_RS, data.size());
   ASSERT_EQ(b.frames.size(), data.size());
   for (size_t i = 0; i < data.size(); ++i) {
     Bytes got(b.frames[i].bytes.begin(), b.frames[i].bytes.end() - 4);
@@ -162,8 +162,8 @@ TEST(NicTx, RingWrapsAndTdhFollowsCompletions) {
     EXPECT_TRUE(b.frames[i].fcs_ok);
   }
   b.run(200);
-  EXPECT_EQ(b.read32(kTdh), r.tail());
-  EXPECT_EQ(b.read32(kTdt), r.tail());
+  EXPECT_EQ(b.read32(E1000_TDH), r.tail());
+  EXPECT_EQ(b.read32(E1000_TDT), r.tail());
 }
 
 // A packet spread over 3 descriptors at unaligned addresses is sent as their concatenation.
@@ -171,7 +171,7 @@ TEST(NicTx, ConcatenatesThreeUnalignedDescriptorsIntoOneFrame) {
   NicBench b(30, 9);
   b.r_stall_prob = 0.3;
   b.ready_stall_prob = 0.3;
-  TxRing r(b, 64, kTctlEn);
+  TxRing r(b, 64, E1000_TCTL_EN);
   std::mt19937 rng(13);
   std::vector<Bytes> data;
   std::vector<Packet> pkts;
@@ -187,7 +187,7 @@ TEST(NicTx, ConcatenatesThreeUnalignedDescriptorsIntoOneFrame) {
     data.push_back(all);
     pkts.push_back(p);
   }
-  send_packets(b, r, pkts, kCmdIfcs, data.size());
+  send_packets(b, r, pkts, E1000_TXD_CMD_IFCS, data.size());
   ASSERT_EQ(b.frames.size(), data.size());
   for (size_t i = 0; i < data.size(); ++i) {
     Bytes got(b.frames[i].bytes.begin(), b.frames[i].bytes.end() - 4);
@@ -199,12 +199,12 @@ TEST(NicTx, ConcatenatesThreeUnalignedDescriptorsIntoOneFrame) {
 // A buffer that crosses a 4 KiB boundary is read in bursts that do not cross it.
 TEST(NicTx, SplitsReadsAtFourKibBoundaries) {
   NicBench b;
-  TxRing r(b, 16, kTctlEn);
+  TxRing r(b, 16, E1000_TCTL_EN);
   std::mt19937 rng(17);
   const uint64_t page = (b.mem.kmalloc(3 * 4096, 4096) + 4096);
   Bytes d = random_bytes(rng, 1500);
   b.ram.write(page - 700, d.data(), d.size());
-  send_packets(b, r, {{{page - 700, 1500}}}, kCmdIfcs, 1);  // the bench throws on a crossing
+  send_packets(b, r, {{{page - 700, 1500}}}, E1000_TXD_CMD_IFCS, 1);  // the bench throws on a crossing
   ASSERT_EQ(b.frames.size(), 1u);
   EXPECT_EQ(Bytes(b.frames[0].bytes.begin(), b.frames[0].bytes.end() - 4), d);
 }
@@ -213,14 +213,14 @@ TEST(NicTx, SplitsReadsAtFourKibBoundaries) {
 // and only after the frame has left on XGMII.
 TEST(NicTx, WritesDdOnlyForRsDescriptorsAfterTheFrameLeft) {
   NicBench b;
-  TxRing r(b, 32, kTctlEn | kTctlPsp);
+  TxRing r(b, 32, E1000_TCTL_EN | E1000_TCTL_PSP);
   std::mt19937 rng(19);
   std::vector<unsigned> rs_idx, no_rs_idx;
   for (unsigned i = 0; i < 10; ++i) {
     Bytes a = random_bytes(rng, 40 + i), c = random_bytes(rng, 30);
-    const uint8_t cmd = kCmdIfcs | (i % 2 ? kCmdRs : 0);
+    const uint8_t cmd = E1000_TXD_CMD_IFCS | (i % 2 ? E1000_TXD_CMD_RS : 0);
     const unsigned i0 = r.post(r.buffer(a, 1), uint16_t(a.size()), cmd);
-    const unsigned i1 = r.post(r.buffer(c, 2), uint16_t(c.size()), uint8_t(cmd | kCmdEop));
+    const unsigned i1 = r.post(r.buffer(c, 2), uint16_t(c.size()), uint8_t(cmd | E1000_TXD_CMD_EOP));
     for (unsigned idx : {i0, i1}) (i % 2 ? rs_idx : no_rs_idx).push_back(idx);
   }
   r.kick();
@@ -240,41 +240,41 @@ TEST(NicTx, WritesDdOnlyForRsDescriptorsAfterTheFrameLeft) {
     // Descriptor idx belongs to frame idx / 2.
     EXPECT_GT(w.cycle, b.frames[idx / 2].end_cycle) << "DD before frame left, desc " << idx;
   }
-  EXPECT_EQ(b.read32(kTdh), 20u);
+  EXPECT_EQ(b.read32(E1000_TDH), 20u);
 }
 
 // ICR reads return and clear causes; ICS sets, IMS/IMC mask; irq_o = |(ICR & IMS).
 TEST(NicTx, IcrClearsOnReadAndIrqFollowsTheMask) {
   NicBench b;
-  b.write32(kIcs, 0x5);
+  b.write32(E1000_ICS, 0x5);
   b.run(2);
   EXPECT_FALSE(b.top().irq_o);
-  b.write32(kIms, 0x4);
-  EXPECT_EQ(b.read32(kIms), 0x4u);
+  b.write32(E1000_IMS, 0x4);
+  EXPECT_EQ(b.read32(E1000_IMS), 0x4u);
   b.run(1);
   EXPECT_TRUE(b.top().irq_o);
-  b.write32(kImc, 0x4);
+  b.write32(E1000_IMC, 0x4);
   b.run(1);
   EXPECT_FALSE(b.top().irq_o);
-  EXPECT_EQ(b.read32(kIms), 0u);
-  b.write32(kIms, 0x1);
+  EXPECT_EQ(b.read32(E1000_IMS), 0u);
+  b.write32(E1000_IMS, 0x1);
   b.run(1);
   EXPECT_TRUE(b.top().irq_o);
-  b.write32(kIcr, 0x1);  // write 1 clears
+  b.write32(E1000_ICR, 0x1);  // write 1 clears
   b.run(1);
   EXPECT_FALSE(b.top().irq_o);
-  EXPECT_EQ(b.read32(kIcr), 0x4u);
-  EXPECT_EQ(b.read32(kIcr), 0u);  // cleared by the read
+  EXPECT_EQ(b.read32(E1000_ICR), 0x4u);
+  EXPECT_EQ(b.read32(E1000_ICR), 0u);  // cleared by the read
 
   // TXDW and TXQE from a real transmission.
-  b.write32(kIms, kIcrTxdw | kIcrTxqe);
-  TxRing r(b, 16, kTctlEn);
+  b.write32(E1000_IMS, E1000_ICR_TXDW | E1000_ICR_TXQE);
+  TxRing r(b, 16, E1000_TCTL_EN);
   Bytes d(80, 0x42);
-  send_packets(b, r, {{{r.buffer(d), 80}}}, kCmdIfcs | kCmdRs, 1);
+  send_packets(b, r, {{{r.buffer(d), 80}}}, E1000_TXD_CMD_IFCS | E1000_TXD_CMD_RS, 1);
   b.run_until([&] { return b.top().irq_o; }, 2000);
   b.run(50);
   EXPECT_TRUE(b.top().irq_o);
-  EXPECT_EQ(b.read32(kIcr), kIcrTxdw | kIcrTxqe);
+  EXPECT_EQ(b.read32(E1000_ICR), E1000_ICR_TXDW | E1000_ICR_TXQE);
   b.run(1);
   EXPECT_FALSE(b.top().irq_o);
 }
@@ -283,36 +283,37 @@ TEST(NicTx, IcrClearsOnReadAndIrqFollowsTheMask) {
 TEST(NicTx, RegistersHaveResetValuesAlsoAfterCtrlRst) {
   NicBench b;
   auto check = [&] {
-    EXPECT_EQ(b.read32(kCtrl), 0u);
-    EXPECT_EQ(b.read32(kStatus), 0x80083u);  // FD, LU, 10G, GIO master enabled
-    EXPECT_EQ(b.read32(kIcr), 0u);
-    EXPECT_EQ(b.read32(kIms), 0u);
-    EXPECT_EQ(b.read32(kTctl), 0u);
-    EXPECT_EQ(b.read32(kTipg), 0xCu);
-    for (uint32_t a : {kTdbal, kTdbah, kTdlen, kTdh, kTdt, kGptc, kGotcl, kGotch, kTpt, kTotl, kToth})
+    EXPECT_EQ(b.read32(E1000_CTRL), 0u);
+    EXPECT_EQ(b.read32(E1000_STATUS), 0x80083u);  // FD, LU, 10G, GIO master enabled
+    EXPECT_EQ(b.read32(E1000_ICR), 0u);
+    EXPECT_EQ(b.read32(E1000_IMS), 0u);
+    EXPECT_EQ(b.read32(E1000_TCTL), 0u);
+    EXPECT_EQ(b.read32(E1000_TIPG), 0xCu);
+    for (uint32_t a : {E1000_TDBAL, E1000_TDBAH, E1000_TDLEN, E1000_TDH, E1000_TDT, E1000_GPTC, E1000_GOTCL,
+                       E1000_GOTCH, E1000_TPT, E1000_TOTL, E1000_TOTH})
       EXPECT_EQ(b.read32(a), 0u) << std::hex << a;
     EXPECT_EQ(b.read32(0x1234), 0u);
   };
   check();
-  b.write32(kCtrl, 1u << 30);
-  EXPECT_EQ(b.read32(kCtrl), 1u << 30);
-  b.write32(kTdbal, 0x1234567F);
-  EXPECT_EQ(b.read32(kTdbal), 0x12345670u);
-  b.write32(kTdlen, 0x1280);
-  b.write32(kTdlen, 0x12FF);  // not a multiple of 128: refused and counted
-  EXPECT_EQ(b.read32(kTdlen), 0x1280u);
-  EXPECT_EQ(b.read32(kTrjc), 1u);
-  EXPECT_EQ(b.read32(kTrjc), 0u);
-  b.write32(kTipg, 0x00602008);
-  b.write32(kIms, 3);
-  b.write32(kIcs, 3);
-  b.write32(kTdt, 5);
-  b.write32(kTdh, 4);
-  EXPECT_EQ(b.read32(kTdh), 4u);
-  b.write32(kTctl, 0x0004010A);
+  b.write32(E1000_CTRL, 1u << 30);
+  EXPECT_EQ(b.read32(E1000_CTRL), 1u << 30);
+  b.write32(E1000_TDBAL, 0x1234567F);
+  EXPECT_EQ(b.read32(E1000_TDBAL), 0x12345670u);
+  b.write32(E1000_TDLEN, 0x1280);
+  b.write32(E1000_TDLEN, 0x12FF);  // not a multiple of 128: refused and counted
+  EXPECT_EQ(b.read32(E1000_TDLEN), 0x1280u);
+  EXPECT_EQ(b.read32(E1000_TRJC), 1u);
+  EXPECT_EQ(b.read32(E1000_TRJC), 0u);
+  b.write32(E1000_TIPG, 0x00602008);
+  b.write32(E1000_IMS, 3);
+  b.write32(E1000_ICS, 3);
+  b.write32(E1000_TDT, 5);
+  b.write32(E1000_TDH, 4);
+  EXPECT_EQ(b.read32(E1000_TDH), 4u);
+  b.write32(E1000_TCTL, 0x0004010A);
   b.write32(0x1234, 0xFFFFFFFF);  // unknown: ignored
-  EXPECT_EQ(b.read32(kTdt), 5u);
-  b.write32(kCtrl, kCtrlRst | (1u << 30));  // the B response still arrives
+  EXPECT_EQ(b.read32(E1000_TDT), 5u);
+  b.write32(E1000_CTRL, E1000_CTRL_RST | (1u << 30));  // the B response still arrives
   b.run(4);
   check();
 }
@@ -320,80 +321,80 @@ TEST(NicTx, RegistersHaveResetValuesAlsoAfterCtrlRst) {
 // A DMA read error (DECERR) drops that frame; the next one is sent, both complete.
 TEST(NicTx, DropsFrameWithDmaErrorAndSendsTheNext) {
   NicBench b;
-  TxRing r(b, 16, kTctlEn);
+  TxRing r(b, 16, E1000_TCTL_EN);
   Bytes good(120, 0x5A);
-  r.post_packet({{0x10, 100}}, kCmdIfcs | kCmdRs);  // unmapped host address
-  r.post_packet({{r.buffer(good, 7), 120}}, kCmdIfcs | kCmdRs);
+  r.post_packet({{0x10, 100}}, E1000_TXD_CMD_IFCS | E1000_TXD_CMD_RS);  // unmapped host address
+  r.post_packet({{r.buffer(good, 7), 120}}, E1000_TXD_CMD_IFCS | E1000_TXD_CMD_RS);
   r.kick();
   b.run_until([&] { return b.frames.size() >= 1; }, 20000);
   b.run(500);
   ASSERT_EQ(b.frames.size(), 1u);
   EXPECT_EQ(Bytes(b.frames[0].bytes.begin(), b.frames[0].bytes.end() - 4), good);
-  EXPECT_EQ(b.read32(kTdh), 2u);
+  EXPECT_EQ(b.read32(E1000_TDH), 2u);
   EXPECT_EQ(*b.ram.ptr(r.desc_addr(0) + 12), 0x01);
   EXPECT_EQ(*b.ram.ptr(r.desc_addr(1) + 12), 0x01);
-  EXPECT_EQ(b.read32(kGptc), 1u);
+  EXPECT_EQ(b.read32(E1000_GPTC), 1u);
 }
 
 // A frame whose descriptors carry 0 bytes in total is discarded, never a hang.
 TEST(NicTx, DiscardsZeroLengthFrameWithoutHanging) {
   NicBench b;
-  TxRing r(b, 16, kTctlEn);
+  TxRing r(b, 16, E1000_TCTL_EN);
   Bytes good(64, 0x11);
-  r.post_packet({{r.buffer(Bytes{}), 0}, {r.buffer(Bytes{}), 0}}, kCmdIfcs | kCmdRs);
-  r.post_packet({{r.buffer(good), 64}}, kCmdIfcs | kCmdRs);
+  r.post_packet({{r.buffer(Bytes{}), 0}, {r.buffer(Bytes{}), 0}}, E1000_TXD_CMD_IFCS | E1000_TXD_CMD_RS);
+  r.post_packet({{r.buffer(good), 64}}, E1000_TXD_CMD_IFCS | E1000_TXD_CMD_RS);
   r.kick();
   b.run_until([&] { return b.frames.size() >= 1; }, 20000);
   b.run(300);
   ASSERT_EQ(b.frames.size(), 1u);
   EXPECT_EQ(b.frames[0].bytes.size(), 68u);
-  EXPECT_EQ(b.read32(kTdh), 3u);
+  EXPECT_EQ(b.read32(E1000_TDH), 3u);
 }
 
 // TDT writes with a value >= ring size are ignored (TDT keeps its old value).
 TEST(NicTx, IgnoresTdtAtOrBeyondRingSize) {
   NicBench b;
-  TxRing r(b, 8, kTctlEn);
-  b.write32(kTdt, 3);
-  EXPECT_EQ(b.read32(kTdt), 3u);
-  b.write32(kTdt, 8);
-  EXPECT_EQ(b.read32(kTdt), 3u);
-  b.write32(kTdt, 0xFFFF);
-  EXPECT_EQ(b.read32(kTdt), 3u);
-  b.write32(kTdt, 7);
-  EXPECT_EQ(b.read32(kTdt), 7u);
-  EXPECT_EQ(b.read32(kTrjc), 2u);
+  TxRing r(b, 8, E1000_TCTL_EN);
+  b.write32(E1000_TDT, 3);
+  EXPECT_EQ(b.read32(E1000_TDT), 3u);
+  b.write32(E1000_TDT, 8);
+  EXPECT_EQ(b.read32(E1000_TDT), 3u);
+  b.write32(E1000_TDT, 0xFFFF);
+  EXPECT_EQ(b.read32(E1000_TDT), 3u);
+  b.write32(E1000_TDT, 7);
+  EXPECT_EQ(b.read32(E1000_TDT), 7u);
+  EXPECT_EQ(b.read32(E1000_TRJC), 2u);
   // TDH: only inside the ring and only while TCTL.EN is clear.
-  b.write32(kTctl, 0);
-  b.write32(kTdh, 8);
-  EXPECT_EQ(b.read32(kTdh), 0u);
-  b.write32(kTdh, 5);
-  EXPECT_EQ(b.read32(kTdh), 5u);
-  b.write32(kTctl, kTctlEn);
-  b.write32(kTdh, 6);
-  EXPECT_EQ(b.read32(kTdh), 5u);
-  EXPECT_EQ(b.read32(kTrjc), 2u);
+  b.write32(E1000_TCTL, 0);
+  b.write32(E1000_TDH, 8);
+  EXPECT_EQ(b.read32(E1000_TDH), 0u);
+  b.write32(E1000_TDH, 5);
+  EXPECT_EQ(b.read32(E1000_TDH), 5u);
+  b.write32(E1000_TCTL, E1000_TCTL_EN);
+  b.write32(E1000_TDH, 6);
+  EXPECT_EQ(b.read32(E1000_TDH), 5u);
+  EXPECT_EQ(b.read32(E1000_TRJC), 2u);
 }
 
 // GPTC/TPT count frames and GOTC/TOT octets (DA..FCS incl. padding); all clear on read.
 TEST(NicTx, CountsPacketsAndOctetsAndClearsOnRead) {
   NicBench b;
-  TxRing r(b, 16, kTctlEn | kTctlPsp);
+  TxRing r(b, 16, E1000_TCTL_EN | E1000_TCTL_PSP);
   std::vector<Packet> pkts = {{{r.buffer(Bytes(10, 1)), 10}}, {{r.buffer(Bytes(100, 2)), 100}},
                               {{r.buffer(Bytes(1514, 3)), 1514}}};
-  send_packets(b, r, pkts, kCmdIfcs, 3);
+  send_packets(b, r, pkts, E1000_TXD_CMD_IFCS, 3);
   b.run(50);
   const uint32_t octets = 64 + 104 + 1518;
-  EXPECT_EQ(b.read32(kGptc), 3u);
-  EXPECT_EQ(b.read32(kGptc), 0u);
-  EXPECT_EQ(b.read32(kTpt), 3u);
-  EXPECT_EQ(b.read32(kGotcl), octets);
-  EXPECT_EQ(b.read32(kGotcl), octets);  // the low half alone does not clear
-  EXPECT_EQ(b.read32(kGotch), 0u);
-  EXPECT_EQ(b.read32(kGotcl), 0u);
-  EXPECT_EQ(b.read32(kTotl), octets);
-  EXPECT_EQ(b.read32(kToth), 0u);
-  EXPECT_EQ(b.read32(kTotl), 0u);
+  EXPECT_EQ(b.read32(E1000_GPTC), 3u);
+  EXPECT_EQ(b.read32(E1000_GPTC), 0u);
+  EXPECT_EQ(b.read32(E1000_TPT), 3u);
+  EXPECT_EQ(b.read32(E1000_GOTCL), octets);
+  EXPECT_EQ(b.read32(E1000_GOTCL), octets);  // the low half alone does not clear
+  EXPECT_EQ(b.read32(E1000_GOTCH), 0u);
+  EXPECT_EQ(b.read32(E1000_GOTCL), 0u);
+  EXPECT_EQ(b.read32(E1000_TOTL), octets);
+  EXPECT_EQ(b.read32(E1000_TOTH), 0u);
+  EXPECT_EQ(b.read32(E1000_TOTL), 0u);
 }
 
 }  // namespace

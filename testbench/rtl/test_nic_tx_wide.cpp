@@ -28,7 +28,7 @@ TEST(NicTxWide, SendsUnalignedMultiDescriptorFramesFromAnUnalignedRing) {
   b.r_stall_prob = 0.2;
   b.ready_stall_prob = 0.2;
   const uint64_t ring_base = b.mem.kmalloc(64 * 16 + 128, 128) + 48;  // 16-byte aligned only
-  WideRing r(b, 64, kTctlEn, ring_base);
+  WideRing r(b, 64, E1000_TCTL_EN, ring_base);
   std::mt19937 rng(23);
   std::vector<Bytes> data;
   std::vector<std::vector<Segment>> pkts;
@@ -45,7 +45,7 @@ TEST(NicTxWide, SendsUnalignedMultiDescriptorFramesFromAnUnalignedRing) {
     data.push_back(all);
     pkts.push_back(p);
   }
-  send_packets(b, r, pkts, kCmdIfcs | kCmdRs, data.size());
+  send_packets(b, r, pkts, E1000_TXD_CMD_IFCS | E1000_TXD_CMD_RS, data.size());
   ASSERT_EQ(b.frames.size(), data.size());
   for (size_t i = 0; i < data.size(); ++i) {
     Bytes got(b.frames[i].bytes.begin(), b.frames[i].bytes.end() - 4);
@@ -53,7 +53,7 @@ TEST(NicTxWide, SendsUnalignedMultiDescriptorFramesFromAnUnalignedRing) {
     EXPECT_TRUE(b.frames[i].fcs_ok) << "frame " << i;
   }
   b.run(300);
-  EXPECT_EQ(b.read32(kTdh), r.tail());
+  EXPECT_EQ(b.read32(E1000_TDH), r.tail());
   // Every descriptor had RS: each STA byte written with a single-byte strobe.
   for (const auto &w : b.writes) EXPECT_EQ(__builtin_popcountll(w.strb), 1);
 }
@@ -64,8 +64,8 @@ TEST(NicTxWide, OffloadsMatchSoftwareAt512Bits) {
   WideBench b(25, 5);
   b.r_stall_prob = 0.2;
   b.ready_stall_prob = 0.2;
-  WideRing r(b, 128, kTctlEn | kTctlPsp);
-  b.write32(kCtrl, kCtrlVme);
+  WideRing r(b, 128, E1000_TCTL_EN | E1000_TCTL_PSP);
+  b.write32(E1000_CTRL, E1000_CTRL_VME);
   std::mt19937 rng(52);
   std::vector<Bytes> want;
   Ctx c;
@@ -74,7 +74,7 @@ TEST(NicTxWide, OffloadsMatchSoftwareAt512Bits) {
   c.ipcse = kEth + kIp - 1;
   c.tucss = kEth + kIp;
   c.tucso = kEth + kIp + 16;
-  c.tucmd = kTucmdIp | kTucmdTcp;
+  c.tucmd = E1000_TXD_CMD_IP | E1000_TXD_CMD_TCP;
   for (int i = 0; i < 6; ++i) {
     const bool tso = i % 2;
     const uint16_t vlan = i % 3 == 0 ? uint16_t(0x100 + i) : 0;
@@ -82,7 +82,7 @@ TEST(NicTxWide, OffloadsMatchSoftwareAt512Bits) {
                                                   uint16_t(rng()), uint32_t(rng()), 0x19));
     Ctx k = c;
     if (tso) {
-      k.tucmd |= kTucmdTse;
+      k.tucmd |= E1000_TXD_CMD_TSE;
       k.hdrlen = 54;
       k.mss = uint16_t(300 + rng() % 1100);
       k.paylen = uint32_t(good.size() - 54);
@@ -90,11 +90,13 @@ TEST(NicTxWide, OffloadsMatchSoftwareAt512Bits) {
     r.post_desc(context_desc(k));
     const Bytes in = tso ? as_tso(good) : as_checksum_partial(good);
     const size_t cut = tso ? 54 : 1 + rng() % (in.size() - 1);
-    const uint8_t dcmd = uint8_t(kCmdIfcs | (tso ? kCmdTse : 0) | (vlan ? kCmdVle : 0));
+    const uint8_t dcmd = uint8_t(E1000_TXD_CMD_IFCS | (tso ? E1000_TXD_CMD_TSE : 0) | (vlan ? E1000_TXD_CMD_VLE : 0));
     const Bytes p1(in.begin(), in.begin() + cut), p2(in.begin() + cut, in.end());
-    r.post_desc(data_desc(r.buffer(p1, rng() % 64), uint32_t(p1.size()), dcmd, kPoptsIxsm | kPoptsTxsm, vlan));
-    r.post_desc(data_desc(r.buffer(p2, rng() % 64), uint32_t(p2.size()), uint8_t(dcmd | kCmdEop | kCmdRs),
-                          kPoptsIxsm | kPoptsTxsm, vlan));
+    r.post_desc(data_desc(r.buffer(p1, rng() % 64), uint32_t(p1.size()), dcmd,
+                          E1000_TXD_POPTS_IXSM | E1000_TXD_POPTS_TXSM, vlan));
+    r.post_desc(data_desc(r.buffer(p2, rng() % 64), uint32_t(p2.size()),
+                          uint8_t(dcmd | E1000_TXD_CMD_EOP | E1000_TXD_CMD_RS),
+                          E1000_TXD_POPTS_IXSM | E1000_TXD_POPTS_TXSM, vlan));
     for (auto &s : tso ? segment(good, k.mss) : std::vector<Bytes>{good}) {
       Bytes w = vlan ? tagged(s, vlan) : s;
       w.resize(std::max<size_t>(w.size(), 60), 0);
