@@ -4,7 +4,7 @@
 
 #include <fmt/format.h>
 
-#include "sim/pcie/sc_time_util.hpp"
+#include "sim/sc_time_util.hpp"
 #include "sim/wire/wire_timing.hpp"
 
 namespace wirepath {

@@ -5,7 +5,7 @@
 
 #include <fmt/format.h>
 
-#include "sim/pcie/sc_time_util.hpp"
+#include "sim/sc_time_util.hpp"
 #include "stack/ipv4/tcp.hpp"
 
 namespace wirepath {

@@ -2,7 +2,7 @@
 
 #include <algorithm>
 
-#include "sim/pcie/sc_time_util.hpp"
+#include "sim/sc_time_util.hpp"
 #include "stack/core/dev.hpp"
 #include "stack/sched/sch_generic.hpp"
 

@@ -1,6 +1,6 @@
 #include "sim/host/host_bridge.hpp"
 
-#include "sim/pcie/sc_time_util.hpp"
+#include "sim/sc_time_util.hpp"
 
 namespace wirepath {
 

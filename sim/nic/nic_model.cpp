@@ -17,7 +17,7 @@
 
 #include <fmt/format.h>
 #include "sim/pcie/pcie_link.hpp"
-#include "sim/pcie/sc_time_util.hpp"
+#include "sim/sc_time_util.hpp"
 
 namespace wirepath {
 

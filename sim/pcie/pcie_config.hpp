@@ -6,10 +6,9 @@
 #include <cstdint>
 #include <string>
 
-namespace wirepath {
+#include "sim/ps_time.hpp"
 
-using ps_t = uint64_t;
-constexpr ps_t kNs = 1000;
+namespace wirepath {
 
 struct PcieConfig {
   // Link: Gen3 x8 by default. 8 GT/s per lane, 128b/130b encoding (PCIe 3.0).

@@ -1,6 +1,6 @@
 #include "sim/pcie/pcie_link.hpp"
 
-#include "sim/pcie/sc_time_util.hpp"
+#include "sim/sc_time_util.hpp"
 
 namespace wirepath {
 

@@ -11,7 +11,7 @@
 #include <vector>
 
 #include "driver/e1000.hpp"
-#include "sim/pcie/pcie_config.hpp"
+#include "sim/ps_time.hpp"
 
 namespace wirepath {
 

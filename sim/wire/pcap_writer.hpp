@@ -8,7 +8,7 @@
 #include <string>
 #include <vector>
 
-#include "sim/pcie/pcie_config.hpp"
+#include "sim/ps_time.hpp"
 
 struct pcap;
 struct pcap_dumper;

@@ -7,7 +7,7 @@
 #include <functional>
 #include <vector>
 
-#include "sim/pcie/pcie_config.hpp"
+#include "sim/ps_time.hpp"
 #include "sim/wire/xgmii_rx.hpp"
 
 namespace wirepath {

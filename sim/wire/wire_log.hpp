@@ -6,7 +6,7 @@
 #include <cstdint>
 #include <vector>
 
-#include "sim/pcie/pcie_config.hpp"
+#include "sim/ps_time.hpp"
 #include "sim/wire/xgmii_rx.hpp"
 
 namespace wirepath {

@@ -5,7 +5,7 @@
 
 #include <cstddef>
 
-#include "sim/pcie/pcie_config.hpp"
+#include "sim/ps_time.hpp"
 
 namespace wirepath {
 

@@ -11,7 +11,7 @@
 #include <tlm_utils/simple_initiator_socket.h>
 
 #include "sim/host/host_bridge.hpp"
-#include "sim/pcie/sc_time_util.hpp"
+#include "sim/sc_time_util.hpp"
 #include "stack/kernel/dma_mapping.hpp"
 
 using namespace wirepath;

@@ -9,7 +9,7 @@
 #include "sim/host/host_bridge.hpp"
 #include "sim/host/host_cpu.hpp"
 #include "sim/pcie/pcie_link.hpp"
-#include "sim/pcie/sc_time_util.hpp"
+#include "sim/sc_time_util.hpp"
 
 using namespace wirepath;
 

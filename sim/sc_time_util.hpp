@@ -4,7 +4,7 @@
 
 #include <systemc>
 
-#include "sim/pcie/pcie_config.hpp"
+#include "sim/ps_time.hpp"
 
 namespace wirepath {
 
