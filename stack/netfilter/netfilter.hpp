@@ -2,8 +2,8 @@
 // hook point holds a list of nf_hook_ops sorted by priority; nf_hook runs
 // them in that order (the kernel's numbers: raw -300, conntrack -200,
 // mangle -150, nat dst -100, filter 0, nat src 100, conntrack confirm
-// INT_MAX). Tables register their ops when iptables_restore creates them
-// (iptables.hpp), conntrack when the nat table or a state match needs it.
+// INT_MAX). Tables register their ops when ipt_do_replace loads them
+// (ip_tables.hpp), conntrack when the nat table or a state match needs it.
 #pragma once
 
 #include <climits>
@@ -76,7 +76,7 @@ struct netns_nf {
   ~netns_nf();
   std::vector<const nf_hook_ops *> hooks[NF_INET_NUMHOOKS];  // sorted by priority
   nf_queue_handler queue_handler;
-  std::vector<std::unique_ptr<xt_table>> tables;  // iptables.hpp
+  std::vector<std::unique_ptr<xt_table>> tables;  // ip_tables.hpp
   std::unique_ptr<nf_conntrack_net> ct;          // nf_conntrack.hpp
   uint64_t queued = 0;  // packets handed to queue_handler
   std::vector<std::string> log;  // the LOG target's lines (a kernel log ring, last 1000)

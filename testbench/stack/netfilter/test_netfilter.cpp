@@ -4,6 +4,7 @@
 #include <gtest/gtest.h>
 
 #include "frames.hpp"
+#include "sim/app/iptables.hpp"
 #include "stack/core/dev.hpp"
 #include "stack/ipv4/netfilter/ip_tables.hpp"
 #include "stack/netfilter/netfilter.hpp"
@@ -121,7 +122,7 @@ TEST_F(Nf, DropRuleCountsAndSendReturnsEperm) {
   EXPECT_EQ(skb_counters().dropped[static_cast<int>(skb_drop_reason::NETFILTER_DROP)], 2u);
   EXPECT_EQ(ns.ip_stats.OutDiscards, 2u);
   EXPECT_EQ(nd.frames.size(), 1u);
-  const ipt_rule &r = xt_find_table(ns, "filter")->chain("OUTPUT")->rules[0];
+  const ipt_entry &r = xt_find_table(ns, "filter")->chain("OUTPUT")->rules[0];
   EXPECT_EQ(r.counters.pcnt, 2u);
   EXPECT_EQ(r.counters.bcnt, 2u * 33u);
 }
