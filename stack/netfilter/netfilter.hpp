@@ -31,6 +31,8 @@ enum : unsigned { NF_DROP = 0, NF_ACCEPT = 1, NF_STOLEN = 2, NF_QUEUE = 3, NF_RE
 // The queue number travels in the verdict's upper 16 bits (NF_VERDICT_QBITS).
 constexpr unsigned NF_VERDICT_MASK = 0xff, NF_VERDICT_QBITS = 16;
 constexpr unsigned NF_QUEUE_NR(unsigned x) { return ((x << NF_VERDICT_QBITS) & 0xffff0000u) | NF_QUEUE; }
+// With NF_QUEUE: accept the packet when no one listens on the queue.
+constexpr unsigned NF_VERDICT_FLAG_QUEUE_BYPASS = 0x8000;
 
 // enum nf_ip_hook_priorities.
 enum nf_ip_hook_priorities : int {

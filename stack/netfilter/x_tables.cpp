@@ -32,15 +32,6 @@ int do_register(std::vector<const T *> &v, const T *x) {
 }
 
 template <class T>
-void do_unregister(std::vector<const T *> &v, const T *x) {
-  for (auto it = v.begin(); it != v.end(); ++it)
-    if (*it == x) {
-      v.erase(it);
-      return;
-    }
-}
-
-template <class T>
 const T *do_find(const std::vector<const T *> &v, uint8_t family, const std::string &name, int revision) {
   const T *best = nullptr;
   for (const T *o : v) {
@@ -59,8 +50,6 @@ int bad_info(const std::string &what, const std::string &name, const xt_chk_para
 
 int xt_register_match(const xt_match *m) { return do_register(matches(), m); }
 int xt_register_target(const xt_target *t) { return do_register(targets(), t); }
-void xt_unregister_match(const xt_match *m) { do_unregister(matches(), m); }
-void xt_unregister_target(const xt_target *t) { do_unregister(targets(), t); }
 
 const xt_match *xt_find_match(uint8_t family, const std::string &name, int revision) {
   return do_find(matches(), family, name, revision);

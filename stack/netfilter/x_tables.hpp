@@ -113,8 +113,6 @@ struct xt_target {
 // the kernel's: every net sees every extension.
 int xt_register_match(const xt_match *m);
 int xt_register_target(const xt_target *t);
-void xt_unregister_match(const xt_match *m);
-void xt_unregister_target(const xt_target *t);
 // The highest revision of that name (revision < 0) or exactly that revision.
 const xt_match *xt_find_match(uint8_t family, const std::string &name, int revision = -1);
 const xt_target *xt_find_target(uint8_t family, const std::string &name, int revision = -1);

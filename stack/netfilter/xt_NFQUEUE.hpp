@@ -5,9 +5,7 @@
 
 namespace wirepath {
 
-enum : uint16_t { NFQ_FLAG_BYPASS = 0x01 };
-// The verdict's flag for "accept if no one listens on the queue".
-constexpr unsigned NF_VERDICT_FLAG_QUEUE_BYPASS = 0x8000;
+enum : uint16_t { NFQ_FLAG_BYPASS = 0x01 };  // NF_VERDICT_FLAG_QUEUE_BYPASS in the verdict
 
 struct xt_NFQ_info_v3 {
   uint16_t queuenum = 0;
