@@ -21,9 +21,10 @@
 // xt_nat.cpp, ...). The standard target (name "") gives ACCEPT, DROP, QUEUE,
 // RETURN or a jump to a user chain and is handled here, as in Linux.
 //
-// Usage:
-//   ipt_replace r;  // for each table: its chains with their rules
-//   if (ipt_get_info(n, "filter", &hooks) == 0) { ... one builtin xt_chain per hook ... }
+// Usage (testbench/stack/netfilter/test_x_tables.cpp builds rules this way):
+//   unsigned hooks;
+//   ipt_get_info("filter", &hooks);  // one built-in xt_chain per hook, then user chains
+//   ipt_replace r{"filter", chains};
 //   ipt_replace_err e;
 //   if (ipt_do_replace(n, {r}, &e)) puts(e.msg.c_str());  // nothing changed
 //   ipt_get_entries(n, "filter", &r);  // the live rules with their counters
