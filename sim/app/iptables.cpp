@@ -176,6 +176,9 @@ ipt_entry parse_rule(const std::vector<std::string> &tok, size_t i, int line, co
       else if (name == "RETURN") e.target.info = xt_standard_info{XT_RETURN, ""};
       else if (name == "QUEUE") e.target.info = xt_standard_info{XT_VERDICT(NF_QUEUE), ""};
       else if ((target = xtables_find_target(name))) {
+        // Ask the kernel now, as iptables does, so its complaint comes before later options'.
+        std::string why;
+        if (ipt_get_revision_target(name, pt.r.name, c.name, &why)) xt_fail(line, why);
         e.target.name = name;
         e.target.info = target->init();
       } else if (name == "DNAT" || name == "REDIRECT" || name == "REJECT" || name == "CT" || name == "TOS") {

@@ -67,20 +67,26 @@ int xt_check_match(const xt_match &m, const xt_chk_param &par) {
   return m.checkentry ? m.checkentry(par) : 0;
 }
 
-int xt_check_target(const xt_target &t, const xt_chk_param &par) {
-  if (!t.info_type || par.info.type() != *t.info_type) return bad_info("target", t.name, par);
-  if (!t.table.empty() && t.table != par.table) {
-    *par.msg = fmt::format("{} is only valid in the {} table", t.name, t.table);
+int xt_check_target_place(const xt_target &t, const std::string &table, const std::string &chain, unsigned hook_mask,
+                          std::string *msg) {
+  if (!t.table.empty() && t.table != table) {
+    *msg = fmt::format("{} is only valid in the {} table", t.name, t.table);
     return -EINVAL;
   }
-  if (t.hooks && (par.hook_mask & ~t.hooks)) {
+  if (t.hooks && (hook_mask & ~t.hooks)) {
     // The allowed chains, last hook first ("POSTROUTING and INPUT").
     std::string only;
     for (int h = NF_INET_NUMHOOKS - 1; h >= 0; --h)
       if (t.hooks & (1u << h)) only += (only.empty() ? "" : " and ") + std::string(xt_hook_names[h]);
-    *par.msg = fmt::format("{} is not valid in chain {} (only {})", t.name, par.chain, only);
+    *msg = fmt::format("{} is not valid in chain {} (only {})", t.name, chain, only);
     return -EINVAL;
   }
+  return 0;
+}
+
+int xt_check_target(const xt_target &t, const xt_chk_param &par) {
+  if (!t.info_type || par.info.type() != *t.info_type) return bad_info("target", t.name, par);
+  if (const int err = xt_check_target_place(t, par.table, par.chain, par.hook_mask, par.msg)) return err;
   return t.checkentry ? t.checkentry(par) : 0;
 }
 

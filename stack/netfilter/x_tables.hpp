@@ -121,6 +121,9 @@ const xt_target *xt_find_target(uint8_t family, const std::string &name, int rev
 // protocol, table, hooks) and then the extension's checkentry.
 int xt_check_match(const xt_match &m, const xt_chk_param &par);
 int xt_check_target(const xt_target &t, const xt_chk_param &par);
+// The table and hooks part of xt_check_target.
+int xt_check_target_place(const xt_target &t, const std::string &table, const std::string &chain, unsigned hook_mask,
+                          std::string *msg);
 
 // A built-in extension's init function, run when the program starts
 // (module_init). Registration order does not matter: lookups are by name.

@@ -161,6 +161,19 @@ int ipt_get_info(const std::string &table, unsigned *valid_hooks) {
   return 0;
 }
 
+int ipt_get_revision_target(const std::string &name, const std::string &table, const std::string &chain,
+                            std::string *msg) {
+  const xt_target *t = xt_find_target(NFPROTO_IPV4, name);
+  const xt_table_template *tt = find_template(table);
+  if (!t || !tt) {
+    *msg = fmt::format("unknown {} \"{}\"", t ? "table" : "target", t ? table : name);
+    return -ENOENT;
+  }
+  const int h = hook_by_name(chain);
+  const unsigned hook_mask = h >= 0 && (tt->valid_hooks & (1u << h)) ? 1u << h : 0;
+  return xt_check_target_place(*t, table, chain, hook_mask, msg);
+}
+
 xt_chain *xt_table::chain(const std::string &cname) {
   for (auto &c : chains)
     if (c.name == cname) return &c;

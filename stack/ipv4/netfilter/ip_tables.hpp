@@ -144,6 +144,12 @@ struct ipt_replace_err {
 int ipt_do_replace(net &n, std::vector<ipt_replace> tables, ipt_replace_err *err);
 // IPT_SO_GET_INFO: the hooks of a table the kernel knows (-ENOENT if none).
 int ipt_get_info(const std::string &table, unsigned *valid_hooks);
+// IPT_SO_GET_REVISION_TARGET, told where the rule goes (iptables asks when
+// it reads -j): 0 if the kernel has the target and allows it in that table
+// and chain (limits ipt_do_replace checks again), else -ENOENT or -EINVAL
+// and *msg says why.
+int ipt_get_revision_target(const std::string &name, const std::string &table, const std::string &chain,
+                            std::string *msg);
 // The tables the kernel knows, raw first and filter last.
 std::vector<std::string> ipt_table_names();
 // IPT_SO_GET_ENTRIES: a copy of a loaded table with its counters (-ENOENT if not loaded).
