@@ -84,6 +84,8 @@ TEST_F(Nf, RestoreErrorsNameTheLineAndChangeNothing) {
             "line 2: invalid port/service \"70000\"");
   EXPECT_EQ(load_err("*filter\n-A OUTPUT -j SNAT --to-source 1.2.3.4\nCOMMIT\n"),
             "line 2: SNAT is only valid in the nat table");
+  // The kernel's table check comes at -j, before the SNAT options are read.
+  EXPECT_EQ(load_err("*filter\n-A OUTPUT -j SNAT --frob\nCOMMIT\n"), "line 2: SNAT is only valid in the nat table");
   EXPECT_EQ(load_err("*nat\n-A OUTPUT -j MASQUERADE\nCOMMIT\n"),
             "line 2: MASQUERADE is not valid in chain OUTPUT (only POSTROUTING)");
   EXPECT_EQ(load_err("*filter\n\n-A OUTPUT -j NOWHERE\nCOMMIT\n"),
