@@ -13,7 +13,7 @@
 
 #include "sim/app/scenario.hpp"
 #include "sim/system.hpp"
-#include "stack/ipv4/netfilter/ip_tables.hpp"
+#include "sim/app/iptables.hpp"
 
 using namespace wirepath;
 

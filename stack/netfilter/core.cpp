@@ -53,7 +53,7 @@ int nf_hook(int pf, nf_inet_hooks hook, net &n, sock *sk, sk_buff *skb, net_devi
         const uint16_t qnum = static_cast<uint16_t>(verdict >> NF_VERDICT_QBITS);
         netns_nf &nf = *n.nf;
         if (!nf.queue_handler) {
-          if (verdict & 0x8000u) break;  // --queue-bypass: as if accepted
+          if (verdict & NF_VERDICT_FLAG_QUEUE_BYPASS) break;  // --queue-bypass: as if accepted
           kfree_skb_reason(skb, skb_drop_reason::NETFILTER_DROP);
           return 0;
         }

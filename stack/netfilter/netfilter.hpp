@@ -2,8 +2,8 @@
 // hook point holds a list of nf_hook_ops sorted by priority; nf_hook runs
 // them in that order (the kernel's numbers: raw -300, conntrack -200,
 // mangle -150, nat dst -100, filter 0, nat src 100, conntrack confirm
-// INT_MAX). Tables register their ops when iptables_restore creates them
-// (iptables.hpp), conntrack when the nat table or a state match needs it.
+// INT_MAX). Tables register their ops when ipt_do_replace loads them
+// (ip_tables.hpp), conntrack when the nat table or a state match needs it.
 #pragma once
 
 #include <climits>
@@ -31,6 +31,8 @@ enum : unsigned { NF_DROP = 0, NF_ACCEPT = 1, NF_STOLEN = 2, NF_QUEUE = 3, NF_RE
 // The queue number travels in the verdict's upper 16 bits (NF_VERDICT_QBITS).
 constexpr unsigned NF_VERDICT_MASK = 0xff, NF_VERDICT_QBITS = 16;
 constexpr unsigned NF_QUEUE_NR(unsigned x) { return ((x << NF_VERDICT_QBITS) & 0xffff0000u) | NF_QUEUE; }
+// With NF_QUEUE: accept the packet when no one listens on the queue.
+constexpr unsigned NF_VERDICT_FLAG_QUEUE_BYPASS = 0x8000;
 
 // enum nf_ip_hook_priorities.
 enum nf_ip_hook_priorities : int {
@@ -76,7 +78,7 @@ struct netns_nf {
   ~netns_nf();
   std::vector<const nf_hook_ops *> hooks[NF_INET_NUMHOOKS];  // sorted by priority
   nf_queue_handler queue_handler;
-  std::vector<std::unique_ptr<xt_table>> tables;  // iptables.hpp
+  std::vector<std::unique_ptr<xt_table>> tables;  // ip_tables.hpp
   std::unique_ptr<nf_conntrack_net> ct;          // nf_conntrack.hpp
   uint64_t queued = 0;  // packets handed to queue_handler
   std::vector<std::string> log;  // the LOG target's lines (a kernel log ring, last 1000)

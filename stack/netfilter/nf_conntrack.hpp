@@ -2,7 +2,7 @@
 // nf_conntrack_proto_*.c, nf_nat_core.c, nf_nat_proto.c,
 // nf_nat_masquerade.c). Host-order tuples; one table per net.
 //
-// Hooks (registered by nf_conntrack_ensure / iptables_restore):
+// Hooks (registered by nf_conntrack_ensure / ipt_do_replace):
 //   PRE_ROUTING -200 ipv4_conntrack_in, LOCAL_OUT -200 ipv4_conntrack_local:
 //     nf_conntrack_in finds the connection (either direction) or makes a new
 //     unconfirmed one; skb->nfct / nfctinfo (NEW, ESTABLISHED, ..._REPLY).

@@ -4,6 +4,7 @@
 #include <gtest/gtest.h>
 
 #include "frames.hpp"
+#include "sim/app/iptables.hpp"
 #include "stack/core/dev.hpp"
 #include "stack/ipv4/netfilter/ip_tables.hpp"
 #include "stack/netfilter/netfilter.hpp"
@@ -83,6 +84,8 @@ TEST_F(Nf, RestoreErrorsNameTheLineAndChangeNothing) {
             "line 2: invalid port/service \"70000\"");
   EXPECT_EQ(load_err("*filter\n-A OUTPUT -j SNAT --to-source 1.2.3.4\nCOMMIT\n"),
             "line 2: SNAT is only valid in the nat table");
+  // The kernel's table check comes at -j, before the SNAT options are read.
+  EXPECT_EQ(load_err("*filter\n-A OUTPUT -j SNAT --frob\nCOMMIT\n"), "line 2: SNAT is only valid in the nat table");
   EXPECT_EQ(load_err("*nat\n-A OUTPUT -j MASQUERADE\nCOMMIT\n"),
             "line 2: MASQUERADE is not valid in chain OUTPUT (only POSTROUTING)");
   EXPECT_EQ(load_err("*filter\n\n-A OUTPUT -j NOWHERE\nCOMMIT\n"),
@@ -121,7 +124,7 @@ TEST_F(Nf, DropRuleCountsAndSendReturnsEperm) {
   EXPECT_EQ(skb_counters().dropped[static_cast<int>(skb_drop_reason::NETFILTER_DROP)], 2u);
   EXPECT_EQ(ns.ip_stats.OutDiscards, 2u);
   EXPECT_EQ(nd.frames.size(), 1u);
-  const ipt_rule &r = xt_find_table(ns, "filter")->chain("OUTPUT")->rules[0];
+  const ipt_entry &r = xt_find_table(ns, "filter")->chain("OUTPUT")->rules[0];
   EXPECT_EQ(r.counters.pcnt, 2u);
   EXPECT_EQ(r.counters.bcnt, 2u * 33u);
 }
