@@ -5,7 +5,7 @@
 #include <fmt/format.h>
 
 #include "sim/pcie/sc_time_util.hpp"
-#include "stack/core/dev.hpp"
+#include "stack/core/netdevice.hpp"
 
 namespace wirepath {
 

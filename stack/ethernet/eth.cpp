@@ -1,4 +1,4 @@
-// Ethernet header construction (net/ethernet/eth.c).
+// Ethernet header construction and parsing (net/ethernet/eth.c).
 #include "stack/ethernet/eth.hpp"
 
 #include <cstring>
@@ -24,6 +24,22 @@ void eth_header_cache(const net_device *dev, const uint8_t *daddr, uint16_t type
   std::memcpy(eth.h_source, dev->dev_addr.data(), ETH_ALEN);
   eth.h_proto = cpu_to_be16(type);
   std::memcpy(out, &eth, sizeof eth);
+}
+
+uint16_t eth_type_trans(sk_buff *skb, net_device *dev) {
+  skb->dev = dev;
+  skb->reset_mac_header();
+  const auto *eth = reinterpret_cast<const ethhdr *>(skb->data);
+  skb->pull(ETH_HLEN);
+  if (eth->h_dest[0] & 1) {
+    static const uint8_t bcast[ETH_ALEN] = {0xff, 0xff, 0xff, 0xff, 0xff, 0xff};
+    skb->pkt_type = std::memcmp(eth->h_dest, bcast, ETH_ALEN) == 0 ? PACKET_BROADCAST : PACKET_MULTICAST;
+  } else if (std::memcmp(eth->h_dest, dev->dev_addr.data(), ETH_ALEN) != 0) {
+    skb->pkt_type = PACKET_OTHERHOST;
+  } else {
+    skb->pkt_type = PACKET_HOST;
+  }
+  return be16_to_cpu(eth->h_proto);
 }
 
 }  // namespace wirepath

@@ -1,4 +1,5 @@
-// Ethernet link layer (include/uapi/linux/if_ether.h, net/ethernet/eth.c).
+// Ethernet link layer (include/uapi/linux/if_ether.h, include/linux/etherdevice.h,
+// net/ethernet/eth.c).
 #pragma once
 
 #include <array>
@@ -39,5 +40,10 @@ int eth_header(sk_buff *skb, net_device *dev, uint16_t type, const uint8_t *dadd
 // eth_header_cache (header_ops->cache): the header a neighbour prepends to
 // every frame, built once.
 void eth_header_cache(const net_device *dev, const uint8_t *daddr, uint16_t type, uint8_t out[14]);
+
+// eth_type_trans: sets the MAC header, pkt_type (HOST / BROADCAST /
+// MULTICAST / OTHERHOST by destination MAC), pulls the Ethernet header and
+// returns the ethertype (host order).
+uint16_t eth_type_trans(sk_buff *skb, net_device *dev);
 
 }  // namespace wirepath

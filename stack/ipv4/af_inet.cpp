@@ -3,7 +3,7 @@
 
 #include <cerrno>
 
-#include "stack/core/dev.hpp"
+#include "stack/ipv4/protocol.hpp"
 #include "stack/ipv4/devinet.hpp"
 #include "stack/core/net_namespace.hpp"
 #include "stack/ipv4/tcp.hpp"

@@ -5,7 +5,6 @@
 #include <new>
 
 #include "stack/core/byteorder.hpp"
-#include "stack/core/dev.hpp"
 #include "stack/ipv4/devinet.hpp"
 #include "stack/ethernet/eth.hpp"
 #include "stack/ipv4/icmp.hpp"

@@ -355,26 +355,6 @@ void tcp_set_rto(sock *sk) {
   tp->icsk_rto = std::min(rto_us * 1000, TCP_RTO_MAX);
 }
 
-uint32_t tcp_slow_start(tcp_sock *tp, uint32_t acked) {
-  const uint32_t cwnd = std::min(tp->snd_cwnd + acked, tp->snd_ssthresh);
-  acked -= cwnd - tp->snd_cwnd;
-  tp->snd_cwnd = cwnd;
-  return acked;
-}
-
-void tcp_cong_avoid_ai(tcp_sock *tp, uint32_t w, uint32_t acked) {
-  if (tp->snd_cwnd_cnt >= w) {
-    tp->snd_cwnd_cnt = 0;
-    tp->snd_cwnd++;
-  }
-  tp->snd_cwnd_cnt += acked;
-  if (tp->snd_cwnd_cnt >= w) {
-    const uint32_t delta = tp->snd_cwnd_cnt / w;
-    tp->snd_cwnd_cnt -= delta * w;
-    tp->snd_cwnd += delta;
-  }
-}
-
 bool tcp_is_cwnd_limited(const tcp_sock *tp) {
   if (tcp_in_slow_start(tp)) return tp->snd_cwnd < 2 * tp->max_packets_out;
   return tp->is_cwnd_limited;
@@ -623,6 +603,31 @@ void tcp_check_space(sock *sk) {
   sk->sock_nospace = false;
   net &n = *sk->sk_net;
   if (n.sk_write_space) n.sk_write_space(sk);
+}
+
+void tcp_sndbuf_expand(sock *sk) {
+  tcp_sock *tp = tcp_sk(sk);
+  // Room for two windows of segments at their true size.
+  uint32_t per_mss = std::max(tp->mss_clamp == 0xffff ? tp->mss_cache : tp->mss_clamp, tp->mss_cache) +
+                     MAX_TCP_HEADER + 320;  // + SKB_DATA_ALIGN(sizeof(struct skb_shared_info))
+  uint32_t p2 = 1;
+  while (p2 < per_mss) p2 <<= 1;
+  per_mss = p2 + 256;  // roundup_pow_of_two + SKB_DATA_ALIGN(sizeof(struct sk_buff))
+  uint32_t nr_segs = std::max(TCP_INIT_CWND, tp->snd_cwnd);
+  nr_segs = std::max(nr_segs, tp->reordering + 1);
+  const uint64_t sndmem = uint64_t{2} * nr_segs * per_mss;
+  // tcp_should_expand_sndbuf: not when the application set SO_SNDBUF.
+  if (sk->sk_userlocks & SOCK_SNDBUF_LOCK) return;
+  if (sk->sk_sndbuf < sndmem)
+    sk->sk_sndbuf = static_cast<uint32_t>(std::min<uint64_t>(sndmem, sk->sk_net->tcp.sysctl.tcp_wmem[2]));
+}
+
+void tcp_rearm_rto(sock *sk) {
+  tcp_sock *tp = tcp_sk(sk);
+  if (!tp->packets_out)
+    inet_csk_clear_xmit_timer(sk);
+  else
+    inet_csk_reset_xmit_timer(sk, tp->icsk_rto);
 }
 
 }  // namespace wirepath

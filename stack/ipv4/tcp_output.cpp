@@ -62,23 +62,6 @@ uint32_t tcp_current_mss(sock *sk) {
   return mss_now;
 }
 
-void tcp_sndbuf_expand(sock *sk) {
-  tcp_sock *tp = tcp_sk(sk);
-  // Room for two windows of segments at their true size.
-  uint32_t per_mss = std::max(tp->mss_clamp == 0xffff ? tp->mss_cache : tp->mss_clamp, tp->mss_cache) +
-                     MAX_TCP_HEADER + 320;  // + SKB_DATA_ALIGN(sizeof(struct skb_shared_info))
-  uint32_t p2 = 1;
-  while (p2 < per_mss) p2 <<= 1;
-  per_mss = p2 + 256;  // roundup_pow_of_two + SKB_DATA_ALIGN(sizeof(struct sk_buff))
-  uint32_t nr_segs = std::max(TCP_INIT_CWND, tp->snd_cwnd);
-  nr_segs = std::max(nr_segs, tp->reordering + 1);
-  const uint64_t sndmem = uint64_t{2} * nr_segs * per_mss;
-  // tcp_should_expand_sndbuf: not when the application set SO_SNDBUF.
-  if (sk->sk_userlocks & SOCK_SNDBUF_LOCK) return;
-  if (sk->sk_sndbuf < sndmem)
-    sk->sk_sndbuf = static_cast<uint32_t>(std::min<uint64_t>(sndmem, sk->sk_net->tcp.sysctl.tcp_wmem[2]));
-}
-
 void tcp_set_skb_tso_segs(tcp_wqe &wqe, uint32_t mss_now) {
   const uint32_t len = wqe.len();
   wqe.cb.pcount = len <= mss_now ? 1 : (len + mss_now - 1) / mss_now;
@@ -157,23 +140,6 @@ static uint16_t tcp_select_window(tcp_sock *tp) {
   if (!tp->wscale_ok) win = std::min<uint32_t>(win, 65535);
   tp->rcv_wup = tp->rcv_nxt;
   return static_cast<uint16_t>(std::min<uint32_t>(win >> tp->rcv_wscale, 65535));
-}
-
-void tcp_v4_send_check(sock *sk, sk_buff *skb) {
-  // __tcp_v4_send_check: skb->data is at the TCP header.
-  auto *th = reinterpret_cast<tcphdr *>(skb->transport_hdr());
-  const uint32_t len = skb->len;
-  th->check = 0;
-  if (skb->ip_summed == CHECKSUM_PARTIAL) {
-    // The NIC sums from csum_start and stores at csum_start + csum_offset.
-    th->check = cpu_to_be16(static_cast<uint16_t>(~csum_tcpudp_magic(sk->inet_saddr, sk->inet_daddr, len,
-                                                                       IPPROTO_TCP, 0)));
-    skb->csum_start = skb->transport_header;
-    skb->csum_offset = 16;  // offsetof(struct tcphdr, check)
-  } else {
-    th->check = cpu_to_be16(csum_tcpudp_magic(sk->inet_saddr, sk->inet_daddr, len, IPPROTO_TCP,
-                                              csum_partial(th, len, 0)));
-  }
 }
 
 // __tcp_transmit_skb: a fresh skb with the segment's headers in front of a
@@ -365,14 +331,6 @@ int tcp_fragment(sock *sk, std::deque<tcp_wqe> &queue, size_t index, uint32_t le
   }
   queue.insert(queue.begin() + static_cast<std::ptrdiff_t>(index) + 1, buff);
   return 0;
-}
-
-void tcp_rearm_rto(sock *sk) {
-  tcp_sock *tp = tcp_sk(sk);
-  if (!tp->packets_out)
-    inet_csk_clear_xmit_timer(sk);
-  else
-    inet_csk_reset_xmit_timer(sk, tp->icsk_rto);
 }
 
 // tcp_event_new_data_sent: the head of the write queue is now in flight.

@@ -65,15 +65,4 @@ void tcp_write_timer(sock *sk) {
     tcp_send_probe0(sk);
 }
 
-void tcp_time_wait(sock *sk, uint8_t state, uint64_t timeo_ns) {
-  // The kernel swaps in a small inet_timewait_sock; we keep the sock, with
-  // its queues emptied, until the timer ends it.
-  tcp_sock *tp = tcp_sk(sk);
-  net &n = *sk->sk_net;
-  sk->sk_state = state;
-  inet_csk_clear_xmit_timer(sk);
-  tcp_v4_destroy_sock(sk);
-  n.mod_timer(&tp->tw_timer, n.now() + timeo_ns);
-}
-
 }  // namespace wirepath

@@ -5,7 +5,6 @@
 
 #include "stack/ipv4/af_inet.hpp"
 #include "stack/core/checksum.hpp"
-#include "stack/core/dev.hpp"
 #include "stack/ipv4/icmp.hpp"
 #include "stack/ipv4/ip.hpp"
 #include "stack/core/net_namespace.hpp"

@@ -8,7 +8,7 @@
 #include <vector>
 
 #include "stack/core/checksum.hpp"
-#include "stack/core/dev.hpp"
+#include "stack/core/netdevice.hpp"
 #include "stack/ethernet/eth.hpp"
 #include "stack/ipv4/ip.hpp"
 #include "stack/core/skbuff.hpp"

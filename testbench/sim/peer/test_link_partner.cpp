@@ -12,7 +12,6 @@
 
 #include "stack/kernel/host_mem.hpp"
 #include "sim/peer/link_partner.hpp"
-#include "stack/core/dev.hpp"
 #include "stack/ethernet/eth.hpp"
 #include "stack/ipv4/ip.hpp"
 #include "stack/core/neighbour.hpp"

@@ -5,7 +5,7 @@
 
 #include "frames.hpp"
 #include "stack/ipv4/arp.hpp"
-#include "stack/core/dev.hpp"
+#include "stack/core/netdevice.hpp"
 #include "stack/core/neighbour.hpp"
 #include "stack_fixture.hpp"
 

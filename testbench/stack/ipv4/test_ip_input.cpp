@@ -6,7 +6,10 @@
 #include <cstring>
 
 #include "frames.hpp"
-#include "stack/core/dev.hpp"
+#include "stack/core/netdevice.hpp"
+#include "stack/ethernet/eth.hpp"
+#include "stack/ipv4/ip.hpp"
+#include "stack/ipv4/protocol.hpp"
 #include "stack/ipv4/icmp.hpp"
 #include "stack/core/skbuff.hpp"
 #include "stack_fixture.hpp"

@@ -4,7 +4,7 @@
 #include <gtest/gtest.h>
 
 #include "frames.hpp"
-#include "stack/core/dev.hpp"
+#include "stack/core/netdevice.hpp"
 #include "stack/ipv4/netfilter/ip_tables.hpp"
 #include "stack/netfilter/netfilter.hpp"
 #include "stack/netfilter/nf_conntrack.hpp"
