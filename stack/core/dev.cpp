@@ -16,8 +16,9 @@ namespace wirepath {
 
 // --- the device ----------------------------------------------------------------
 
-// Every device gets the default qdisc at creation (attach_default_qdiscs).
-net_device::net_device() : qdisc(std::make_unique<pfifo_fast>(this)) {}
+// Every device gets the default qdisc at creation (attach_default_qdiscs), and
+// is an Ethernet device (alloc_etherdev -> ether_setup).
+net_device::net_device() : qdisc(std::make_unique<pfifo_fast>(this)) { ether_setup(this); }
 
 net_device::~net_device() {
   // A device destroyed while registered leaves its namespace first.
@@ -60,10 +61,19 @@ static int __dev_xmit_skb(sk_buff *skb, Qdisc *q, net_device *dev) {
   return rc;
 }
 
-int dev_queue_xmit(sk_buff *skb) {
+uint16_t netdev_pick_tx(net_device *dev, sk_buff *skb) {
+  // netdev_core_pick_tx with real_num_tx_queues == 1: no hash, no XPS.
+  (void)dev;
+  const uint16_t queue_index = 0;
+  skb->queue_mapping = queue_index;  // skb_set_queue_mapping
+  return queue_index;
+}
+
+int __dev_queue_xmit(sk_buff *skb) {
   net_device *dev = skb->dev;
   skb->reset_mac_header();
   skb->dst = nullptr;  // skb_dst_drop: the route does not travel into the qdisc
+  netdev_pick_tx(dev, skb);  // queue 0, whose qdisc is dev->qdisc
   if (!dev->up || !dev->qdisc) {
     // __dev_queue_xmit on a device that is not IFF_UP: -ENETDOWN.
     ++dev->stats.tx_dropped;

@@ -31,12 +31,7 @@ void neigh_suspect(neighbour *n) { n->output = neigh_resolve_output; }
 void neigh_connect(neighbour *n) { n->output = neigh_connected_output; }
 
 // neigh_hh_init: build the cached header with header_ops->cache.
-void neigh_hh_init(neighbour *n) {
-  uint8_t hdr[ETH_HLEN];
-  eth_header_cache(n->dev, n->ha.data(), ETH_P_IP, hdr);
-  std::memcpy(n->hh.hh_data + sizeof n->hh.hh_data - ETH_HLEN, hdr, ETH_HLEN);
-  n->hh.hh_len = ETH_HLEN;
-}
+void neigh_hh_init(neighbour *n) { n->dev->header_ops->cache(n, &n->hh, ETH_P_IP); }
 
 // neigh_update_hhs: the lladdr changed; refresh a header already cached.
 void neigh_update_hhs(neighbour *n) {
@@ -357,14 +352,20 @@ int neigh_hh_output(const hh_cache *hh, sk_buff *skb) {
 
 int neigh_resolve_output(neighbour *n, sk_buff *skb) {
   if (neigh_event_send(n, skb)) return 0;  // queued (or dropped): not an error to the sender
-  if (!n->hh.hh_len) neigh_hh_init(n);
-  // dev_hard_header -> eth_header
-  eth_header(skb, skb->dev, skb->protocol, n->ha.data(), nullptr, skb->len);
+  net_device *dev = n->dev;
+  if (dev->header_ops->cache && !n->hh.hh_len) neigh_hh_init(n);
+  if (dev_hard_header(skb, dev, skb->protocol, n->ha.data(), nullptr, skb->len) < 0) {
+    kfree_skb_reason(skb, skb_drop_reason::NOT_SPECIFIED);
+    return -EINVAL;
+  }
   return dev_queue_xmit(skb);
 }
 
 int neigh_connected_output(neighbour *n, sk_buff *skb) {
-  eth_header(skb, skb->dev, skb->protocol, n->ha.data(), nullptr, skb->len);
+  if (dev_hard_header(skb, n->dev, skb->protocol, n->ha.data(), nullptr, skb->len) < 0) {
+    kfree_skb_reason(skb, skb_drop_reason::NOT_SPECIFIED);
+    return -EINVAL;
+  }
   return dev_queue_xmit(skb);
 }
 

@@ -32,6 +32,19 @@ enum : uint32_t {
   NETIF_F_HW_VLAN_CTAG_TX = 1u << 3,
 };
 
+struct net_device;
+struct neighbour;
+struct hh_cache;
+
+// struct header_ops: how the link layer builds its header (ether_setup sets
+// eth_header_ops). create pushes the header for one packet (dev_hard_header);
+// cache builds the header a neighbour copies in front of every packet.
+struct header_ops {
+  int (*create)(sk_buff *skb, net_device *dev, uint16_t type, const uint8_t *daddr, const uint8_t *saddr,
+                uint32_t len);
+  int (*cache)(const neighbour *neigh, hh_cache *hh, uint16_t type);
+};
+
 struct net_device_ops {
   // Returns NETDEV_TX_OK (skb now owned by the driver) or NETDEV_TX_BUSY
   // (skb untouched, still the caller's; the driver has stopped the queue).
@@ -54,6 +67,7 @@ struct net_device {
   uint32_t tx_queue_len = 1000;
   bool up = true;
   net_device_ops ops;
+  const struct header_ops *header_ops = nullptr;  // ether_setup: &eth_header_ops
   net_device_stats stats;
   void *priv = nullptr;  // netdev_priv: the driver's adapter
   uint16_t hard_header_len = 14;  // ETH_HLEN
@@ -78,10 +92,25 @@ inline void netif_stop_queue(net_device *dev) { dev->queue_stopped = true; }
 inline void netif_wake_queue(net_device *dev) { netif_tx_wake_queue(dev); }
 inline bool netif_queue_stopped(const net_device *dev) { return dev->queue_stopped; }
 
-// The stack's entry to the device layer: enqueue on the qdisc and run it.
-// Returns NET_XMIT_* (the skb is the stack's no more either way) or a negative
-// errno (-ENETDOWN: device down, skb freed with DEV_READY).
-int dev_queue_xmit(sk_buff *skb);
+// dev_hard_header: push the link-layer header through dev->header_ops->create
+// (eth_header for Ethernet). Its length, a negative value on failure, 0 for a
+// device without one.
+inline int dev_hard_header(sk_buff *skb, net_device *dev, uint16_t type, const uint8_t *daddr,
+                           const uint8_t *saddr, uint32_t len) {
+  if (!dev->header_ops || !dev->header_ops->create) return 0;
+  return dev->header_ops->create(skb, dev, type, daddr, saddr, len);
+}
+
+// netdev_pick_tx: the TX queue for skb, recorded in skb->queue_mapping. The
+// device has one queue (real_num_tx_queues 1, its qdisc dev->qdisc), so 0.
+uint16_t netdev_pick_tx(net_device *dev, sk_buff *skb);
+
+// The stack's entry to the device layer (dev_queue_xmit -> __dev_queue_xmit):
+// pick the TX queue, enqueue on its qdisc and run it. Returns NET_XMIT_* (the
+// skb is the stack's no more either way) or a negative errno (-ENETDOWN:
+// device down, skb freed with DEV_READY).
+int __dev_queue_xmit(sk_buff *skb);
+inline int dev_queue_xmit(sk_buff *skb) { return __dev_queue_xmit(skb); }
 // xmit_one / netdev_start_xmit: hand one skb to the driver (the qdisc layer
 // calls it from sch_direct_xmit). NETDEV_TX_BUSY if there is no driver hook.
 netdev_tx_t dev_hard_start_xmit(sk_buff *skb, net_device *dev);

@@ -59,7 +59,10 @@ sk_buff *arp_create(net &ns, int type, uint16_t ptype, uint32_t dest_ip, net_dev
   skb->protocol = ETH_P_ARP;
   if (!src_hw) src_hw = dev->dev_addr.data();
   if (!dest_hw) dest_hw = kBroadcast.data();
-  eth_header(skb, dev, ptype, dest_hw, src_hw, skb->len);
+  if (dev_hard_header(skb, dev, ptype, dest_hw, src_hw, skb->len) < 0) {
+    kfree_skb_reason(skb, skb_drop_reason::NOT_SPECIFIED);
+    return nullptr;
+  }
   arp->ar_hrd = cpu_to_be16(ARPHRD_ETHER);
   arp->ar_pro = cpu_to_be16(ETH_P_IP);
   arp->ar_hln = ETH_ALEN;
