@@ -47,10 +47,8 @@ System::System(sc_core::sc_module_name name, const SystemConfig &cfg)
 
 System::~System() {
   // The stack outlives nothing it could call back into.
-  stack_->next_timer_changed = nullptr;
-  stack_->sk_wait = nullptr;
-  stack_->sk_write_space = nullptr;
-  stack_->sk_state_change = nullptr;
+  kernel_.timers.next_timer_changed = nullptr;
+  kernel_.sched = {};
   // dev_ and the driver go before stack_ (member order): take the device out
   // of the stack now, so a socket ~net still has to close (a TCP FIN) finds
   // no route instead of a dead driver.
@@ -59,7 +57,7 @@ System::~System() {
 
 void System::setup_stack() {
   const HostNetConfig &n = cfg_.net;
-  stack_ = std::make_unique<net>(mem_, cfg_.seed);
+  stack_ = std::make_unique<net>(kernel_, mem_, cfg_.seed);
   dev_.dev_addr = n.local_mac;
   int err = stack_->register_netdevice(&dev_);
   if (!err) err = stack_->inet_addr_add(&dev_, n.local_ip, static_cast<uint8_t>(n.prefix_len));
@@ -71,29 +69,29 @@ void System::setup_stack() {
     if (!err) err = stack_->neigh_add(&dev_, n.gateway, n.gateway_mac);
   }
   if (err) throw std::invalid_argument(fmt::format("system: network setup failed (errno {})", -err));
-  // Blocking socket calls (net::sk_wait) sleep on the sockets' wait queue:
+  // Blocking socket calls (sched_hooks::sk_wait) sleep on the sockets' wait queue:
   // TX completion freeing send-buffer space (sock_wfree -> sk_write_space),
   // TCP ACKs freeing its write queue (sk_stream_write_space) and TCP state
   // changes (sk_state_change) wake them.
-  stack_->sk_wait = [this](sock *) {
+  kernel_.sched.sk_wait = [this](sock *) {
     sc_core::wait(sk_wq_ev_);
     sync_stack_clock();
     return true;
   };
-  stack_->sk_write_space = [this](sock *) { sk_wq_ev_.notify(sc_core::SC_ZERO_TIME); };
-  stack_->sk_state_change = [this](sock *) { sk_wq_ev_.notify(sc_core::SC_ZERO_TIME); };
+  kernel_.sched.sk_write_space = [this](sock *) { sk_wq_ev_.notify(sc_core::SC_ZERO_TIME); };
+  kernel_.sched.sk_state_change = [this](sock *) { sk_wq_ev_.notify(sc_core::SC_ZERO_TIME); };
   // The stack's timers run in softirq_thread; a timer armed ahead of the
   // others moves its wake-up.
-  stack_->next_timer_changed = [this] { softirq_ev_.notify(sc_core::SC_ZERO_TIME); };
+  kernel_.timers.next_timer_changed = [this] { softirq_ev_.notify(sc_core::SC_ZERO_TIME); };
 }
 
-void System::sync_stack_clock() { stack_->run_timers(now_ps() / kNs); }
+void System::sync_stack_clock() { kernel_.timers.run_timers(now_ps() / kNs); }
 
 void System::softirq_thread() {
   for (;;) {
     const ps_t now = now_ps();
     // TIMER_SOFTIRQ runs before NET_RX_SOFTIRQ: timers due by now, then the
-    // frames that arrived (their skbs see net::now() == now).
+    // frames that arrived (their skbs see timer_base::now() == now).
     sync_stack_clock();
     partner_->run(now / kNs);
     while (!rx_q_.empty() && rx_q_.begin()->first <= now) {
@@ -106,7 +104,7 @@ void System::softirq_thread() {
     }
     stack_ev_.notify(sc_core::SC_ZERO_TIME);
     // Sleep until the next thing due, or until something new arrives.
-    uint64_t next = std::min(partner_->next_event_ns(), stack_->next_timer());
+    uint64_t next = std::min(partner_->next_event_ns(), kernel_.timers.next_timer());
     ps_t next_ps = next == TIMER_NONE ? ~ps_t{0} : next * kNs;
     if (!rx_q_.empty()) next_ps = std::min(next_ps, rx_q_.begin()->first);
     if (next_ps == ~ps_t{0})

@@ -10,7 +10,7 @@
 //        software (no RX in the RTL): softirq thread -> netif_rx_frame
 //        -> netif_receive_skb -> arp_rcv | ip_rcv -> tcp_v4_rcv / udp_rcv /
 //        icmp_rcv; the same thread runs the stack's timers on SystemC time
-//        (net::run_timers at net::next_timer()).
+//        (timer_base::run_timers at timer_base::next_timer()).
 #pragma once
 
 #include <array>
@@ -33,6 +33,7 @@
 #include "sim/wire/pcap_writer.hpp"
 #include "sim/pcie/pcie_link.hpp"
 #include "stack/core/net_namespace.hpp"
+#include "stack/kernel/kernel.hpp"
 #include "stack/core/netdevice.hpp"
 #include "stack/sched/sch_generic.hpp"
 
@@ -93,7 +94,7 @@ public:
   // Block the calling thread until the stack did something (a received
   // frame, a timer) or timeout passes. False on timeout.
   bool wait_for_stack(ps_t timeout);
-  // The stack's clock is SystemC time: net::run_timers(now) brings it (and
+  // The stack's clock is SystemC time: timer_base::run_timers(now) brings it (and
   // its timers) up to date. The waits above, the stack's sk_wait and the
   // system's threads call it whenever they resume; an app that waits on its
   // own calls it before using the stack again.
@@ -128,6 +129,7 @@ private:
   void setup_stack();
 
   SystemConfig cfg_;
+  kernel_ctx kernel_;  // the host's clock, timers and scheduler hooks; outlives stack_
   HostMemory mem_;
   std::unique_ptr<net> stack_;
   net_device dev_;
@@ -145,7 +147,7 @@ private:
   std::unique_ptr<LinkPartner> partner_;
   std::multimap<ps_t, std::vector<uint8_t>> rx_q_;  // partner frames on their way to the stack
   sc_core::sc_event softirq_ev_, stack_ev_;
-  // The sockets' wait queue: net::sk_wait sleeps on it, sk_write_space
+  // The sockets' wait queue: sched_hooks::sk_wait sleeps on it, sk_write_space
   // (send-buffer space freed) and sk_state_change (TCP connected / reset /
   // closed) wake it.
   sc_core::sc_event sk_wq_ev_;

@@ -200,7 +200,7 @@ int net::setsockopt(int fd, int level, int optname, const void *optval, uint32_t
         v = std::min<uint32_t>(v, INT_MAX / 2);
         sk->sk_userlocks |= SOCK_SNDBUF_LOCK;
         sk->sk_sndbuf = std::max<uint32_t>(v * 2, SOCK_MIN_SNDBUF);
-        if (sk_write_space && (sk->sk_wmem_alloc << 1) <= sk->sk_sndbuf) sk_write_space(sk);
+        if (kernel.sched.sk_write_space && (sk->sk_wmem_alloc << 1) <= sk->sk_sndbuf) kernel.sched.sk_write_space(sk);
         return 0;
       }
       default: return -ENOPROTOOPT;

@@ -11,7 +11,7 @@
 //   INCOMPLETE/PROBE retries every retrans_time, FAILED after the probes ->
 //   neigh_invalidate: queued packets dropped (NEIGH_FAILED) with
 //   arp_error_report (ICMP host unreachable to ourselves -> sk_err).
-// Time is the net's simulated clock (net::now, net::run_timers).
+// Time is the host's simulated clock (net::kernel.timers: timer_base::now, run_timers).
 #pragma once
 
 #include <cstdint>

@@ -33,7 +33,7 @@
 #include "stack/core/snmp.hpp"
 #include "stack/socket.hpp"
 #include "stack/ipv4/tcp_ns.hpp"
-#include "stack/kernel/timer.hpp"
+#include "stack/kernel/kernel.hpp"
 #include "stack/uapi.hpp"
 
 namespace wirepath {
@@ -51,11 +51,14 @@ struct netns_ipv4_sysctl {
 };
 
 struct net {
-  explicit net(HostMemory &mem, uint64_t seed = 1);
+  net(kernel_ctx &kernel, HostMemory &mem, uint64_t seed = 1);
   ~net();
   net(const net &) = delete;
   net &operator=(const net &) = delete;
 
+  // The host this namespace runs on: its clock and timers (kernel.timers)
+  // and the scheduler hooks blocking calls sleep through (kernel.sched).
+  kernel_ctx &kernel;
   HostMemory &mem;  // where skb data lives
 
   // --- devices (not owned: the driver owns its net_device) ---
@@ -97,36 +100,6 @@ struct net {
   // sockfd_lookup: the socket behind fd, or nullptr.
   struct socket *sockfd_lookup(int fd) const;
 
-  // --- time (timer.hpp): simulated ns, advanced only by the caller ---
-  uint64_t now() const { return now_ns_; }
-  // Advance the clock to now_ns (never backwards) running every timer due.
-  void run_timers(uint64_t now_ns);
-  // Expiry of the earliest armed timer, or TIMER_NONE.
-  uint64_t next_timer() const;
-  // Arm (or re-arm) t to fire at expires; true if it was already pending.
-  bool mod_timer(timer_list *t, uint64_t expires);
-  bool del_timer(timer_list *t);
-  static bool timer_pending(const timer_list *t) { return t->pending; }
-  // Called by mod_timer when the armed timer is now the earliest one, so a
-  // simulator sleeping until next_timer() wakes up to look again (the
-  // clockevent reprogramming of a tickless kernel). Unit tests leave it unset.
-  std::function<void()> next_timer_changed;
-
-  // --- blocking socket calls ---
-  // sk_wait: a blocking call has to sleep: the send buffer is full
-  // (sock_alloc_send_skb, TCP's sk_stream_wait_memory) or a TCP handshake is
-  // under way (inet_wait_for_connect, sk_stream_wait_connect). Return true
-  // after waiting (the sim waits on an event that sk_write_space and
-  // sk_state_change notify) to check again, false to give up (-EAGAIN, or
-  // -EINPROGRESS for connect, as an expired SO_SNDTIMEO). Not set: blocking
-  // calls behave as non-blocking ones.
-  std::function<bool(sock *sk)> sk_wait;
-  // sk_write_space: send-buffer space was freed: TX completion (sock_wfree)
-  // for UDP, acknowledged data leaving TCP's queues (sk_stream_write_space).
-  std::function<void(sock *sk)> sk_write_space;
-  // sk_state_change: a socket changed state (TCP connected, reset, closed).
-  std::function<void(sock *sk)> sk_state_change;
-
   // --- RNG: deterministic for a given seed ---
   uint32_t get_random_u32();
   uint16_t get_random_u16() { return static_cast<uint16_t>(get_random_u32()); }
@@ -152,9 +125,6 @@ struct net {
   netns_tcp tcp;
 
 private:
-  uint64_t now_ns_ = 0;
-  uint64_t timer_seq_ = 0;
-  std::map<std::pair<uint64_t, uint64_t>, timer_list *> timers_;  // (expires, seq)
   std::mt19937_64 rng_;
   int next_ifindex_ = 1;
 };

@@ -31,7 +31,7 @@ static void sock_def_write_space(sock *sk) {
   if ((sk->sk_wmem_alloc << 1) <= sk->sk_sndbuf) {
     sk->sock_nospace = false;
     net &n = *sk->sk_net;
-    if (n.sk_write_space) n.sk_write_space(sk);
+    if (n.kernel.sched.sk_write_space) n.kernel.sched.sk_write_space(sk);
   }
 }
 
@@ -64,7 +64,7 @@ sk_buff *sock_alloc_send_skb(sock *sk, uint32_t size, bool noblock, int *err) {
     // sock_wait_for_wmem: sleep until sock_wfree frees space, or the
     // timeout (SO_SNDTIMEO; 0 for MSG_DONTWAIT / O_NONBLOCK) runs out.
     net &n = *sk->sk_net;
-    if (noblock || !n.sk_wait || !n.sk_wait(sk)) {
+    if (noblock || !n.kernel.sched.sk_wait || !n.kernel.sched.sk_wait(sk)) {
       *err = -EAGAIN;
       return nullptr;
     }

@@ -150,7 +150,7 @@ int sock_error(sock *sk);
 // sock_writeable: at least half the send buffer free.
 inline bool sock_writeable(const sock *sk) { return sk->sk_wmem_alloc < (sk->sk_sndbuf >> 1); }
 // sock_alloc_send_skb: wait for send-buffer space (noblock: -EAGAIN; blocking:
-// net::sk_wait, see net_namespace.hpp), then alloc_skb owned by sk. nullptr
+// sched_hooks::sk_wait, see kernel/sched.hpp), then alloc_skb owned by sk. nullptr
 // with *err = -EAGAIN, a pending sk_err, or -ENOBUFS (host memory full).
 sk_buff *sock_alloc_send_skb(sock *sk, uint32_t size, bool noblock, int *err);
 

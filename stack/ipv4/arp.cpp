@@ -168,7 +168,7 @@ int arp_process(net &ns, sk_buff *skb) {
   if (neighbour *n = __ipv4_neigh_lookup_noref(ns, dev, sip)) {
     // Back-to-back replies: the first wins for locktime.
     const bool is_garp = op == ARPOP_REQUEST && tip == sip;
-    const bool override = ns.now() > n->updated + ns.arp_tbl.parms.locktime || is_garp;
+    const bool override = ns.kernel.timers.now() > n->updated + ns.arp_tbl.parms.locktime || is_garp;
     // Broadcast replies and requests do not assert reachability.
     const uint8_t state = (op != ARPOP_REPLY || skb->pkt_type != PACKET_HOST) ? uint8_t{NUD_STALE} : uint8_t{NUD_REACHABLE};
     neigh_update(n, sha.data(), state, override ? uint32_t{NEIGH_UPDATE_F_OVERRIDE} : 0u);

@@ -9,9 +9,9 @@
 //   RTO: tcp_retransmit_timer -> tcp_enter_loss -> tcp_retransmit_skb
 //
 // Sequence numbers, windows and ports in host order; time in ns from
-// net::now(), timers on the net's timer base (timer.hpp). The send buffer is
+// the host's timer base (net::kernel.timers, kernel/timer.hpp). The send buffer is
 // struct sock's (sk_sndbuf, sk_wmem_queued, sk_err); blocking calls sleep in
-// net::sk_wait. No SACK, no timestamps (see netns_tcp_sysctl), no TLP,
+// sched_hooks::sk_wait. No SACK, no timestamps (see netns_tcp_sysctl), no TLP,
 // RACK, F-RTO, autocorking or TSQ.
 #pragma once
 
@@ -241,7 +241,7 @@ void tcp_cong_avoid_ai(tcp_sock *tp, uint32_t w, uint32_t acked);
 uint32_t tcp_slow_start(tcp_sock *tp, uint32_t acked);
 bool tcp_is_cwnd_limited(const tcp_sock *tp);
 // tcp_check_space -> sk_stream_write_space: wake a sender that found the
-// write queue full once a third of the buffer is free (net::sk_write_space).
+// write queue full once a third of the buffer is free (sched_hooks::sk_write_space).
 void tcp_check_space(sock *sk);
 inline bool tcp_in_slow_start(const tcp_sock *tp) { return tp->snd_cwnd < tp->snd_ssthresh; }
 

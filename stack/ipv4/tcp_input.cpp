@@ -263,7 +263,7 @@ int tcp_ack_update_window(sock *sk, const seg_info &s, uint32_t ack) {
 // tcp_clean_rtx_queue: free what the ACK covers; the RTT sample (Karn).
 int tcp_clean_rtx_queue(sock *sk, uint32_t *pkts_acked, int64_t *seq_rtt_us) {
   tcp_sock *tp = tcp_sk(sk);
-  const uint64_t now = sk->sk_net->now();
+  const uint64_t now = sk->sk_net->kernel.timers.now();
   uint64_t first_ackt = 0;
   bool have_ackt = false;
   int flag = 0;
@@ -479,7 +479,7 @@ static int tcp_rcv_synsent_state_process(sock *sk, sk_buff *skb, const seg_info 
     tcp_sndbuf_expand(sk);
     // sk_state_change: wake the connect() (or send()) waiting for this.
     net &n = *sk->sk_net;
-    if (!tp->orphan && n.sk_state_change) n.sk_state_change(sk);
+    if (!tp->orphan && n.kernel.sched.sk_state_change) n.kernel.sched.sk_state_change(sk);
     tcp_send_ack(sk);
     // Anything queued before the handshake ended goes now.
     __tcp_push_pending_frames(sk, tcp_current_mss(sk), tp->nonagle);
@@ -602,7 +602,7 @@ void tcp_check_space(sock *sk) {
   if (sk->sk_sndbuf < queued || sk->sk_sndbuf - queued < queued / 2 || !sk_stream_memory_free(sk)) return;
   sk->sock_nospace = false;
   net &n = *sk->sk_net;
-  if (n.sk_write_space) n.sk_write_space(sk);
+  if (n.kernel.sched.sk_write_space) n.kernel.sched.sk_write_space(sk);
 }
 
 void tcp_sndbuf_expand(sock *sk) {

@@ -27,8 +27,8 @@ static void tcp_write_queue_purge(tcp_sock *tp) {
 tcp_sock::~tcp_sock() {
   tcp_write_queue_purge(this);
   if (sk_net) {
-    sk_net->del_timer(&icsk_retransmit_timer);
-    sk_net->del_timer(&tw_timer);
+    sk_net->kernel.timers.del_timer(&icsk_retransmit_timer);
+    sk_net->kernel.timers.del_timer(&tw_timer);
     tcp_unhash(this);
   }
 }

@@ -13,7 +13,7 @@ void tcp_time_wait(sock *sk, uint8_t state, uint64_t timeo_ns) {
   sk->sk_state = state;
   inet_csk_clear_xmit_timer(sk);
   tcp_v4_destroy_sock(sk);
-  n.mod_timer(&tp->tw_timer, n.now() + timeo_ns);
+  n.kernel.timers.mod_timer(&tp->tw_timer, n.kernel.timers.now() + timeo_ns);
 }
 
 }  // namespace wirepath

@@ -199,7 +199,7 @@ static int __tcp_transmit_skb(sock *sk, const uint8_t *payload, uint32_t len, co
 int tcp_transmit_skb(sock *sk, tcp_wqe &wqe) {
   const uint32_t len = wqe.len();
   const uint32_t mss = tcp_current_mss(sk);
-  wqe.cb.skb_mstamp_ns = sk->sk_net->now();
+  wqe.cb.skb_mstamp_ns = sk->sk_net->kernel.timers.now();
   return __tcp_transmit_skb(sk, len ? wqe.skb->data : nullptr, len, wqe.cb, wqe.cb.pcount > 1 ? mss : 0);
 }
 

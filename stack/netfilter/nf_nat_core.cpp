@@ -105,7 +105,7 @@ bool nf_nat_used_tuple(net &n, const nf_conntrack_tuple &tuple, const nf_conn *i
   nf_ct_invert_tuple(&reply, tuple);
   nf_conntrack_net &cn = nf_ct_net(n);
   auto it = cn.hash.find(reply);
-  return it != cn.hash.end() && it->second.get() != ignored && it->second->timeout > n.now();
+  return it != cn.hash.end() && it->second.get() != ignored && it->second->timeout > n.kernel.timers.now();
 }
 
 void nf_nat_l4proto_unique_tuple(net &n, nf_conntrack_tuple *tuple, const nf_nat_range2 &range,

@@ -51,8 +51,9 @@ protected:
   uint16_t ip_frag(size_t i) const { return rd16(frame(i), 14 + 6); }
   bool ip_header_ok(size_t i) const { return ip_fast_csum(frame(i).data() + 14, frame(i)[14] & 0xf) == 0; }
 
+  kernel_ctx kern;
   HostMemory mem{16u << 20};
-  net ns{mem, 42};
+  net ns{kern, mem, 42};
   FakeNetdev nd;
 };
 

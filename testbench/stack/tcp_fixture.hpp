@@ -1,7 +1,7 @@
 // TCP unit tests: the stack fixture plus a scripted peer (10.0.0.2:5001)
 // whose segments are built here as Ethernet frames, checksummed, and handed
 // to the receive path (netif_rx_frame), and a clock the test advances
-// (net::run_timers).
+// (timer_base::run_timers).
 #pragma once
 
 #include <cstring>
@@ -136,7 +136,7 @@ protected:
   void ack(uint32_t ack_seq, uint16_t win = 8192) {
     inject(port, TCPHDR_ACK, kPeerIsn + 1, ack_seq, win);
   }
-  void advance(uint64_t ns_to) { ns.run_timers(ns_to); }
+  void advance(uint64_t ns_to) { kern.timers.run_timers(ns_to); }
   long send_n(int fd, size_t n, int flags = 0) {
     std::vector<uint8_t> buf(n);
     for (size_t i = 0; i < n; i++) buf[i] = static_cast<uint8_t>(i * 7 + 1);

@@ -72,14 +72,14 @@ TEST_F(SockApi, FullSendBufferIsEagainUntilConsumeSkbFreesSpace) {
   EXPECT_EQ(send_str(fd, "x", kPeer, 9), -EAGAIN);
 }
 
-// A blocking send with a full buffer waits in net::sk_wait (the sim waits on an event); TX
-// completion calls net::sk_write_space once half the buffer is free; the send then goes on.
+// A blocking send with a full buffer waits in sched_hooks::sk_wait (the sim waits on an event); TX
+// completion calls sched_hooks::sk_write_space once half the buffer is free; the send then goes on.
 TEST_F(SockApi, BlockingSendWaitsThroughTheSkWaitHook) {
   const int fd = udp_socket();
   ASSERT_EQ(ns.setsockopt(fd, SOL_SOCKET, SO_SNDBUF, 1), 0);
   int waits = 0, wakeups = 0;
-  ns.sk_write_space = [&](sock *) { ++wakeups; };
-  ns.sk_wait = [&](sock *) {
+  kern.sched.sk_write_space = [&](sock *) { ++wakeups; };
+  kern.sched.sk_wait = [&](sock *) {
     ++waits;
     complete(3);  // the driver cleans three descriptors meanwhile
     return true;
@@ -88,7 +88,7 @@ TEST_F(SockApi, BlockingSendWaitsThroughTheSkWaitHook) {
   EXPECT_EQ(waits, 1);
   EXPECT_EQ(wakeups, 1);  // 3 x 768 left <= 4608 / 2
   EXPECT_EQ(held.size(), 4u);
-  ns.sk_wait = [&](sock *) { return false; };  // SO_SNDTIMEO expired
+  kern.sched.sk_wait = [&](sock *) { return false; };  // SO_SNDTIMEO expired
   for (int i = 0; i < 2; ++i) EXPECT_EQ(send_str(fd, "x", kPeer, 9), 1);
   EXPECT_EQ(send_str(fd, "x", kPeer, 9), -EAGAIN);
 }

@@ -122,7 +122,7 @@ TEST_F(SocketErrors, UnresolvableNeighbourDropsWithNeighFailedAndNextSendIsEhost
   const int fd = udp_socket();
   ASSERT_EQ(ns.setsockopt(fd, SOL_IP, IP_RECVERR, 1), 0);
   EXPECT_EQ(send_str(fd, "x", ipv4(10, 0, 0, 3), 7), 1);
-  ns.run_timers(3'000'000'000ULL);
+  kern.timers.run_timers(3'000'000'000ULL);
   EXPECT_EQ(skb_counters().dropped[static_cast<int>(skb_drop_reason::NEIGH_FAILED)], 1u);
   EXPECT_EQ(send_str(fd, "x", ipv4(10, 0, 0, 3), 7), -EHOSTUNREACH);
   EXPECT_EQ(ns.udp_stats.OutDatagrams, 1u);

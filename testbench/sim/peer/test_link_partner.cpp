@@ -2,7 +2,7 @@
 // puts each frame (with its FCS) on a zero-delay "wire" to the partner, and
 // the partner's replies (ARP and IP) go back through the receive path
 // (netif_rx_frame) at their arrival time. An event loop advances the stack's
-// clock (net::run_timers).
+// clock (timer_base::run_timers).
 #include <gtest/gtest.h>
 
 #include <map>
@@ -40,7 +40,7 @@ protected:
     skb_counters_reset();
     dev.dev_addr = kLocalMac;
     dev.ops.ndo_start_xmit = [this](sk_buff *skb, net_device *) {
-      partner->on_frame(with_fcs(skb->linearize_copy()), ns.now());
+      partner->on_frame(with_fcs(skb->linearize_copy()), kern.timers.now());
       ++frames_out;
       consume_skb(skb);
       return NETDEV_TX_OK;
@@ -59,13 +59,13 @@ protected:
   // Run until nothing is pending before `until` (or ever).
   void run(uint64_t until) {
     for (;;) {
-      uint64_t next = std::min(partner->next_event_ns(), ns.next_timer());
+      uint64_t next = std::min(partner->next_event_ns(), kern.timers.next_timer());
       if (!rx.empty()) next = std::min(next, rx.begin()->first);
       if (next == TIMER_NONE || next > until) return;
       // Timers due by then, then the partner and the frames that arrived.
-      ns.run_timers(std::max(next, ns.now()));
-      partner->run(ns.now());
-      while (!rx.empty() && rx.begin()->first <= ns.now()) {
+      kern.timers.run_timers(std::max(next, kern.timers.now()));
+      partner->run(kern.timers.now());
+      while (!rx.empty() && rx.begin()->first <= kern.timers.now()) {
         std::vector<uint8_t> f = std::move(rx.begin()->second);
         rx.erase(rx.begin());
         replies.push_back(f);
@@ -74,8 +74,9 @@ protected:
     }
   }
 
+  kernel_ctx kern;
   HostMemory mem{32u << 20};
-  net ns{mem, 7};
+  net ns{kern, mem, 7};
   net_device dev;
   std::unique_ptr<LinkPartner> partner;
   std::multimap<uint64_t, std::vector<uint8_t>> rx;
@@ -154,7 +155,7 @@ TEST_F(PartnerLoop, TcpTransferWithLossAndReorderIsIntact) {
   std::mt19937 rng(5);
   for (auto &b : data) b = static_cast<uint8_t>(rng());
   size_t sent = 0;
-  uint64_t t = ns.now();
+  uint64_t t = kern.timers.now();
   while (sent < data.size()) {
     const long n = ns.send(fd, data.data() + sent, data.size() - sent, MSG_DONTWAIT);
     if (n > 0) sent += static_cast<size_t>(n);
@@ -197,7 +198,7 @@ TEST_F(PartnerLoop, TcpResolvesThePartnerByArp) {
   std::vector<uint8_t> data(100'000);
   for (size_t i = 0; i < data.size(); i++) data[i] = static_cast<uint8_t>(i * 7);
   size_t sent = 0;
-  uint64_t t = ns.now();
+  uint64_t t = kern.timers.now();
   while (sent < data.size()) {
     const long n = ns.send(fd, data.data() + sent, data.size() - sent, MSG_DONTWAIT);
     ASSERT_TRUE(n > 0 || n == -EAGAIN) << n;

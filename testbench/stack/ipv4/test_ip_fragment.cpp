@@ -101,7 +101,7 @@ TEST_F(IpFragment, FragmentsWaitingForAFailedNeighbourAreAllDropped) {
   EXPECT_EQ(ns.sendto(fd, data.data(), data.size(), 0, &to), 3000);
   EXPECT_EQ(ns.ip_stats.FragOKs, 1u);
   EXPECT_EQ(ns.ip_stats.FragCreates, 3u);
-  ns.run_timers(3'000'000'000ULL);
+  kern.timers.run_timers(3'000'000'000ULL);
   EXPECT_EQ(skb_counters().dropped[static_cast<int>(skb_drop_reason::NEIGH_FAILED)], 3u);
   EXPECT_EQ(mem.live_allocations(), 0u);
 }

@@ -248,17 +248,17 @@ TEST_F(TcpTest, SynRetransmitsWithExponentialBackoff) {
   const int fd = ns.socket(AF_INET, SOCK_STREAM, 0);
   const auto to = sin(kPeer, kPeerPort);
   ASSERT_EQ(ns.connect(fd, &to), -EINPROGRESS);
-  EXPECT_EQ(ns.next_timer(), 1'000'000'000u);
+  EXPECT_EQ(kern.timers.next_timer(), 1'000'000'000u);
   advance(999'999'999);
   EXPECT_EQ(nd.frames.size(), 1u);
   advance(1'000'000'000);
   ASSERT_EQ(nd.frames.size(), 2u);
   EXPECT_EQ(seg(1).flags, TCPHDR_SYN);
   EXPECT_EQ(seg(1).seq, seg(0).seq);
-  EXPECT_EQ(ns.next_timer(), 3'000'000'000u);
+  EXPECT_EQ(kern.timers.next_timer(), 3'000'000'000u);
   advance(3'000'000'000);
   EXPECT_EQ(nd.frames.size(), 3u);
-  EXPECT_EQ(ns.next_timer(), 7'000'000'000u);
+  EXPECT_EQ(kern.timers.next_timer(), 7'000'000'000u);
   EXPECT_EQ(tp(fd)->icsk_backoff, 2);
 }
 
@@ -281,7 +281,7 @@ TEST_F(TcpTest, RtoRetransmitsHeadAndBacksOff) {
   ASSERT_EQ(ns.connect(fd, &to), -EINPROGRESS);
   port = seg(0).sport;
   isn = seg(0).seq;
-  ns.run_timers(10'000'000);  // SYN-ACK after 10 ms: the first RTT sample
+  kern.timers.run_timers(10'000'000);  // SYN-ACK after 10 ms: the first RTT sample
   inject(port, TCPHDR_SYN | TCPHDR_ACK, kPeerIsn, isn + 1, 65535, {2, 4, 5, 0xb4, 1, 3, 3, 7});
   tcp_sock *t = tp(fd);
   EXPECT_EQ(t->srtt_us >> 3, 10'000u);
@@ -289,8 +289,8 @@ TEST_F(TcpTest, RtoRetransmitsHeadAndBacksOff) {
   nd.frames.clear();
   ASSERT_EQ(send_n(fd, 5 * 1460), 5 * 1460);
   ASSERT_EQ(nd.frames.size(), 5u);
-  const uint64_t sent = ns.now();
-  EXPECT_EQ(ns.next_timer(), sent + 210'000'000);
+  const uint64_t sent = kern.timers.now();
+  EXPECT_EQ(kern.timers.next_timer(), sent + 210'000'000);
   advance(sent + 210'000'000);
   ASSERT_EQ(nd.frames.size(), 6u);
   EXPECT_EQ(seg(5).seq, isn + 1);
@@ -298,7 +298,7 @@ TEST_F(TcpTest, RtoRetransmitsHeadAndBacksOff) {
   EXPECT_EQ(t->snd_cwnd, 1u);
   EXPECT_EQ(t->snd_ssthresh, 5u);  // max(cwnd 10 / 2, 2)
   EXPECT_EQ(t->icsk_rto, 420'000'000u);
-  EXPECT_EQ(ns.next_timer(), sent + 630'000'000);
+  EXPECT_EQ(kern.timers.next_timer(), sent + 630'000'000);
   advance(sent + 630'000'000);
   EXPECT_EQ(nd.frames.size(), 7u);
   EXPECT_EQ(ns.tcp.mib.TCPTimeouts, 2u);
@@ -370,7 +370,7 @@ TEST_F(TcpTest, CloseSendsFinAndFinishesTheHandshake) {
   EXPECT_EQ(last.flags, TCPHDR_ACK);
   EXPECT_EQ(last.ack, kPeerIsn + 2);
   ASSERT_EQ(ns.tcp.orphans.size(), 1u);
-  advance(ns.now() + TCP_TIMEWAIT_LEN);
+  advance(kern.timers.now() + TCP_TIMEWAIT_LEN);
   EXPECT_TRUE(ns.tcp.orphans.empty());
   EXPECT_TRUE(ns.tcp.hash.empty());
 }
@@ -417,8 +417,9 @@ TEST_F(TcpTest, ChecksumOffloadSeedsPseudoHeader) {
 TEST_F(TcpTest, TsoSuperPacketSegmentsToTheSameWire) {
   std::vector<std::vector<uint8_t>> wire[2];
   for (int tso = 0; tso < 2; tso++) {
+    kernel_ctx k2;
     HostMemory m2{16u << 20};
-    net n2{m2, 99};
+    net n2{k2, m2, 99};
     n2.tcp.sysctl.tcp_congestion_control = "reno";
     FakeNetdev d2;
     d2.dev.features = tso ? (NETIF_F_SG | NETIF_F_TSO) : 0;
@@ -486,12 +487,12 @@ TEST_F(TcpTest, CubicIsDefaultAndReducesByBeta) {
 
 namespace {
 
-// A blocking connect() sleeps in net::sk_wait (the same hook as a blocking
+// A blocking connect() sleeps in sched_hooks::sk_wait (the same hook as a blocking
 // UDP send) and is woken by sk_state_change when the SYN-ACK arrives.
 TEST_F(TcpTest, BlockingConnectSleepsInSkWaitUntilTheHandshakeEnds) {
   int waits = 0, state_changes = 0;
-  ns.sk_state_change = [&](sock *) { ++state_changes; };
-  ns.sk_wait = [&](sock *) {
+  kern.sched.sk_state_change = [&](sock *) { ++state_changes; };
+  kern.sched.sk_wait = [&](sock *) {
     ++waits;
     const tcp_seg syn = seg(nd.frames.size() - 1);
     port = syn.sport;
@@ -513,7 +514,7 @@ TEST_F(TcpTest, BlockingConnectSleepsInSkWaitUntilTheHandshakeEnds) {
 }
 
 // A blocking send larger than the send buffer (SO_SNDBUF, struct sock's
-// sk_sndbuf: TCP does not grow it then) sleeps in net::sk_wait; ACKs that
+// sk_sndbuf: TCP does not grow it then) sleeps in sched_hooks::sk_wait; ACKs that
 // free the write queue wake it through sk_write_space (tcp_check_space).
 TEST_F(TcpTest, BlockingSendSleepsUntilAcksFreeTheWriteQueue) {
   const int fd = established();
@@ -521,8 +522,8 @@ TEST_F(TcpTest, BlockingSendSleepsUntilAcksFreeTheWriteQueue) {
   tcp_sock *t = tp(fd);
   EXPECT_EQ(t->sk_sndbuf, 32768u);
   int waits = 0, wakeups = 0;
-  ns.sk_write_space = [&](sock *) { ++wakeups; };
-  ns.sk_wait = [&](sock *) {
+  kern.sched.sk_write_space = [&](sock *) { ++wakeups; };
+  kern.sched.sk_wait = [&](sock *) {
     if (++waits > 1000) return false;
     ack(t->snd_nxt);  // the peer acknowledges everything in flight
     return true;
@@ -533,7 +534,7 @@ TEST_F(TcpTest, BlockingSendSleepsUntilAcksFreeTheWriteQueue) {
   EXPECT_EQ(t->sk_sndbuf, 32768u) << "SOCK_SNDBUF_LOCK: tcp_sndbuf_expand leaves it";
   EXPECT_LE(t->sk_wmem_queued, t->sk_sndbuf + 65536u);
   // Non-blocking with the queue full: EAGAIN.
-  ns.sk_wait = nullptr;
+  kern.sched.sk_wait = nullptr;
   while (send_n(fd, 1460, MSG_DONTWAIT) > 0) {
   }
   EXPECT_EQ(send_n(fd, 1460, MSG_DONTWAIT), -EAGAIN);

@@ -89,8 +89,9 @@ TEST_F(Udp, ConnectedSocketIdsCountUpFromARandomSeed) {
   EXPECT_EQ(static_cast<uint16_t>(ip_id(2) - ip_id(1)), 1);
 
   // Determinism: a second stack with the same seed and history gives the same first ID.
+  kernel_ctx kern2;
   HostMemory mem2(1u << 20);
-  net ns2(mem2, 42);
+  net ns2(kern2, mem2, 42);
   FakeNetdev nd2;
   ns2.register_netdevice(&nd2.dev);
   ns2.inet_addr_add(&nd2.dev, kLocal, 24);
