@@ -34,6 +34,7 @@
 #include "sim/pcie/pcie_link.hpp"
 #include "stack/core/net_namespace.hpp"
 #include "stack/kernel/kernel.hpp"
+#include "stack/socket.hpp"
 #include "stack/core/netdevice.hpp"
 #include "stack/sched/sch_generic.hpp"
 
@@ -103,6 +104,8 @@ public:
   const SystemConfig &config() const { return cfg_; }
   HostMemory &mem() { return mem_; }
   net &stack() { return *stack_; }
+  // The fd table of the host's one user process (the scenario's app).
+  files_struct &files() { return *files_; }
   net_device &netdev() { return dev_; }
   E1000Adapter &adapter() { return *adapter_; }
   NicModel &nic() { return nic_; }
@@ -132,6 +135,7 @@ private:
   kernel_ctx kernel_;  // the host's clock, timers and scheduler hooks; outlives stack_
   HostMemory mem_;
   std::unique_ptr<net> stack_;
+  std::unique_ptr<files_struct> files_;  // closed after ~System unregisters dev_, before stack_ goes
   net_device dev_;
   HostCpu cpu_;
   PcieLink link_;

@@ -1,5 +1,5 @@
-// struct net: device registry and the deterministic RNG. The syscalls are in
-// socket.cpp, the IPv4 configuration in devinet/route/neighbour.cpp.
+// struct net: device registry and the deterministic RNG. The IPv4
+// configuration is in devinet/route/neighbour.cpp.
 #include "stack/core/net_namespace.hpp"
 
 #include <algorithm>
@@ -7,6 +7,7 @@
 
 #include "stack/ipv4/af_inet.hpp"
 #include "stack/core/netdevice.hpp"
+#include "stack/core/sock.hpp"
 #include "stack/netfilter/netfilter.hpp"
 #include "stack/sched/sch_generic.hpp"
 
@@ -22,8 +23,7 @@ net::net(kernel_ctx &k, HostMemory &m, uint64_t seed) : kernel(k), mem(m), rng_(
 }
 
 net::~net() {
-  // Close what is still open, then let go of the devices.
-  while (!fds.empty()) close(fds.begin()->first);
+  // The processes' fd tables (files_struct) are closed before this.
   // TCP orphans still finishing their connections (their skbs and timers).
   tcp.orphans.clear();
   // Neighbours (and their queued skbs and timers) go now: their timers are
@@ -50,8 +50,13 @@ void net::unregister_netdevice(net_device *dev) {
                 ifaddrs.end());
   fib.erase(std::remove_if(fib.begin(), fib.end(), [dev](const fib_route &r) { return r.dev == dev; }), fib.end());
   neigh_ifdown(*this, dev);
-  for (auto &[fd, sock] : fds)
-    if (sock->sk && sock->sk->dst_cached && sock->sk->sk_dst_cache.dev == dev) sock->sk->dst_cached = false;
+  // Sockets whose cached route goes through dev forget it (Linux moves such
+  // dsts to blackhole_netdev): every UDP and TCP socket with a port.
+  auto dst_reset = [dev](sock *sk) {
+    if (sk && sk->dst_cached && sk->sk_dst_cache.dev == dev) sk->dst_cached = false;
+  };
+  for (auto &[port, sk] : udp_table) dst_reset(sk);
+  for (sock *sk : tcp.hash) dst_reset(sk);
   devices.erase(it);
   dev->nd_net = nullptr;
   ++rt_genid;

@@ -1,20 +1,21 @@
-// struct net: one network namespace, the whole stack's state (include/net/
+// struct net: one network namespace, the stack's state (include/net/
 // net_namespace.h). It owns the IPv4 configuration (addresses, FIB, static
 // neighbours), the SNMP counters, a seeded RNG (inet_id, ephemeral ports,
-// IP ID generator), the UDP port table and the fd table; and it is the
-// syscall surface: socket/bind/connect/sendto/send/setsockopt/close return the
-// value or -errno as a raw syscall does (no libc errno).
+// IP ID generator), the protocols' socket tables and netfilter. It runs on a
+// host's kernel context (clock, timers, scheduler hooks: kernel/kernel.hpp);
+// the syscalls go through a process's fd table (files_struct, socket.hpp).
 //
 // Usage (a driver/sim sets up one stack):
-//   HostMemory mem;  net ns(mem, /*seed=*/1);
+//   kernel_ctx kern;  HostMemory mem;  net ns(kern, mem, /*seed=*/1);
 //   net_device dev; dev.dev_addr = {...}; dev.ops.ndo_start_xmit = ...;
 //   ns.register_netdevice(&dev);
 //   ns.inet_addr_add(&dev, ipv4(10,0,0,1), 24);      // + on-link 10.0.0.0/24
 //   ns.ip_route_add_default(ipv4(10,0,0,254));      // optional
 //   ns.neigh_add(&dev, ipv4(10,0,0,2), {0x02,...});
-//   int fd = ns.socket(AF_INET, SOCK_DGRAM, 0);
+//   files_struct files(ns);                          // the process's fds
+//   int fd = files.socket(AF_INET, SOCK_DGRAM, 0);
 //   sockaddr_in_host to{AF_INET, 5678, ipv4(10,0,0,2)};
-//   long n = ns.sendto(fd, "hello", 5, 0, &to);
+//   long n = files.sendto(fd, "hello", 5, 0, &to);
 #pragma once
 
 #include <cstddef>
@@ -31,7 +32,6 @@
 #include "stack/core/neighbour.hpp"
 #include "stack/ipv4/route.hpp"
 #include "stack/core/snmp.hpp"
-#include "stack/socket.hpp"
 #include "stack/ipv4/tcp_ns.hpp"
 #include "stack/kernel/kernel.hpp"
 #include "stack/uapi.hpp"
@@ -40,8 +40,7 @@ namespace wirepath {
 
 struct net_device;
 struct netns_nf;
-struct mmsghdr_host;
-struct msghdr_host;
+struct sock;
 
 // The sysctls we model (net.ipv4.*).
 struct netns_ipv4_sysctl {
@@ -75,31 +74,6 @@ struct net {
   int ip_route_add_default(uint32_t gw, net_device *dev = nullptr) { return ip_route_add(0, 0, gw, dev); }
   int neigh_add(net_device *dev, uint32_t addr, const mac_addr &lladdr);
 
-  // --- syscalls (values or -errno) ---
-  int socket(int family, int type, int protocol);
-  int bind(int fd, const sockaddr_in_host *addr, uint32_t addrlen = SOCKADDR_IN_LEN);
-  int connect(int fd, const sockaddr_in_host *addr, uint32_t addrlen = SOCKADDR_IN_LEN);
-  long sendto(int fd, const void *buf, size_t len, int flags, const sockaddr_in_host *dest_addr,
-              uint32_t addrlen = SOCKADDR_IN_LEN);
-  long send(int fd, const void *buf, size_t len, int flags = 0);
-  // write(2) on a socket: sock_write_iter -> sock_sendmsg with no flags.
-  long write(int fd, const void *buf, size_t len);
-  // sendmsg(2) with an iovec array (msghdr_host in uapi.hpp).
-  long sendmsg(int fd, const msghdr_host *msg, int flags);
-  // sendmmsg(2): datagrams sent (msg_len filled in), or -errno if the first failed.
-  int sendmmsg(int fd, mmsghdr_host *msgvec, unsigned int vlen, int flags);
-  // getsockopt for the int options setsockopt takes (and SO_SNDBUF, SO_ERROR).
-  int getsockopt(int fd, int level, int optname, int *optval);
-  int setsockopt(int fd, int level, int optname, const void *optval, uint32_t optlen);
-  int setsockopt(int fd, int level, int optname, int value) {
-    return setsockopt(fd, level, optname, &value, sizeof value);
-  }
-  int getsockname(int fd, sockaddr_in_host *addr);
-  int getpeername(int fd, sockaddr_in_host *addr);
-  int close(int fd);
-  // sockfd_lookup: the socket behind fd, or nullptr.
-  struct socket *sockfd_lookup(int fd) const;
-
   // --- RNG: deterministic for a given seed ---
   uint32_t get_random_u32();
   uint16_t get_random_u16() { return static_cast<uint16_t>(get_random_u32()); }
@@ -116,7 +90,6 @@ struct net {
   neigh_table arp_tbl;
   std::map<uint16_t, sock *> udp_table;               // bound local ports
   std::map<uint64_t, uint32_t> ip_idents;             // __ip_select_ident per-destination counters
-  std::map<int, std::unique_ptr<struct socket>> fds;  // fd -> socket (fds start at 3)
   icmp_mib icmp_stats;
   std::unique_ptr<netns_nf> nf;  // netfilter: hooks, iptables tables, conntrack (netfilter.hpp)
 

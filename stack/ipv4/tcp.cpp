@@ -10,6 +10,7 @@
 #include "stack/core/net_namespace.hpp"
 #include "stack/core/netdevice.hpp"
 #include "stack/core/skbuff.hpp"
+#include "stack/socket.hpp"
 
 namespace wirepath {
 

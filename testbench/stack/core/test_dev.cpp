@@ -38,7 +38,7 @@ TEST_F(DevTest, NeighbourOutputBuildsTheHeaderThroughHeaderOps) {
   ASSERT_EQ(nd.frames.size(), 2u);
   const std::vector<uint8_t> eth = {0x02, 0, 0, 0, 0, 0x02, 0x02, 0, 0, 0, 0, 0x01, 0x08, 0x00};
   EXPECT_EQ(std::vector<uint8_t>(frame(1).begin(), frame(1).begin() + 14), eth);
-  ns.close(fd);
+  files.close(fd);
   nd.dev.header_ops = &eth_header_ops;
 }
 

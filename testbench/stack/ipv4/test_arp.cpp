@@ -102,7 +102,7 @@ TEST_F(Neigh, UnansweredRequestsAreRetriedEverySecondThenTheQueueIsDropped) {
 // and the one after starts a new resolution (FAILED -> INCOMPLETE). udp_err, RFC 1122 4.1.3.3.
 TEST_F(Neigh, FailedResolutionIsEhostunreachOnTheNextSendWithIpRecverr) {
   const int fd = udp_socket();
-  ASSERT_EQ(ns.setsockopt(fd, SOL_IP, IP_RECVERR, 1), 0);
+  ASSERT_EQ(files.setsockopt(fd, SOL_IP, IP_RECVERR, 1), 0);
   EXPECT_EQ(send_str(fd, "a", kOther, 7), 1);
   kern.timers.run_timers(3 * S);
   EXPECT_EQ(state(), NUD_FAILED);
@@ -118,14 +118,14 @@ TEST_F(Neigh, FailedResolutionIsEhostunreachOnTheNextSendWithIpRecverr) {
 TEST_F(Neigh, FailedResolutionIsSilentForUdpWithoutIpRecverr) {
   const int fd = udp_socket();
   const auto to = sin(kOther, 7);
-  ASSERT_EQ(ns.connect(fd, &to), 0);
-  EXPECT_EQ(ns.send(fd, "a", 1), 1);
+  ASSERT_EQ(files.connect(fd, &to), 0);
+  EXPECT_EQ(files.send(fd, "a", 1), 1);
   kern.timers.run_timers(3 * S);
   EXPECT_EQ(state(), NUD_FAILED);
   int soerr = -1;
-  EXPECT_EQ(ns.getsockopt(fd, SOL_SOCKET, SO_ERROR, &soerr), 0);
+  EXPECT_EQ(files.getsockopt(fd, SOL_SOCKET, SO_ERROR, &soerr), 0);
   EXPECT_EQ(soerr, 0);
-  EXPECT_EQ(ns.send(fd, "b", 1), 1);
+  EXPECT_EQ(files.send(fd, "b", 1), 1);
   kern.timers.run_timers(6 * S);
 }
 
