@@ -102,11 +102,6 @@ int neigh_del(net &n, net_device *dev, uint32_t addr) {
   return n.arp_tbl.entries.erase({dev->ifindex, addr}) ? 0 : -ENOENT;
 }
 
-neighbour *__ipv4_neigh_lookup_noref(net &n, const net_device *dev, uint32_t key) {
-  auto it = n.arp_tbl.entries.find({dev->ifindex, key});
-  return it == n.arp_tbl.entries.end() ? nullptr : it->second.get();
-}
-
 void neigh_changeaddr(net &n, net_device *dev) {
   for (auto &[key, ne] : n.arp_tbl.entries)
     if (ne->dev == dev) ne->hh = hh_cache{};
@@ -124,11 +119,6 @@ void neigh_ifdown(net &n, net_device *dev) {
 }
 
 void neigh_table_flush(net &n) { n.arp_tbl.entries.clear(); }
-
-void ipv4_confirm_neigh(net &n, const rtable *rt, uint32_t daddr) {
-  if (!rt || !rt->dev) return;
-  if (neighbour *ne = __ipv4_neigh_lookup_noref(n, rt->dev, rt_nexthop(rt, daddr))) neigh_confirm(ne, n.kernel.timers.now());
-}
 
 void neigh_probe(neighbour *n) {
   sk_buff *skb = n->arp_queue.empty() ? nullptr : n->arp_queue.back();

@@ -104,7 +104,6 @@ struct neigh_table {
 // ip neigh replace ADDR lladdr MAC dev DEV nud permanent.
 int neigh_add(net &n, net_device *dev, uint32_t addr, const mac_addr &lladdr);
 int neigh_del(net &n, net_device *dev, uint32_t addr);
-neighbour *__ipv4_neigh_lookup_noref(net &n, const net_device *dev, uint32_t key);
 // __neigh_create: a new entry (arp_constructor sets it up, NUD_NONE).
 neighbour *__neigh_create(net &n, net_device *dev, uint32_t key);
 // NETDEV_CHANGEADDR: rebuild the cached headers after dev->dev_addr changed.
@@ -134,7 +133,6 @@ void neigh_probe(neighbour *n);
 void neigh_invalidate(neighbour *n);
 // neigh_confirm / dst_confirm_neigh: an upper layer (TCP ACK) saw the peer alive.
 inline void neigh_confirm(neighbour *n, uint64_t now) { n->confirmed = now; }
-void ipv4_confirm_neigh(net &n, const rtable *rt, uint32_t daddr);
 // Name of a NUD state ("REACHABLE"), for logs and tests.
 const char *neigh_state_name(uint8_t nud_state);
 

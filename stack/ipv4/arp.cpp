@@ -177,4 +177,9 @@ int arp_process(net &ns, sk_buff *skb) {
   return NET_RX_SUCCESS;
 }
 
+neighbour *__ipv4_neigh_lookup_noref(net &n, const net_device *dev, uint32_t key) {
+  auto it = n.arp_tbl.entries.find({dev->ifindex, key});
+  return it == n.arp_tbl.entries.end() ? nullptr : it->second.get();
+}
+
 }  // namespace wirepath

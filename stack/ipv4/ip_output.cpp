@@ -10,6 +10,7 @@
 #include "stack/core/checksum.hpp"
 #include "stack/ethernet/eth.hpp"
 #include "stack/core/neighbour.hpp"
+#include "stack/ipv4/arp.hpp"
 #include "stack/core/net_namespace.hpp"
 #include "stack/core/netdevice.hpp"
 #include "stack/netfilter/netfilter.hpp"

@@ -6,6 +6,8 @@
 #include <cerrno>
 
 #include "stack/core/byteorder.hpp"
+#include "stack/core/neighbour.hpp"
+#include "stack/ipv4/arp.hpp"
 #include "stack/ipv4/devinet.hpp"
 #include "stack/ipv4/ip.hpp"
 #include "stack/core/net_namespace.hpp"
@@ -101,6 +103,11 @@ void __ip_select_ident(net &n, iphdr *iph, uint32_t segs) {
   const uint32_t id = it->second;
   it->second += segs;
   iph->id = cpu_to_be16(static_cast<uint16_t>(id));
+}
+
+void ipv4_confirm_neigh(net &n, const rtable *rt, uint32_t daddr) {
+  if (!rt || !rt->dev) return;
+  if (neighbour *ne = __ipv4_neigh_lookup_noref(n, rt->dev, rt_nexthop(rt, daddr))) neigh_confirm(ne, n.kernel.timers.now());
 }
 
 }  // namespace wirepath

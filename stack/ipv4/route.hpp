@@ -69,4 +69,8 @@ int fib_route_del(net &n, uint32_t dst, uint8_t prefixlen);
 extern const uint8_t ip_tos2prio[16];
 inline uint32_t rt_tos2priority(uint8_t tos) { return ip_tos2prio[(tos & 0x1e) >> 1]; }
 
+// ipv4_confirm_neigh (dst_confirm_neigh): the next hop of rt towards daddr
+// is alive (a TCP ACK came back): confirm its neighbour entry.
+void ipv4_confirm_neigh(net &n, const rtable *rt, uint32_t daddr);
+
 }  // namespace wirepath

@@ -324,4 +324,13 @@ void tcp_reap(sock *sk) {
   if (it != o.end()) o.erase(it);  // ~tcp_sock purges the queues and stops the timers
 }
 
+void tcp_write_queue_purge(tcp_sock *tp) {
+  for (auto *q : {&tp->sk_write_queue, &tp->tcp_rtx_queue}) {
+    for (tcp_wqe &w : *q) consume_skb(w.skb);
+    q->clear();
+  }
+  tp->sk_wmem_queued = 0;
+  tp->packets_out = tp->retrans_out = tp->lost_out = tp->sacked_out = 0;
+}
+
 }  // namespace wirepath

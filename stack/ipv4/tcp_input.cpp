@@ -33,20 +33,6 @@ struct seg_info {
   uint32_t seq, end_seq, ack_seq, len;
 };
 
-bool tcp_in_cwnd_reduction(const tcp_sock *tp) {
-  return (1u << tp->icsk_ca_state) & ((1u << TCP_CA_CWR) | (1u << TCP_CA_Recovery));
-}
-
-void tcp_set_ca_state(tcp_sock *tp, uint8_t state) {
-  if (tp->icsk_ca_ops && tp->icsk_ca_ops->set_state) tp->icsk_ca_ops->set_state(tp, state);
-  tp->icsk_ca_state = state;
-}
-
-uint32_t tcp_current_ssthresh(const tcp_sock *tp) {
-  if (tcp_in_cwnd_reduction(tp)) return tp->snd_ssthresh;
-  return std::max(tp->snd_ssthresh, ((tp->snd_cwnd >> 1) + (tp->snd_cwnd >> 2)));
-}
-
 // Options of the SYN-ACK (tcp_parse_options): MSS and window scale.
 void tcp_parse_options(tcp_sock *tp, const tcphdr *th, uint32_t *mss, int *wscale) {
   const auto *p = reinterpret_cast<const uint8_t *>(th) + sizeof(tcphdr);
@@ -353,11 +339,6 @@ void tcp_set_rto(sock *sk) {
   tcp_sock *tp = tcp_sk(sk);
   const uint64_t rto_us = (tp->srtt_us >> 3) + tp->rttvar_us;
   tp->icsk_rto = std::min(rto_us * 1000, TCP_RTO_MAX);
-}
-
-bool tcp_is_cwnd_limited(const tcp_sock *tp) {
-  if (tcp_in_slow_start(tp)) return tp->snd_cwnd < 2 * tp->max_packets_out;
-  return tp->is_cwnd_limited;
 }
 
 void tcp_enter_loss(sock *sk) {

@@ -15,15 +15,6 @@
 
 namespace wirepath {
 
-static void tcp_write_queue_purge(tcp_sock *tp) {
-  for (auto *q : {&tp->sk_write_queue, &tp->tcp_rtx_queue}) {
-    for (tcp_wqe &w : *q) consume_skb(w.skb);
-    q->clear();
-  }
-  tp->sk_wmem_queued = 0;
-  tp->packets_out = tp->retrans_out = tp->lost_out = tp->sacked_out = 0;
-}
-
 tcp_sock::~tcp_sock() {
   tcp_write_queue_purge(this);
   if (sk_net) {

@@ -28,10 +28,6 @@ uint32_t tcp_skb_truesize(uint32_t size) { return ((size + 63) & ~63u) + 576; }
 sk_buff *alloc_payload_skb(net &n, uint32_t size) { return alloc_skb(n.mem, size ? size : 1); }
 }  // namespace
 
-uint32_t tcp_packets_in_flight(const tcp_sock *tp) {
-  return tp->packets_out - (tp->sacked_out + tp->lost_out) + tp->retrans_out;
-}
-
 // __tcp_mtu_to_mss / tcp_mtu_to_mss: payload per segment for this path MTU.
 uint32_t tcp_mtu_to_mss(const tcp_sock *tp, uint32_t pmtu) {
   int64_t mss_now = int64_t{pmtu} - IPV4_HLEN - sizeof(tcphdr);

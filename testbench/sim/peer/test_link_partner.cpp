@@ -15,6 +15,7 @@
 #include "stack/ethernet/eth.hpp"
 #include "stack/ipv4/ip.hpp"
 #include "stack/core/neighbour.hpp"
+#include "stack/ipv4/arp.hpp"
 #include "stack/core/net_namespace.hpp"
 #include "stack/socket.hpp"
 #include "stack/core/netdevice.hpp"

@@ -7,6 +7,7 @@
 #include "stack/ipv4/arp.hpp"
 #include "stack/core/netdevice.hpp"
 #include "stack/core/neighbour.hpp"
+#include "stack/ipv4/route.hpp"
 #include "stack_fixture.hpp"
 
 using namespace wirepath;
