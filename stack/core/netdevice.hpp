@@ -1,6 +1,7 @@
 // net_device: what the stack knows of a NIC, and the driver hooks it calls
-// (include/linux/netdevice.h in miniature). The qdisc sits on the device's
-// single TX queue; the driver stops and wakes that queue.
+// (include/linux/netdevice.h in miniature; the functions are in dev.cpp, as
+// net/core/dev.c). The qdisc sits on the device's single TX queue; the driver
+// stops and wakes that queue.
 #pragma once
 
 #include <array>
