@@ -36,7 +36,7 @@ int sc_main(int argc, char **argv) {
   SystemConfig cfg;
   System sys("sys", cfg);
   sys.app = [&](System &s) {
-    net &st = s.stack();
+    files_struct &st = s.files();
     const int fd = st.socket(AF_INET, SOCK_DGRAM, 0);
     const sockaddr_in_host peer{AF_INET, 9, s.config().net.peer_ip};
     st.connect(fd, &peer);

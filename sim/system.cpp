@@ -6,6 +6,7 @@
 
 #include "sim/sc_time_util.hpp"
 #include "sim/wire/wire_timing.hpp"
+#include "stack/core/netdevice.hpp"
 
 namespace wirepath {
 
@@ -48,14 +49,15 @@ System::~System() {
   // nothing it could call back into.
   host_.reset();
   // dev_ and the driver go before stack_ (member order): take the device out
-  // of the stack now, so a socket ~net still has to close (a TCP FIN) finds
+  // of the stack now, so a socket files_ still has to close (a TCP FIN) finds
   // no route instead of a dead driver.
   stack_->unregister_netdevice(&dev_);
 }
 
 void System::setup_stack() {
   const HostNetConfig &n = cfg_.net;
-  stack_ = std::make_unique<net>(mem_, cfg_.seed);
+  stack_ = std::make_unique<net>(kernel_, mem_, cfg_.seed);
+  files_ = std::make_unique<files_struct>(*stack_);
   dev_.dev_addr = n.local_mac;
   int err = stack_->register_netdevice(&dev_);
   if (!err) err = stack_->inet_addr_add(&dev_, n.local_ip, static_cast<uint8_t>(n.prefix_len));

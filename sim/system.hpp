@@ -14,7 +14,7 @@
 //        Host::netif_rx -> softirq thread -> netif_rx_frame
 //        -> netif_receive_skb -> arp_rcv | ip_rcv -> tcp_v4_rcv / udp_rcv /
 //        icmp_rcv; the same thread runs the stack's timers on SystemC time
-//        (net::run_timers at net::next_timer()).
+//        (timer_base::run_timers at timer_base::next_timer()).
 #pragma once
 
 #include <array>
@@ -42,6 +42,8 @@
 #include "sim/wire/pcap_writer.hpp"
 #include "sim/pcie/pcie_link.hpp"
 #include "stack/core/net_namespace.hpp"
+#include "stack/kernel/kernel.hpp"
+#include "stack/socket.hpp"
 #include "stack/core/netdevice.hpp"
 #include "stack/sched/sch_generic.hpp"
 
@@ -101,6 +103,8 @@ public:
   const SystemConfig &config() const { return cfg_; }
   KernelHeap &mem() { return mem_; }
   net &stack() { return *stack_; }
+  // The fd table of the host's one user process (the scenario's app).
+  files_struct &files() { return *files_; }
   net_device &netdev() { return dev_; }
   E1000Adapter &adapter() { return *adapter_; }
   Host &host() { return *host_; }
@@ -126,10 +130,12 @@ private:
   void connect_wire();
 
   SystemConfig cfg_;
+  kernel_ctx kernel_;   // the host's clock, timers and scheduler hooks; outlives stack_
   PhysMem ram_;         // host DRAM: the kernel allocates from it, the root complex serves DMA from it
   KernelHeap mem_;
   device nic_dev_;      // the NIC's struct device (&pdev->dev): its DMA mappings, its IOMMU domain
   std::unique_ptr<net> stack_;
+  std::unique_ptr<files_struct> files_;  // closed after ~System unregisters dev_, before stack_ goes
   net_device dev_;
   HostCpu cpu_;
   PcieLink link_;

@@ -1,4 +1,4 @@
-// The socket syscalls (net/socket.c) as members of struct net. Each returns
+// The socket syscalls (net/socket.c) over a process's fd table. Each returns
 // the result or -errno, as the raw syscall does.
 #include "stack/socket.hpp"
 
@@ -16,12 +16,17 @@ namespace wirepath {
 
 int sock_sendmsg(socket *sock, kmsghdr *msg) { return sock->ops->sendmsg(sock, msg, msg->len); }
 
-struct socket *net::sockfd_lookup(int fd) const {
-  auto it = fds.find(fd);
-  return it == fds.end() ? nullptr : it->second.get();
+files_struct::~files_struct() {
+  // exit_files -> close_files: every descriptor still open, lowest first.
+  while (!fdt.empty()) close(fdt.begin()->first);
 }
 
-int net::socket(int family, int type, int protocol) {
+struct socket *files_struct::sockfd_lookup(int fd) const {
+  auto it = fdt.find(fd);
+  return it == fdt.end() ? nullptr : it->second.get();
+}
+
+int files_struct::socket(int family, int type, int protocol) {
   const int flags = type & ~WP_SOCK_TYPE_MASK;
   if (flags & ~(SOCK_CLOEXEC | SOCK_NONBLOCK)) return -EINVAL;
   type &= WP_SOCK_TYPE_MASK;
@@ -32,30 +37,30 @@ int net::socket(int family, int type, int protocol) {
   auto sock = std::make_unique<struct socket>();
   sock->type = type;
   if (flags & SOCK_NONBLOCK) sock->f_flags |= O_NONBLOCK;
-  const int err = inet_create(*this, sock.get(), protocol);
+  const int err = inet_create(net_ns, sock.get(), protocol);
   if (err) return err;
   // The lowest free descriptor; 0-2 are the process's stdio.
   int fd = 3;
-  while (fds.count(fd)) ++fd;
-  fds[fd] = std::move(sock);
+  while (fdt.count(fd)) ++fd;
+  fdt[fd] = std::move(sock);
   return fd;
 }
 
-int net::bind(int fd, const sockaddr_in_host *addr, uint32_t addrlen) {
+int files_struct::bind(int fd, const sockaddr_in_host *addr, uint32_t addrlen) {
   struct socket *sock = sockfd_lookup(fd);
   if (!sock) return -EBADF;
   if (!addr) return -EFAULT;
   return sock->ops->bind(sock, addr, addrlen);
 }
 
-int net::connect(int fd, const sockaddr_in_host *addr, uint32_t addrlen) {
+int files_struct::connect(int fd, const sockaddr_in_host *addr, uint32_t addrlen) {
   struct socket *sock = sockfd_lookup(fd);
   if (!sock) return -EBADF;
   if (!addr) return -EFAULT;
   return sock->ops->connect(sock, addr, addrlen, sock->f_flags);  // O_NONBLOCK: don't wait
 }
 
-long net::sendto(int fd, const void *buf, size_t len, int flags, const sockaddr_in_host *dest_addr,
+long files_struct::sendto(int fd, const void *buf, size_t len, int flags, const sockaddr_in_host *dest_addr,
                  uint32_t addrlen) {
   struct socket *sock = sockfd_lookup(fd);
   if (!sock) return -EBADF;
@@ -76,9 +81,9 @@ long net::sendto(int fd, const void *buf, size_t len, int flags, const sockaddr_
   return sock_sendmsg(sock, &msg);
 }
 
-long net::send(int fd, const void *buf, size_t len, int flags) { return sendto(fd, buf, len, flags, nullptr, 0); }
+long files_struct::send(int fd, const void *buf, size_t len, int flags) { return sendto(fd, buf, len, flags, nullptr, 0); }
 
-long net::write(int fd, const void *buf, size_t len) {
+long files_struct::write(int fd, const void *buf, size_t len) {
   // sock_write_iter: no flags but O_NONBLOCK's; zero bytes is a no-op (SYSV).
   struct socket *sock = sockfd_lookup(fd);
   if (!sock) return -EBADF;
@@ -129,14 +134,14 @@ static long sys_sendmsg_one(struct socket *sock, const msghdr_host *m, int flags
   return sock_sendmsg(sock, &msg);
 }
 
-long net::sendmsg(int fd, const msghdr_host *msg, int flags) {
+long files_struct::sendmsg(int fd, const msghdr_host *msg, int flags) {
   if (flags & MSG_CMSG_COMPAT) return -EINVAL;
   struct socket *sock = sockfd_lookup(fd);
   if (!sock) return -EBADF;
   return sys_sendmsg_one(sock, msg, flags);
 }
 
-int net::sendmmsg(int fd, mmsghdr_host *msgvec, unsigned int vlen, int flags) {
+int files_struct::sendmmsg(int fd, mmsghdr_host *msgvec, unsigned int vlen, int flags) {
   if (flags & MSG_CMSG_COMPAT) return -EINVAL;
   if (vlen > UIO_MAXIOV) vlen = UIO_MAXIOV;
   struct socket *sock = sockfd_lookup(fd);
@@ -154,7 +159,7 @@ int net::sendmmsg(int fd, mmsghdr_host *msgvec, unsigned int vlen, int flags) {
   return datagrams ? static_cast<int>(datagrams) : static_cast<int>(err);
 }
 
-int net::getsockopt(int fd, int level, int optname, int *optval) {
+int files_struct::getsockopt(int fd, int level, int optname, int *optval) {
   struct socket *sock = sockfd_lookup(fd);
   if (!sock) return -EBADF;
   if (!optval) return -EFAULT;
@@ -176,14 +181,14 @@ int net::getsockopt(int fd, int level, int optname, int *optval) {
   if (level != SOL_IP) return -ENOPROTOOPT;
   switch (optname) {
     case IP_TOS: *optval = sk->tos; return 0;
-    case IP_TTL: *optval = sk->uc_ttl >= 0 ? sk->uc_ttl : sysctl.ip_default_ttl; return 0;
+    case IP_TTL: *optval = sk->uc_ttl >= 0 ? sk->uc_ttl : net_ns.sysctl.ip_default_ttl; return 0;
     case IP_MTU_DISCOVER: *optval = sk->pmtudisc; return 0;
     case IP_RECVERR: *optval = sk->recverr; return 0;
     default: return -ENOPROTOOPT;
   }
 }
 
-int net::setsockopt(int fd, int level, int optname, const void *optval, uint32_t optlen) {
+int files_struct::setsockopt(int fd, int level, int optname, const void *optval, uint32_t optlen) {
   struct socket *sock = sockfd_lookup(fd);
   if (!sock) return -EBADF;
   if (!optval) return -EFAULT;
@@ -196,11 +201,12 @@ int net::setsockopt(int fd, int level, int optname, const void *optval, uint32_t
       case SO_MARK: sk->sk_mark = static_cast<uint32_t>(val); sk->dst_cached = false; return 0;
       case SO_SNDBUF: {
         // sk_setsockopt: a hint capped at wmem_max, doubled for overhead.
-        uint32_t v = std::min(static_cast<uint32_t>(val), sysctl.wmem_max);
+        uint32_t v = std::min(static_cast<uint32_t>(val), net_ns.sysctl.wmem_max);
         v = std::min<uint32_t>(v, INT_MAX / 2);
         sk->sk_userlocks |= SOCK_SNDBUF_LOCK;
         sk->sk_sndbuf = std::max<uint32_t>(v * 2, SOCK_MIN_SNDBUF);
-        if (sk_write_space && (sk->sk_wmem_alloc << 1) <= sk->sk_sndbuf) sk_write_space(sk);
+        const sched_hooks &sched = net_ns.kernel.sched;
+        if (sched.sk_write_space && (sk->sk_wmem_alloc << 1) <= sk->sk_sndbuf) sched.sk_write_space(sk);
         return 0;
       }
       default: return -ENOPROTOOPT;
@@ -244,7 +250,7 @@ int net::setsockopt(int fd, int level, int optname, const void *optval, uint32_t
   }
 }
 
-int net::getsockname(int fd, sockaddr_in_host *addr) {
+int files_struct::getsockname(int fd, sockaddr_in_host *addr) {
   struct socket *sock = sockfd_lookup(fd);
   if (!sock) return -EBADF;
   if (!addr) return -EFAULT;
@@ -252,7 +258,7 @@ int net::getsockname(int fd, sockaddr_in_host *addr) {
   return r < 0 ? r : 0;
 }
 
-int net::getpeername(int fd, sockaddr_in_host *addr) {
+int files_struct::getpeername(int fd, sockaddr_in_host *addr) {
   struct socket *sock = sockfd_lookup(fd);
   if (!sock) return -EBADF;
   if (!addr) return -EFAULT;
@@ -260,11 +266,11 @@ int net::getpeername(int fd, sockaddr_in_host *addr) {
   return r < 0 ? r : 0;
 }
 
-int net::close(int fd) {
-  auto it = fds.find(fd);
-  if (it == fds.end()) return -EBADF;
+int files_struct::close(int fd) {
+  auto it = fdt.find(fd);
+  if (it == fdt.end()) return -EBADF;
   it->second->ops->release(it->second.get());
-  fds.erase(it);
+  fdt.erase(it);
   return 0;
 }
 

@@ -20,7 +20,7 @@ void UdpScenarioConfig::validate() const {
 UdpScenarioResult run_udp_scenario(System &sys, const UdpScenarioConfig &cfg) {
   cfg.validate();
   UdpScenarioResult r;
-  net &st = sys.stack();
+  files_struct &st = sys.files();
   const HostNetConfig &ncfg = sys.config().net;
   std::mt19937_64 rng(sys.config().seed);
   std::uniform_int_distribution<uint32_t> size(cfg.min_payload, cfg.max_payload);
@@ -65,7 +65,7 @@ void TcpScenarioConfig::validate() const {
 TcpScenarioResult run_tcp_scenario(System &sys, const TcpScenarioConfig &cfg) {
   cfg.validate();
   TcpScenarioResult r;
-  net &st = sys.stack();
+  files_struct &st = sys.files();
   std::mt19937_64 rng(sys.config().seed);
   r.payload.resize(cfg.bytes);
   for (auto &b : r.payload) b = static_cast<uint8_t>(rng());
@@ -98,13 +98,13 @@ TcpScenarioResult run_tcp_scenario(System &sys, const TcpScenarioConfig &cfg) {
   // Finished: the orphan's FIN is acknowledged and the peer's FIN arrived
   // (TIME_WAIT), or it is gone.
   auto done = [&] {
-    for (const auto &o : st.tcp.orphans)
+    for (const auto &o : sys.stack().tcp.orphans)
       if (o->sk_state != TCP_TIME_WAIT) return false;
     return true;
   };
   while (!done() && now_ps() < deadline) sys.wait_for_stack(deadline - now_ps());
   r.finished = done();
-  for (const auto &o : st.tcp.orphans) {
+  for (const auto &o : sys.stack().tcp.orphans) {
     if (o.get() != tp) continue;
     r.retrans = tp->total_retrans;
     r.fast_retrans = tp->fast_retrans_events;

@@ -3,7 +3,7 @@
 #include <algorithm>
 
 #include "sim/sc_time_util.hpp"
-#include "stack/core/dev.hpp"
+#include "stack/core/netdevice.hpp"
 #include "stack/sched/sch_generic.hpp"
 
 namespace wirepath {
@@ -12,20 +12,20 @@ Host::Host(sc_core::sc_module_name name, net &stack, net_device &dev, E1000Adapt
            int napi_weight)
     : sc_core::sc_module(name), stack_(stack), dev_(dev), adapter_(adapter), bridge_(bridge),
       napi_weight_(napi_weight) {
-  // Blocking socket calls (net::sk_wait) sleep on the sockets' wait queue:
+  // Blocking socket calls (sched_hooks::sk_wait) sleep on the sockets' wait queue:
   // TX completion freeing send-buffer space (sock_wfree -> sk_write_space),
   // TCP ACKs freeing its write queue (sk_stream_write_space) and TCP state
   // changes (sk_state_change) wake them.
-  stack_.sk_wait = [this](sock *) {
+  stack_.kernel.sched.sk_wait = [this](sock *) {
     sc_core::wait(sk_wq_ev_);
     sync_stack_clock();
     return true;
   };
-  stack_.sk_write_space = [this](sock *) { sk_wq_ev_.notify(sc_core::SC_ZERO_TIME); };
-  stack_.sk_state_change = [this](sock *) { sk_wq_ev_.notify(sc_core::SC_ZERO_TIME); };
+  stack_.kernel.sched.sk_write_space = [this](sock *) { sk_wq_ev_.notify(sc_core::SC_ZERO_TIME); };
+  stack_.kernel.sched.sk_state_change = [this](sock *) { sk_wq_ev_.notify(sc_core::SC_ZERO_TIME); };
   // The stack's timers run in softirq_thread; a timer armed ahead of the
   // others moves its wake-up.
-  stack_.next_timer_changed = [this] { raise_softirq(); };
+  stack_.kernel.timers.next_timer_changed = [this] { raise_softirq(); };
 
   SC_HAS_PROCESS(Host);
   SC_THREAD(boot_thread);
@@ -35,13 +35,13 @@ Host::Host(sc_core::sc_module_name name, net &stack, net_device &dev, E1000Adapt
 
 Host::~Host() {
   // The stack outlives nothing it could call back into.
-  stack_.next_timer_changed = nullptr;
-  stack_.sk_wait = nullptr;
-  stack_.sk_write_space = nullptr;
-  stack_.sk_state_change = nullptr;
+  stack_.kernel.timers.next_timer_changed = nullptr;
+  stack_.kernel.sched.sk_wait = nullptr;
+  stack_.kernel.sched.sk_write_space = nullptr;
+  stack_.kernel.sched.sk_state_change = nullptr;
 }
 
-void Host::sync_stack_clock() { stack_.run_timers(now_ps() / kNs); }
+void Host::sync_stack_clock() { stack_.kernel.timers.run_timers(now_ps() / kNs); }
 
 void Host::netif_rx(std::vector<uint8_t> frame, ps_t arrive) {
   rx_q_.emplace(arrive, std::move(frame));
@@ -78,7 +78,7 @@ void Host::softirq_thread() {
   for (;;) {
     const ps_t now = now_ps();
     // TIMER_SOFTIRQ runs before NET_RX_SOFTIRQ: timers due by now, then the
-    // frames that arrived (their skbs see net::now() == now).
+    // frames that arrived (their skbs see timer_base::now() == now).
     sync_stack_clock();
     if (peer_run) peer_run(now / kNs);
     while (!rx_q_.empty() && rx_q_.begin()->first <= now) {
@@ -92,7 +92,7 @@ void Host::softirq_thread() {
     stack_ev_.notify(sc_core::SC_ZERO_TIME);
     // Sleep until the next thing due, or until something new arrives.
     const uint64_t peer_next = peer_next_event_ns ? peer_next_event_ns() : TIMER_NONE;
-    const uint64_t next = std::min(peer_next, stack_.next_timer());
+    const uint64_t next = std::min(peer_next, stack_.kernel.timers.next_timer());
     ps_t next_ps = next == TIMER_NONE ? ~ps_t{0} : next * kNs;
     if (!rx_q_.empty()) next_ps = std::min(next_ps, rx_q_.begin()->first);
     if (next_ps == ~ps_t{0})

@@ -7,9 +7,9 @@
 //            NET_RX_SOFTIRQ (frames from the far end: netif_rx_frame ->
 //            netif_receive_skb)
 //
-// The stack's clock is SystemC time: sync_stack_clock (net::run_timers at
+// The stack's clock is SystemC time: sync_stack_clock (timer_base::run_timers at
 // now) brings it and its timers up to date, and every thread calls it when
-// it resumes. Blocking socket calls (net::sk_wait) sleep on the sockets'
+// it resumes. Blocking socket calls (sched_hooks::sk_wait) sleep on the sockets'
 // wait queue, which sk_write_space and sk_state_change wake.
 #pragma once
 
@@ -64,7 +64,7 @@ public:
   // Block the calling thread until the stack did something (a received
   // frame, a timer) or timeout passes. False on timeout.
   bool wait_for_stack(ps_t timeout);
-  // net::run_timers(now): the waits above, the stack's sk_wait and the
+  // timer_base::run_timers(now): the waits above, the stack's sk_wait and the
   // threads call it whenever they resume; an app that waits on its own
   // calls it before using the stack again.
   void sync_stack_clock();
@@ -87,7 +87,7 @@ private:
   int napi_weight_;
   std::multimap<ps_t, std::vector<uint8_t>> rx_q_;  // frames from the far end on their way to the stack
   sc_core::sc_event softirq_ev_, stack_ev_, wire_ev_;
-  // The sockets' wait queue: net::sk_wait sleeps on it, sk_write_space
+  // The sockets' wait queue: sched_hooks::sk_wait sleeps on it, sk_write_space
   // (send-buffer space freed) and sk_state_change (TCP connected / reset /
   // closed) wake it.
   sc_core::sc_event sk_wq_ev_;

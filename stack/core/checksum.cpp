@@ -1,3 +1,4 @@
+// Checksum sums (lib/checksum.c, arch/x86/include/asm/checksum_64.h).
 #include "stack/core/checksum.hpp"
 
 namespace wirepath {

@@ -1,37 +1,92 @@
-// The receive side of the device layer (net/core/dev.c, net/ethernet/eth.c).
-#include "stack/core/dev.hpp"
-
+// The device layer (net/core/dev.c): the net_device's life, TX queue
+// control, dev_queue_xmit down to the driver, and the receive entry.
 #include <cerrno>
 #include <cstring>
 #include <new>
 
-#include "stack/ipv4/arp.hpp"
-#include "stack/core/byteorder.hpp"
-#include "stack/ethernet/eth.hpp"
 #include "stack/core/net_namespace.hpp"
 #include "stack/core/netdevice.hpp"
 #include "stack/core/skbuff.hpp"
+#include "stack/ethernet/eth.hpp"
+#include "stack/ipv4/arp.hpp"
+#include "stack/ipv4/ip.hpp"
+#include "stack/sched/sch_pfifo_fast.hpp"
 
 namespace wirepath {
 
-namespace {
-constexpr uint32_t NET_SKB_PAD = 64;  // headroom of a received skb (NET_SKB_PAD, NET_IP_ALIGN 0 on x86)
+// --- the device ----------------------------------------------------------------
+
+// Every device gets the default qdisc at creation (attach_default_qdiscs), and
+// is an Ethernet device (alloc_etherdev -> ether_setup).
+net_device::net_device() : qdisc(std::make_unique<pfifo_fast>(this)) { ether_setup(this); }
+
+net_device::~net_device() {
+  // A device destroyed while registered leaves its namespace first.
+  if (nd_net) nd_net->unregister_netdevice(this);
+  if (qdisc) qdisc->reset();
 }
 
-uint16_t eth_type_trans(sk_buff *skb, net_device *dev) {
-  skb->dev = dev;
+void dev_open(net_device *dev) {
+  if (dev->up) return;
+  dev->up = true;
+}
+
+void dev_close(net_device *dev) {
+  if (!dev->up) return;
+  dev->up = false;
+  // dev_deactivate: qdisc_reset drops whatever waits.
+  if (dev->qdisc) dev->qdisc->reset();
+}
+
+// --- transmit ------------------------------------------------------------------
+
+void netif_tx_wake_queue(net_device *dev) {
+  // Clear __QUEUE_STATE_DRV_XOFF and __netif_schedule; net_tx_action would
+  // then run the qdisc. We run it at once.
+  const bool was_stopped = dev->queue_stopped;
+  dev->queue_stopped = false;
+  if (was_stopped && dev->up && dev->qdisc) qdisc_run(dev->qdisc.get());
+}
+
+netdev_tx_t dev_hard_start_xmit(sk_buff *skb, net_device *dev) {
+  if (!dev->ops.ndo_start_xmit) return NETDEV_TX_BUSY;
+  return dev->ops.ndo_start_xmit(skb, dev);
+}
+
+// __dev_xmit_skb: enqueue, then run the qdisc unless it is already running
+// (in which case the running loop picks the new skb up).
+static int __dev_xmit_skb(sk_buff *skb, Qdisc *q, net_device *dev) {
+  const int rc = q->enqueue(skb);
+  qdisc_run(q);
+  return rc;
+}
+
+uint16_t netdev_pick_tx(net_device *dev, sk_buff *skb) {
+  // netdev_core_pick_tx with real_num_tx_queues == 1: no hash, no XPS.
+  (void)dev;
+  const uint16_t queue_index = 0;
+  skb->queue_mapping = queue_index;  // skb_set_queue_mapping
+  return queue_index;
+}
+
+int __dev_queue_xmit(sk_buff *skb) {
+  net_device *dev = skb->dev;
   skb->reset_mac_header();
-  const auto *eth = reinterpret_cast<const ethhdr *>(skb->data);
-  skb->pull(ETH_HLEN);
-  if (eth->h_dest[0] & 1) {
-    static const uint8_t bcast[ETH_ALEN] = {0xff, 0xff, 0xff, 0xff, 0xff, 0xff};
-    skb->pkt_type = std::memcmp(eth->h_dest, bcast, ETH_ALEN) == 0 ? PACKET_BROADCAST : PACKET_MULTICAST;
-  } else if (std::memcmp(eth->h_dest, dev->dev_addr.data(), ETH_ALEN) != 0) {
-    skb->pkt_type = PACKET_OTHERHOST;
-  } else {
-    skb->pkt_type = PACKET_HOST;
+  skb->dst = nullptr;  // skb_dst_drop: the route does not travel into the qdisc
+  netdev_pick_tx(dev, skb);  // queue 0, whose qdisc is dev->qdisc
+  if (!dev->up || !dev->qdisc) {
+    // __dev_queue_xmit on a device that is not IFF_UP: -ENETDOWN.
+    ++dev->stats.tx_dropped;
+    kfree_skb_reason(skb, skb_drop_reason::DEV_READY);
+    return -ENETDOWN;
   }
-  return be16_to_cpu(eth->h_proto);
+  return __dev_xmit_skb(skb, dev->qdisc.get(), dev);
+}
+
+// --- receive -------------------------------------------------------------------
+
+namespace {
+constexpr uint32_t NET_SKB_PAD = 64;  // headroom of a received skb (NET_SKB_PAD, NET_IP_ALIGN 0 on x86)
 }
 
 int netif_receive_skb(sk_buff *skb) {

@@ -16,8 +16,8 @@ namespace wirepath {
 namespace {
 constexpr uint64_t HZ_100 = 10 * NSEC_PER_MSEC;  // HZ/100: the shortest neighbour timer
 
-void neigh_add_timer(neighbour *n, uint64_t when) { n->nnet->mod_timer(&n->timer, when); }
-void neigh_del_timer(neighbour *n) { n->nnet->del_timer(&n->timer); }
+void neigh_add_timer(neighbour *n, uint64_t when) { n->nnet->kernel.timers.mod_timer(&n->timer, when); }
+void neigh_del_timer(neighbour *n) { n->nnet->kernel.timers.del_timer(&n->timer); }
 const neigh_parms &parms(const neighbour *n) { return n->nnet->arp_tbl.parms; }
 
 // neigh_max_probes: unicast + app + multicast (re)probes for the state.
@@ -31,12 +31,7 @@ void neigh_suspect(neighbour *n) { n->output = neigh_resolve_output; }
 void neigh_connect(neighbour *n) { n->output = neigh_connected_output; }
 
 // neigh_hh_init: build the cached header with header_ops->cache.
-void neigh_hh_init(neighbour *n) {
-  uint8_t hdr[ETH_HLEN];
-  eth_header_cache(n->dev, n->ha.data(), ETH_P_IP, hdr);
-  std::memcpy(n->hh.hh_data + sizeof n->hh.hh_data - ETH_HLEN, hdr, ETH_HLEN);
-  n->hh.hh_len = ETH_HLEN;
-}
+void neigh_hh_init(neighbour *n) { n->dev->header_ops->cache(n, &n->hh, ETH_P_IP); }
 
 // neigh_update_hhs: the lladdr changed; refresh a header already cached.
 void neigh_update_hhs(neighbour *n) {
@@ -71,7 +66,7 @@ const char *neigh_state_name(uint8_t s) {
 neighbour::~neighbour() {
   dead = true;
   neigh_purge_arp_queue(this, skb_drop_reason::NEIGH_DEAD);
-  if (nnet) nnet->del_timer(&timer);
+  if (nnet) nnet->kernel.timers.del_timer(&timer);
 }
 
 uint64_t neigh_rand_reach_time(net &n, uint64_t base) {
@@ -89,7 +84,7 @@ neighbour *__neigh_create(net &n, net_device *dev, uint32_t key) {
   ne->nnet = &n;
   ne->dev = dev;
   ne->primary_key = key;
-  ne->updated = ne->used = n.now();
+  ne->updated = ne->used = n.kernel.timers.now();
   ne->timer.function = [ne](timer_list *) { neigh_timer_handler(ne); };
   ++n.arp_tbl.stats.allocs;
   arp_constructor(ne);
@@ -105,11 +100,6 @@ int neigh_add(net &n, net_device *dev, uint32_t addr, const mac_addr &lladdr) {
 
 int neigh_del(net &n, net_device *dev, uint32_t addr) {
   return n.arp_tbl.entries.erase({dev->ifindex, addr}) ? 0 : -ENOENT;
-}
-
-neighbour *__ipv4_neigh_lookup_noref(net &n, const net_device *dev, uint32_t key) {
-  auto it = n.arp_tbl.entries.find({dev->ifindex, key});
-  return it == n.arp_tbl.entries.end() ? nullptr : it->second.get();
 }
 
 void neigh_changeaddr(net &n, net_device *dev) {
@@ -130,11 +120,6 @@ void neigh_ifdown(net &n, net_device *dev) {
 
 void neigh_table_flush(net &n) { n.arp_tbl.entries.clear(); }
 
-void ipv4_confirm_neigh(net &n, const rtable *rt, uint32_t daddr) {
-  if (!rt || !rt->dev) return;
-  if (neighbour *ne = __ipv4_neigh_lookup_noref(n, rt->dev, rt_nexthop(rt, daddr))) neigh_confirm(ne, n.now());
-}
-
 void neigh_probe(neighbour *n) {
   sk_buff *skb = n->arp_queue.empty() ? nullptr : n->arp_queue.back();
   arp_solicit(n, skb);
@@ -144,7 +129,7 @@ void neigh_probe(neighbour *n) {
 void neigh_invalidate(neighbour *n) {
   net &ns = *n->nnet;
   ++ns.arp_tbl.stats.res_failed;
-  n->updated = ns.now();
+  n->updated = ns.kernel.timers.now();
   while (n->nud_state == NUD_FAILED && !n->arp_queue.empty()) {
     sk_buff *skb = n->arp_queue.front();
     n->arp_queue.pop_front();
@@ -157,7 +142,7 @@ void neigh_invalidate(neighbour *n) {
 void neigh_timer_handler(neighbour *n) {
   net &ns = *n->nnet;
   const neigh_parms &p = parms(n);
-  const uint64_t now = ns.now();
+  const uint64_t now = ns.kernel.timers.now();
   const uint8_t state = n->nud_state;
   if (!(state & NUD_IN_TIMER)) return;
   uint64_t next = now + NSEC_PER_SEC;
@@ -208,7 +193,7 @@ void neigh_timer_handler(neighbour *n) {
 int __neigh_event_send(neighbour *n, sk_buff *skb) {
   net &ns = *n->nnet;
   const neigh_parms &p = parms(n);
-  const uint64_t now = ns.now();
+  const uint64_t now = ns.kernel.timers.now();
   bool immediate_probe = false;
   if (n->nud_state & (NUD_CONNECTED | NUD_DELAY | NUD_PROBE)) return 0;
   if (n->dead) {
@@ -260,7 +245,7 @@ int __neigh_event_send(neighbour *n, sk_buff *skb) {
 }
 
 int neigh_event_send(neighbour *n, sk_buff *skb) {
-  const uint64_t now = n->nnet->now();
+  const uint64_t now = n->nnet->kernel.timers.now();
   n->used = now;
   if (!(n->nud_state & (NUD_CONNECTED | NUD_DELAY | NUD_PROBE))) return __neigh_event_send(n, skb);
   return 0;
@@ -268,7 +253,7 @@ int neigh_event_send(neighbour *n, sk_buff *skb) {
 
 int neigh_update(neighbour *n, const uint8_t *lladdr, uint8_t new_state, uint32_t flags) {
   net &ns = *n->nnet;
-  const uint64_t now = ns.now();
+  const uint64_t now = ns.kernel.timers.now();
   const uint8_t old = n->nud_state;
   if (!(flags & NEIGH_UPDATE_F_ADMIN) && (old & (NUD_NOARP | NUD_PERMANENT))) return -EPERM;
   if (n->dead) return -ENOENT;
@@ -357,14 +342,20 @@ int neigh_hh_output(const hh_cache *hh, sk_buff *skb) {
 
 int neigh_resolve_output(neighbour *n, sk_buff *skb) {
   if (neigh_event_send(n, skb)) return 0;  // queued (or dropped): not an error to the sender
-  if (!n->hh.hh_len) neigh_hh_init(n);
-  // dev_hard_header -> eth_header
-  eth_header(skb, skb->dev, skb->protocol, n->ha.data(), nullptr, skb->len);
+  net_device *dev = n->dev;
+  if (dev->header_ops->cache && !n->hh.hh_len) neigh_hh_init(n);
+  if (dev_hard_header(skb, dev, skb->protocol, n->ha.data(), nullptr, skb->len) < 0) {
+    kfree_skb_reason(skb, skb_drop_reason::NOT_SPECIFIED);
+    return -EINVAL;
+  }
   return dev_queue_xmit(skb);
 }
 
 int neigh_connected_output(neighbour *n, sk_buff *skb) {
-  eth_header(skb, skb->dev, skb->protocol, n->ha.data(), nullptr, skb->len);
+  if (dev_hard_header(skb, n->dev, skb->protocol, n->ha.data(), nullptr, skb->len) < 0) {
+    kfree_skb_reason(skb, skb_drop_reason::NOT_SPECIFIED);
+    return -EINVAL;
+  }
   return dev_queue_xmit(skb);
 }
 

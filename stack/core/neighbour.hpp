@@ -11,7 +11,7 @@
 //   INCOMPLETE/PROBE retries every retrans_time, FAILED after the probes ->
 //   neigh_invalidate: queued packets dropped (NEIGH_FAILED) with
 //   arp_error_report (ICMP host unreachable to ourselves -> sk_err).
-// Time is the net's simulated clock (net::now, net::run_timers).
+// Time is the host's simulated clock (net::kernel.timers: timer_base::now, run_timers).
 #pragma once
 
 #include <cstdint>
@@ -104,7 +104,6 @@ struct neigh_table {
 // ip neigh replace ADDR lladdr MAC dev DEV nud permanent.
 int neigh_add(net &n, net_device *dev, uint32_t addr, const mac_addr &lladdr);
 int neigh_del(net &n, net_device *dev, uint32_t addr);
-neighbour *__ipv4_neigh_lookup_noref(net &n, const net_device *dev, uint32_t key);
 // __neigh_create: a new entry (arp_constructor sets it up, NUD_NONE).
 neighbour *__neigh_create(net &n, net_device *dev, uint32_t key);
 // NETDEV_CHANGEADDR: rebuild the cached headers after dev->dev_addr changed.
@@ -134,7 +133,6 @@ void neigh_probe(neighbour *n);
 void neigh_invalidate(neighbour *n);
 // neigh_confirm / dst_confirm_neigh: an upper layer (TCP ACK) saw the peer alive.
 inline void neigh_confirm(neighbour *n, uint64_t now) { n->confirmed = now; }
-void ipv4_confirm_neigh(net &n, const rtable *rt, uint32_t daddr);
 // Name of a NUD state ("REACHABLE"), for logs and tests.
 const char *neigh_state_name(uint8_t nud_state);
 

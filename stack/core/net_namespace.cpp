@@ -1,5 +1,5 @@
-// struct net: device registry and the deterministic RNG. The syscalls are in
-// socket.cpp, the IPv4 configuration in devinet/route/neighbour.cpp.
+// struct net: device registry and the deterministic RNG. The IPv4
+// configuration is in devinet/route/neighbour.cpp.
 #include "stack/core/net_namespace.hpp"
 
 #include <algorithm>
@@ -7,12 +7,13 @@
 
 #include "stack/ipv4/af_inet.hpp"
 #include "stack/core/netdevice.hpp"
+#include "stack/core/sock.hpp"
 #include "stack/netfilter/netfilter.hpp"
 #include "stack/sched/sch_generic.hpp"
 
 namespace wirepath {
 
-net::net(KernelHeap &m, uint64_t seed) : mem(m), rng_(seed) {
+net::net(kernel_ctx &k, KernelHeap &m, uint64_t seed) : kernel(k), mem(m), rng_(seed) {
   inet_init();  // TCP in the protocol table (once per process)
   // neigh_parms_alloc: reachable_time = neigh_rand_reach_time(base), drawn
   // from its own stream so the IDs and ports of a seed stay what they were.
@@ -22,51 +23,14 @@ net::net(KernelHeap &m, uint64_t seed) : mem(m), rng_(seed) {
 }
 
 net::~net() {
-  // Close what is still open, then let go of the devices.
-  while (!fds.empty()) close(fds.begin()->first);
+  // The processes' fd tables (files_struct) are closed before this.
   // TCP orphans still finishing their connections (their skbs and timers).
   tcp.orphans.clear();
-  // Neighbours (and their queued skbs and timers) go before the timer base.
+  // Neighbours (and their queued skbs and timers) go now: their timers are
+  // on the host's timer base, which outlives the namespace.
   neigh_table_flush(*this);
   nf.reset();
-  for (auto &[key, t] : timers_) t->pending = false, t->base = nullptr;
-  timers_.clear();
   for (net_device *dev : devices) dev->nd_net = nullptr;
-}
-
-timer_list::~timer_list() {
-  if (pending && base) base->del_timer(this);
-}
-
-bool net::mod_timer(timer_list *t, uint64_t expires) {
-  const bool was = del_timer(t);
-  t->expires = expires;
-  t->base = this;
-  t->seq = ++timer_seq_;
-  t->pending = true;
-  timers_.emplace(std::make_pair(expires, t->seq), t);
-  if (next_timer_changed && timers_.begin()->second == t) next_timer_changed();
-  return was;
-}
-
-bool net::del_timer(timer_list *t) {
-  if (!t->pending || t->base != this) return false;
-  timers_.erase({t->expires, t->seq});
-  t->pending = false;
-  return true;
-}
-
-uint64_t net::next_timer() const { return timers_.empty() ? TIMER_NONE : timers_.begin()->first.first; }
-
-void net::run_timers(uint64_t now_ns) {
-  while (!timers_.empty() && timers_.begin()->first.first <= now_ns) {
-    timer_list *t = timers_.begin()->second;
-    timers_.erase(timers_.begin());
-    t->pending = false;
-    if (t->expires > now_ns_) now_ns_ = t->expires;
-    if (t->function) t->function(t);
-  }
-  if (now_ns > now_ns_) now_ns_ = now_ns;
 }
 
 int net::register_netdevice(net_device *dev) {
@@ -86,8 +50,13 @@ void net::unregister_netdevice(net_device *dev) {
                 ifaddrs.end());
   fib.erase(std::remove_if(fib.begin(), fib.end(), [dev](const fib_route &r) { return r.dev == dev; }), fib.end());
   neigh_ifdown(*this, dev);
-  for (auto &[fd, sock] : fds)
-    if (sock->sk && sock->sk->dst_cached && sock->sk->sk_dst_cache.dev == dev) sock->sk->dst_cached = false;
+  // Sockets whose cached route goes through dev forget it (Linux moves such
+  // dsts to blackhole_netdev): every UDP and TCP socket with a port.
+  auto dst_reset = [dev](sock *sk) {
+    if (sk && sk->dst_cached && sk->sk_dst_cache.dev == dev) sk->dst_cached = false;
+  };
+  for (auto &[port, sk] : udp_table) dst_reset(sk);
+  for (sock *sk : tcp.hash) dst_reset(sk);
   devices.erase(it);
   dev->nd_net = nullptr;
   ++rt_genid;

@@ -1,20 +1,21 @@
-// struct net: one network namespace, the whole stack's state (include/net/
+// struct net: one network namespace, the stack's state (include/net/
 // net_namespace.h). It owns the IPv4 configuration (addresses, FIB, static
 // neighbours), the SNMP counters, a seeded RNG (inet_id, ephemeral ports,
-// IP ID generator), the UDP port table and the fd table; and it is the
-// syscall surface: socket/bind/connect/sendto/send/setsockopt/close return the
-// value or -errno as a raw syscall does (no libc errno).
+// IP ID generator), the protocols' socket tables and netfilter. It runs on a
+// host's kernel context (clock, timers, scheduler hooks: kernel/kernel.hpp);
+// the syscalls go through a process's fd table (files_struct, socket.hpp).
 //
 // Usage (a driver/sim sets up one stack):
-//   PhysMem ram;  KernelHeap mem(ram);  net ns(mem, /*seed=*/1);
+//   kernel_ctx kern;  PhysMem ram;  KernelHeap mem(ram);  net ns(kern, mem, /*seed=*/1);
 //   net_device dev; dev.dev_addr = {...}; dev.ops.ndo_start_xmit = ...;
 //   ns.register_netdevice(&dev);
 //   ns.inet_addr_add(&dev, ipv4(10,0,0,1), 24);      // + on-link 10.0.0.0/24
 //   ns.ip_route_add_default(ipv4(10,0,0,254));      // optional
 //   ns.neigh_add(&dev, ipv4(10,0,0,2), {0x02,...});
-//   int fd = ns.socket(AF_INET, SOCK_DGRAM, 0);
+//   files_struct files(ns);                          // the process's fds
+//   int fd = files.socket(AF_INET, SOCK_DGRAM, 0);
 //   sockaddr_in_host to{AF_INET, 5678, ipv4(10,0,0,2)};
-//   long n = ns.sendto(fd, "hello", 5, 0, &to);
+//   long n = files.sendto(fd, "hello", 5, 0, &to);
 #pragma once
 
 #include <cstddef>
@@ -31,17 +32,15 @@
 #include "stack/core/neighbour.hpp"
 #include "stack/ipv4/route.hpp"
 #include "stack/core/snmp.hpp"
-#include "stack/socket.hpp"
 #include "stack/ipv4/tcp_ns.hpp"
-#include "stack/kernel/timer.hpp"
+#include "stack/kernel/kernel.hpp"
 #include "stack/uapi.hpp"
 
 namespace wirepath {
 
 struct net_device;
 struct netns_nf;
-struct mmsghdr_host;
-struct msghdr_host;
+struct sock;
 
 // The sysctls we model (net.ipv4.*).
 struct netns_ipv4_sysctl {
@@ -51,11 +50,14 @@ struct netns_ipv4_sysctl {
 };
 
 struct net {
-  explicit net(KernelHeap &mem, uint64_t seed = 1);
+  net(kernel_ctx &kernel, KernelHeap &mem, uint64_t seed = 1);
   ~net();
   net(const net &) = delete;
   net &operator=(const net &) = delete;
 
+  // The host this namespace runs on: its clock and timers (kernel.timers)
+  // and the scheduler hooks blocking calls sleep through (kernel.sched).
+  kernel_ctx &kernel;
   KernelHeap &mem;  // where skb data lives
 
   // --- devices (not owned: the driver owns its net_device) ---
@@ -71,61 +73,6 @@ struct net {
   int ip_route_add(uint32_t dst, uint8_t prefixlen, uint32_t gw, net_device *dev = nullptr, uint32_t metric = 0);
   int ip_route_add_default(uint32_t gw, net_device *dev = nullptr) { return ip_route_add(0, 0, gw, dev); }
   int neigh_add(net_device *dev, uint32_t addr, const mac_addr &lladdr);
-
-  // --- syscalls (values or -errno) ---
-  int socket(int family, int type, int protocol);
-  int bind(int fd, const sockaddr_in_host *addr, uint32_t addrlen = SOCKADDR_IN_LEN);
-  int connect(int fd, const sockaddr_in_host *addr, uint32_t addrlen = SOCKADDR_IN_LEN);
-  long sendto(int fd, const void *buf, size_t len, int flags, const sockaddr_in_host *dest_addr,
-              uint32_t addrlen = SOCKADDR_IN_LEN);
-  long send(int fd, const void *buf, size_t len, int flags = 0);
-  // write(2) on a socket: sock_write_iter -> sock_sendmsg with no flags.
-  long write(int fd, const void *buf, size_t len);
-  // sendmsg(2) with an iovec array (msghdr_host in uapi.hpp).
-  long sendmsg(int fd, const msghdr_host *msg, int flags);
-  // sendmmsg(2): datagrams sent (msg_len filled in), or -errno if the first failed.
-  int sendmmsg(int fd, mmsghdr_host *msgvec, unsigned int vlen, int flags);
-  // getsockopt for the int options setsockopt takes (and SO_SNDBUF, SO_ERROR).
-  int getsockopt(int fd, int level, int optname, int *optval);
-  int setsockopt(int fd, int level, int optname, const void *optval, uint32_t optlen);
-  int setsockopt(int fd, int level, int optname, int value) {
-    return setsockopt(fd, level, optname, &value, sizeof value);
-  }
-  int getsockname(int fd, sockaddr_in_host *addr);
-  int getpeername(int fd, sockaddr_in_host *addr);
-  int close(int fd);
-  // sockfd_lookup: the socket behind fd, or nullptr.
-  struct socket *sockfd_lookup(int fd) const;
-
-  // --- time (timer.hpp): simulated ns, advanced only by the caller ---
-  uint64_t now() const { return now_ns_; }
-  // Advance the clock to now_ns (never backwards) running every timer due.
-  void run_timers(uint64_t now_ns);
-  // Expiry of the earliest armed timer, or TIMER_NONE.
-  uint64_t next_timer() const;
-  // Arm (or re-arm) t to fire at expires; true if it was already pending.
-  bool mod_timer(timer_list *t, uint64_t expires);
-  bool del_timer(timer_list *t);
-  static bool timer_pending(const timer_list *t) { return t->pending; }
-  // Called by mod_timer when the armed timer is now the earliest one, so a
-  // simulator sleeping until next_timer() wakes up to look again (the
-  // clockevent reprogramming of a tickless kernel). Unit tests leave it unset.
-  std::function<void()> next_timer_changed;
-
-  // --- blocking socket calls ---
-  // sk_wait: a blocking call has to sleep: the send buffer is full
-  // (sock_alloc_send_skb, TCP's sk_stream_wait_memory) or a TCP handshake is
-  // under way (inet_wait_for_connect, sk_stream_wait_connect). Return true
-  // after waiting (the sim waits on an event that sk_write_space and
-  // sk_state_change notify) to check again, false to give up (-EAGAIN, or
-  // -EINPROGRESS for connect, as an expired SO_SNDTIMEO). Not set: blocking
-  // calls behave as non-blocking ones.
-  std::function<bool(sock *sk)> sk_wait;
-  // sk_write_space: send-buffer space was freed: TX completion (sock_wfree)
-  // for UDP, acknowledged data leaving TCP's queues (sk_stream_write_space).
-  std::function<void(sock *sk)> sk_write_space;
-  // sk_state_change: a socket changed state (TCP connected, reset, closed).
-  std::function<void(sock *sk)> sk_state_change;
 
   // --- RNG: deterministic for a given seed ---
   uint32_t get_random_u32();
@@ -143,7 +90,6 @@ struct net {
   neigh_table arp_tbl;
   std::map<uint16_t, sock *> udp_table;               // bound local ports
   std::map<uint64_t, uint32_t> ip_idents;             // __ip_select_ident per-destination counters
-  std::map<int, std::unique_ptr<struct socket>> fds;  // fd -> socket (fds start at 3)
   icmp_mib icmp_stats;
   std::unique_ptr<netns_nf> nf;  // netfilter: hooks, iptables tables, conntrack (netfilter.hpp)
 
@@ -152,9 +98,6 @@ struct net {
   netns_tcp tcp;
 
 private:
-  uint64_t now_ns_ = 0;
-  uint64_t timer_seq_ = 0;
-  std::map<std::pair<uint64_t, uint64_t>, timer_list *> timers_;  // (expires, seq)
   std::mt19937_64 rng_;
   int next_ifindex_ = 1;
 };

@@ -90,6 +90,8 @@ struct sk_buff {
   void (*destructor)(sk_buff *skb) = nullptr;
   // skb->pkt_type on receive (PACKET_HOST, ...), set by eth_type_trans.
   uint8_t pkt_type = 0;
+  // The TX queue netdev_pick_tx chose (skb_get_queue_mapping).
+  uint16_t queue_mapping = 0;
   // skb->_nfct: the conntrack entry and ctinfo (nf_conntrack.hpp).
   std::shared_ptr<nf_conn> nfct;
   uint8_t nfctinfo = 0;

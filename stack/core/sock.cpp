@@ -1,4 +1,4 @@
-// Socket-level helpers (net/core/sock.c, net/ipv4/route.c ip_tos2prio).
+// Socket-level helpers (net/core/sock.c).
 #include "stack/core/sock.hpp"
 
 #include <algorithm>
@@ -11,20 +11,6 @@
 
 namespace wirepath {
 
-namespace {
-// TC_PRIO_* values.
-constexpr uint8_t TC_PRIO_BESTEFFORT = 0, TC_PRIO_BULK = 2, TC_PRIO_INTERACTIVE_BULK = 4, TC_PRIO_INTERACTIVE = 6;
-// ip_tos2prio, indexed by IPTOS_TOS(tos) >> 1 (ECN_OR_COST(x) is x).
-constexpr uint8_t ip_tos2prio[16] = {
-    TC_PRIO_BESTEFFORT,       TC_PRIO_BESTEFFORT,       TC_PRIO_BESTEFFORT,       TC_PRIO_BESTEFFORT,
-    TC_PRIO_BULK,             TC_PRIO_BULK,             TC_PRIO_BULK,             TC_PRIO_BULK,
-    TC_PRIO_INTERACTIVE,      TC_PRIO_INTERACTIVE,      TC_PRIO_INTERACTIVE,      TC_PRIO_INTERACTIVE,
-    TC_PRIO_INTERACTIVE_BULK, TC_PRIO_INTERACTIVE_BULK, TC_PRIO_INTERACTIVE_BULK, TC_PRIO_INTERACTIVE_BULK,
-};
-}  // namespace
-
-uint32_t rt_tos2priority(uint8_t tos) { return ip_tos2prio[(tos & 0x1e) >> 1]; }
-
 bool sk_dst_check(sock *sk) {
   if (!sk->dst_cached) return false;
   if (sk->sk_dst_cache.rt_genid != sk->sk_net->rt_genid || !sk->sk_dst_cache.dev || !sk->sk_dst_cache.dev->up) {
@@ -32,11 +18,6 @@ bool sk_dst_check(sock *sk) {
     return false;
   }
   return true;
-}
-
-void sk_dst_set(sock *sk, const rtable &rt) {
-  sk->sk_dst_cache = rt;
-  sk->dst_cached = true;
 }
 
 void skb_set_owner_w(sk_buff *skb, sock *sk) {
@@ -50,7 +31,7 @@ static void sock_def_write_space(sock *sk) {
   if ((sk->sk_wmem_alloc << 1) <= sk->sk_sndbuf) {
     sk->sock_nospace = false;
     net &n = *sk->sk_net;
-    if (n.sk_write_space) n.sk_write_space(sk);
+    if (n.kernel.sched.sk_write_space) n.kernel.sched.sk_write_space(sk);
   }
 }
 
@@ -83,7 +64,7 @@ sk_buff *sock_alloc_send_skb(sock *sk, uint32_t size, bool noblock, int *err) {
     // sock_wait_for_wmem: sleep until sock_wfree frees space, or the
     // timeout (SO_SNDTIMEO; 0 for MSG_DONTWAIT / O_NONBLOCK) runs out.
     net &n = *sk->sk_net;
-    if (noblock || !n.sk_wait || !n.sk_wait(sk)) {
+    if (noblock || !n.kernel.sched.sk_wait || !n.kernel.sched.sk_wait(sk)) {
       *err = -EAGAIN;
       return nullptr;
     }

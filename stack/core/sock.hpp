@@ -116,9 +116,6 @@ struct sock {
   inet_cork_full cork;
 };
 
-// rt_tos2priority: the TOS byte's priority for pfifo_fast (ip_tos2prio).
-uint32_t rt_tos2priority(uint8_t tos);
-
 // The flow of this socket's packets to daddr:dport, as flowi4_init_output
 // fills it for ip_route_connect and udp_sendmsg: bound device, mark, TOS,
 // protocol and the socket's own address and port.
@@ -138,7 +135,10 @@ inline flowi4 inet_sk_flowi4(const sock *sk, uint32_t daddr, uint16_t dport) {
 // __sk_dst_check: the cached route while still valid (same rt_genid, device
 // up), else forget it. sk_dst_set caches one.
 bool sk_dst_check(sock *sk);
-void sk_dst_set(sock *sk, const rtable &rt);
+inline void sk_dst_set(sock *sk, const rtable &rt) {
+  sk->sk_dst_cache = rt;
+  sk->dst_cached = true;
+}
 
 // skb_set_owner_w: charge skb->truesize to sk and make sock_wfree its destructor.
 void skb_set_owner_w(sk_buff *skb, sock *sk);
@@ -150,7 +150,7 @@ int sock_error(sock *sk);
 // sock_writeable: at least half the send buffer free.
 inline bool sock_writeable(const sock *sk) { return sk->sk_wmem_alloc < (sk->sk_sndbuf >> 1); }
 // sock_alloc_send_skb: wait for send-buffer space (noblock: -EAGAIN; blocking:
-// net::sk_wait, see net_namespace.hpp), then alloc_skb owned by sk. nullptr
+// sched_hooks::sk_wait, see kernel/sched.hpp), then alloc_skb owned by sk. nullptr
 // with *err = -EAGAIN, a pending sk_err, or -ENOBUFS (host memory full).
 sk_buff *sock_alloc_send_skb(sock *sk, uint32_t size, bool noblock, int *err);
 

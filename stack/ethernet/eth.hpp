@@ -1,4 +1,5 @@
-// Ethernet link layer (include/uapi/linux/if_ether.h, net/ethernet/eth.c).
+// Ethernet link layer (include/uapi/linux/if_ether.h, include/linux/etherdevice.h,
+// net/ethernet/eth.c).
 #pragma once
 
 #include <array>
@@ -8,6 +9,9 @@ namespace wirepath {
 
 struct sk_buff;
 struct net_device;
+struct neighbour;
+struct hh_cache;
+struct header_ops;
 
 #ifndef ETH_ALEN
 constexpr uint32_t ETH_ALEN = 6;
@@ -37,7 +41,17 @@ static_assert(sizeof(ethhdr) == 14);
 int eth_header(sk_buff *skb, net_device *dev, uint16_t type, const uint8_t *daddr, const uint8_t *saddr,
                uint32_t len);
 // eth_header_cache (header_ops->cache): the header a neighbour prepends to
-// every frame, built once.
-void eth_header_cache(const net_device *dev, const uint8_t *daddr, uint16_t type, uint8_t out[14]);
+// every frame, built once into hh (at the end of hh_data, HH_DATA_OFF).
+int eth_header_cache(const neighbour *neigh, hh_cache *hh, uint16_t type);
+// eth_header_ops: create = eth_header, cache = eth_header_cache.
+extern const header_ops eth_header_ops;
+// ether_setup: the Ethernet defaults of a net_device (header_ops,
+// hard_header_len, mtu, tx_queue_len), as alloc_etherdev applies them.
+void ether_setup(net_device *dev);
+
+// eth_type_trans: sets the MAC header, pkt_type (HOST / BROADCAST /
+// MULTICAST / OTHERHOST by destination MAC), pulls the Ethernet header and
+// returns the ethertype (host order).
+uint16_t eth_type_trans(sk_buff *skb, net_device *dev);
 
 }  // namespace wirepath

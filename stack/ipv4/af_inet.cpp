@@ -3,7 +3,7 @@
 
 #include <cerrno>
 
-#include "stack/core/dev.hpp"
+#include "stack/ipv4/protocol.hpp"
 #include "stack/ipv4/devinet.hpp"
 #include "stack/core/net_namespace.hpp"
 #include "stack/ipv4/tcp.hpp"
@@ -169,12 +169,12 @@ int inet_stream_connect(socket *sock, const sockaddr_in_host *uaddr, uint32_t ad
       break;
     default: return -EINVAL;
   }
-  // inet_wait_for_connect: a blocking connect sleeps (net::sk_wait, woken
+  // inet_wait_for_connect: a blocking connect sleeps (sched_hooks::sk_wait, woken
   // by sk_state_change) until the handshake is over; non-blocking, or with
   // no way to sleep, it says EINPROGRESS.
   while ((1u << sk->sk_state) & ((1u << TCP_SYN_SENT) | (1u << TCP_SYN_RECV))) {
     net &n = *sk->sk_net;
-    if ((flags & O_NONBLOCK) || !n.sk_wait || !n.sk_wait(sk)) return err;
+    if ((flags & O_NONBLOCK) || !n.kernel.sched.sk_wait || !n.kernel.sched.sk_wait(sk)) return err;
   }
   if (sk->sk_state == TCP_CLOSE) {
     // sock_error: the handshake failed (ECONNREFUSED, ETIMEDOUT, EHOSTUNREACH).

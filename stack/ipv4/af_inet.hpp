@@ -37,7 +37,7 @@ int inet_release(socket *sock);
 int inet_bind(socket *sock, const sockaddr_in_host *uaddr, uint32_t addr_len);
 int inet_dgram_connect(socket *sock, const sockaddr_in_host *uaddr, uint32_t addr_len, int flags);
 // inet_stream_connect: EISCONN / EALREADY / EINPROGRESS as Linux; blocks in
-// net::sk_wait (woken by sk_state_change) until the handshake ends when it
+// sched_hooks::sk_wait (woken by sk_state_change) until the handshake ends when it
 // can; O_NONBLOCK in flags (the file flags) returns EINPROGRESS at once.
 int inet_stream_connect(socket *sock, const sockaddr_in_host *uaddr, uint32_t addr_len, int flags);
 int inet_getname(socket *sock, sockaddr_in_host *uaddr, int peer);

@@ -5,7 +5,6 @@
 #include <new>
 
 #include "stack/core/byteorder.hpp"
-#include "stack/core/dev.hpp"
 #include "stack/ipv4/devinet.hpp"
 #include "stack/ethernet/eth.hpp"
 #include "stack/ipv4/icmp.hpp"
@@ -60,7 +59,10 @@ sk_buff *arp_create(net &ns, int type, uint16_t ptype, uint32_t dest_ip, net_dev
   skb->protocol = ETH_P_ARP;
   if (!src_hw) src_hw = dev->dev_addr.data();
   if (!dest_hw) dest_hw = kBroadcast.data();
-  eth_header(skb, dev, ptype, dest_hw, src_hw, skb->len);
+  if (dev_hard_header(skb, dev, ptype, dest_hw, src_hw, skb->len) < 0) {
+    kfree_skb_reason(skb, skb_drop_reason::NOT_SPECIFIED);
+    return nullptr;
+  }
   arp->ar_hrd = cpu_to_be16(ARPHRD_ETHER);
   arp->ar_pro = cpu_to_be16(ETH_P_IP);
   arp->ar_hln = ETH_ALEN;
@@ -166,13 +168,18 @@ int arp_process(net &ns, sk_buff *skb) {
   if (neighbour *n = __ipv4_neigh_lookup_noref(ns, dev, sip)) {
     // Back-to-back replies: the first wins for locktime.
     const bool is_garp = op == ARPOP_REQUEST && tip == sip;
-    const bool override = ns.now() > n->updated + ns.arp_tbl.parms.locktime || is_garp;
+    const bool override = ns.kernel.timers.now() > n->updated + ns.arp_tbl.parms.locktime || is_garp;
     // Broadcast replies and requests do not assert reachability.
     const uint8_t state = (op != ARPOP_REPLY || skb->pkt_type != PACKET_HOST) ? uint8_t{NUD_STALE} : uint8_t{NUD_REACHABLE};
     neigh_update(n, sha.data(), state, override ? uint32_t{NEIGH_UPDATE_F_OVERRIDE} : 0u);
   }
   consume_skb(skb);
   return NET_RX_SUCCESS;
+}
+
+neighbour *__ipv4_neigh_lookup_noref(net &n, const net_device *dev, uint32_t key) {
+  auto it = n.arp_tbl.entries.find({dev->ifindex, key});
+  return it == n.arp_tbl.entries.end() ? nullptr : it->second.get();
 }
 
 }  // namespace wirepath

@@ -56,4 +56,8 @@ void arp_send(net &ns, int type, uint16_t ptype, uint32_t dest_ip, net_device *d
 int arp_rcv(sk_buff *skb, net_device *dev);
 int arp_process(net &ns, sk_buff *skb);
 
+// __ipv4_neigh_lookup_noref (include/net/arp.h): arp_tbl's entry for key
+// (an IPv4 address, host order) on dev, or nullptr.
+neighbour *__ipv4_neigh_lookup_noref(net &n, const net_device *dev, uint32_t key);
+
 }  // namespace wirepath

@@ -7,7 +7,7 @@
 #include <new>
 
 #include "stack/core/checksum.hpp"
-#include "stack/core/dev.hpp"
+#include "stack/ipv4/protocol.hpp"
 #include "stack/ipv4/devinet.hpp"
 #include "stack/ipv4/ip.hpp"
 #include "stack/core/net_namespace.hpp"

@@ -13,12 +13,15 @@
 #include <cstdint>
 
 #include "stack/core/byteorder.hpp"
+#include "stack/core/skbuff.hpp"
+#include "stack/core/sock.hpp"
 
 namespace wirepath {
 
 struct net;
 struct sock;
 struct sk_buff;
+struct net_device;
 struct rtable;
 struct flowi4;
 
@@ -49,7 +52,7 @@ struct iphdr {
 } __attribute__((packed));
 static_assert(sizeof(iphdr) == 20);
 
-iphdr *ip_hdr(const sk_buff *skb);
+inline iphdr *ip_hdr(const sk_buff *skb) { return reinterpret_cast<iphdr *>(skb->network_hdr()); }
 
 // ip_send_check: recompute the header checksum.
 void ip_send_check(iphdr *iph);
@@ -83,7 +86,12 @@ int ip_fragment(net &n, sock *sk, sk_buff *skb, uint32_t mtu, ip_output_fn outpu
 // except the last, each passed to output. Consumes skb.
 int ip_do_fragment(net &n, sock *sk, sk_buff *skb, ip_output_fn output, uint32_t mtu);
 
-// Receive: ip_rcv and the protocol table are in dev.hpp (stack/ip_input.cpp).
+// IPv4 receive (net/ipv4/ip_input.c). skb->data at the IP header;
+// ip_local_deliver_finish hands it to inet_protos[] (protocol.hpp).
+int ip_rcv(sk_buff *skb, net_device *dev);
+int ip_rcv_finish(net &n, sk_buff *skb);
+int ip_local_deliver(net &n, sk_buff *skb);
+int ip_local_deliver_finish(net &n, sk_buff *skb);
 
 // The IP ID rules (ip_select_ident_segs / __ip_select_ident).
 void ip_select_ident_segs(net &n, sk_buff *skb, sock *sk, uint32_t segs);
@@ -91,8 +99,12 @@ inline void ip_select_ident(net &n, sk_buff *skb, sock *sk) { ip_select_ident_se
 void __ip_select_ident(net &n, iphdr *iph, uint32_t segs);
 
 // ip_sk_ignore_df: local fragmentation allowed despite DF.
-bool ip_sk_ignore_df(const sock *sk);
-// NET_XMIT_* to errno as net_xmit_errno: DROP -> -ENOBUFS, CN -> 0.
-int net_xmit_errno(int e);
+inline bool ip_sk_ignore_df(const sock *sk) {
+  return sk->pmtudisc < IP_PMTUDISC_DO || sk->pmtudisc == IP_PMTUDISC_OMIT;
+}
+// ip_dont_fragment: DF wanted on outgoing frames (no locked MTU metrics here).
+inline bool ip_dont_fragment(const sock *sk) {
+  return sk->pmtudisc == IP_PMTUDISC_DO || sk->pmtudisc == IP_PMTUDISC_WANT;
+}
 
 }  // namespace wirepath

@@ -1,4 +1,4 @@
-// IPv4 output (net/ipv4/ip_output.c, the ident part of net/ipv4/route.c).
+// IPv4 output (net/ipv4/ip_output.c).
 #include "stack/ipv4/ip.hpp"
 
 #include <algorithm>
@@ -10,6 +10,7 @@
 #include "stack/core/checksum.hpp"
 #include "stack/ethernet/eth.hpp"
 #include "stack/core/neighbour.hpp"
+#include "stack/ipv4/arp.hpp"
 #include "stack/core/net_namespace.hpp"
 #include "stack/core/netdevice.hpp"
 #include "stack/netfilter/netfilter.hpp"
@@ -18,37 +19,13 @@
 
 namespace wirepath {
 
-iphdr *ip_hdr(const sk_buff *skb) { return reinterpret_cast<iphdr *>(skb->network_hdr()); }
-
 void ip_send_check(iphdr *iph) {
   iph->check = 0;
   iph->check = cpu_to_be16(ip_fast_csum(iph, iph->ihl()));
 }
 
-int net_xmit_errno(int e) { return e != NET_XMIT_CN ? -ENOBUFS : 0; }
-
-bool ip_sk_ignore_df(const sock *sk) { return sk->pmtudisc < IP_PMTUDISC_DO || sk->pmtudisc == IP_PMTUDISC_OMIT; }
-
-// ip_dont_fragment: DF wanted on outgoing frames (no locked MTU metrics here).
-static bool ip_dont_fragment(const sock *sk) {
-  return sk->pmtudisc == IP_PMTUDISC_DO || sk->pmtudisc == IP_PMTUDISC_WANT;
-}
-
 static uint8_t ip_select_ttl(const net &n, const sock *sk) {
   return static_cast<uint8_t>(sk->uc_ttl >= 0 ? sk->uc_ttl : n.sysctl.ip_default_ttl);
-}
-
-void __ip_select_ident(net &n, iphdr *iph, uint32_t segs) {
-  // Linux hashes (daddr, saddr, protocol) with a per-boot key into one of
-  // many counters and adds a time-based random jump; we keep one counter per
-  // (daddr, saddr, protocol), started at a random value, without the jump.
-  const uint64_t key = (uint64_t{be32_to_cpu(iph->daddr)} << 32) ^ (uint64_t{be32_to_cpu(iph->saddr)} << 8) ^
-                       iph->protocol;
-  auto it = n.ip_idents.find(key);
-  if (it == n.ip_idents.end()) it = n.ip_idents.emplace(key, n.get_random_u32()).first;
-  const uint32_t id = it->second;
-  it->second += segs;
-  iph->id = cpu_to_be16(static_cast<uint16_t>(id));
 }
 
 void ip_select_ident_segs(net &n, sk_buff *skb, sock *sk, uint32_t segs) {

@@ -1,14 +1,31 @@
-// Minimal IPv4 FIB and output route lookup (net/ipv4/route.c, fib_trie.c).
+// Minimal IPv4 FIB and output route lookup (net/ipv4/route.c, fib_trie.c), the
+// TOS priority table and the IP ID generator (__ip_select_ident) route.c keeps.
 #include "stack/ipv4/route.hpp"
 
 #include <algorithm>
 #include <cerrno>
 
+#include "stack/core/byteorder.hpp"
+#include "stack/core/neighbour.hpp"
+#include "stack/ipv4/arp.hpp"
 #include "stack/ipv4/devinet.hpp"
+#include "stack/ipv4/ip.hpp"
 #include "stack/core/net_namespace.hpp"
 #include "stack/core/netdevice.hpp"
 
 namespace wirepath {
+
+namespace {
+// TC_PRIO_* values.
+constexpr uint8_t TC_PRIO_BESTEFFORT = 0, TC_PRIO_BULK = 2, TC_PRIO_INTERACTIVE_BULK = 4, TC_PRIO_INTERACTIVE = 6;
+}  // namespace
+// ip_tos2prio, indexed by IPTOS_TOS(tos) >> 1 (ECN_OR_COST(x) is x).
+const uint8_t ip_tos2prio[16] = {
+    TC_PRIO_BESTEFFORT,       TC_PRIO_BESTEFFORT,       TC_PRIO_BESTEFFORT,       TC_PRIO_BESTEFFORT,
+    TC_PRIO_BULK,             TC_PRIO_BULK,             TC_PRIO_BULK,             TC_PRIO_BULK,
+    TC_PRIO_INTERACTIVE,      TC_PRIO_INTERACTIVE,      TC_PRIO_INTERACTIVE,      TC_PRIO_INTERACTIVE,
+    TC_PRIO_INTERACTIVE_BULK, TC_PRIO_INTERACTIVE_BULK, TC_PRIO_INTERACTIVE_BULK, TC_PRIO_INTERACTIVE_BULK,
+};
 
 uint32_t rtable::mtu() const { return dev ? dev->mtu : 0; }
 
@@ -73,6 +90,24 @@ int fib_route_del(net &n, uint32_t dst, uint8_t prefixlen) {
   n.fib.erase(it);
   ++n.rt_genid;
   return 0;
+}
+
+void __ip_select_ident(net &n, iphdr *iph, uint32_t segs) {
+  // Linux hashes (daddr, saddr, protocol) with a per-boot key into one of
+  // many counters and adds a time-based random jump; we keep one counter per
+  // (daddr, saddr, protocol), started at a random value, without the jump.
+  const uint64_t key = (uint64_t{be32_to_cpu(iph->daddr)} << 32) ^ (uint64_t{be32_to_cpu(iph->saddr)} << 8) ^
+                       iph->protocol;
+  auto it = n.ip_idents.find(key);
+  if (it == n.ip_idents.end()) it = n.ip_idents.emplace(key, n.get_random_u32()).first;
+  const uint32_t id = it->second;
+  it->second += segs;
+  iph->id = cpu_to_be16(static_cast<uint16_t>(id));
+}
+
+void ipv4_confirm_neigh(net &n, const rtable *rt, uint32_t daddr) {
+  if (!rt || !rt->dev) return;
+  if (neighbour *ne = __ipv4_neigh_lookup_noref(n, rt->dev, rt_nexthop(rt, daddr))) neigh_confirm(ne, n.kernel.timers.now());
 }
 
 }  // namespace wirepath

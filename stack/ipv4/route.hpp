@@ -64,4 +64,13 @@ int ip_route_output(net &n, uint32_t daddr, uint32_t saddr, uint8_t tos, int oif
 int fib_route_add(net &n, const fib_route &r);
 int fib_route_del(net &n, uint32_t dst, uint8_t prefixlen);
 
+// rt_tos2priority: the TOS byte's priority for pfifo_fast, from
+// ip_tos2prio (route.cpp) indexed by IPTOS_TOS(tos) >> 1.
+extern const uint8_t ip_tos2prio[16];
+inline uint32_t rt_tos2priority(uint8_t tos) { return ip_tos2prio[(tos & 0x1e) >> 1]; }
+
+// ipv4_confirm_neigh (dst_confirm_neigh): the next hop of rt towards daddr
+// is alive (a TCP ACK came back): confirm its neighbour entry.
+void ipv4_confirm_neigh(net &n, const rtable *rt, uint32_t daddr);
+
 }  // namespace wirepath

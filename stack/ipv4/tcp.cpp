@@ -10,6 +10,7 @@
 #include "stack/core/net_namespace.hpp"
 #include "stack/core/netdevice.hpp"
 #include "stack/core/skbuff.hpp"
+#include "stack/socket.hpp"
 
 namespace wirepath {
 
@@ -83,10 +84,10 @@ void tcp_done(sock *sk) {
   if (sk->sk_state == TCP_SYN_SENT || sk->sk_state == TCP_SYN_RECV) ++n.tcp.mib.AttemptFails;
   tcp_set_state(sk, TCP_CLOSE);
   inet_csk_clear_xmit_timer(sk);
-  n.del_timer(&tp->tw_timer);
+  n.kernel.timers.del_timer(&tp->tw_timer);
   tp->sk_shutdown = SEND_SHUTDOWN;
   // sk_state_change: wake a connect() or send() sleeping on the socket.
-  if (!tp->orphan && n.sk_state_change) n.sk_state_change(sk);
+  if (!tp->orphan && n.kernel.sched.sk_state_change) n.kernel.sched.sk_state_change(sk);
 }
 
 // The kernel's truesize of a queued skb (SKB_TRUESIZE): data + sk_buff +
@@ -101,18 +102,18 @@ static void tcp_mark_push(tcp_sock *tp, tcp_wqe &wqe) {
 }
 
 // sk_stream_wait_connect: -EPIPE unless the handshake is under way; sleeps
-// (net::sk_wait, woken by sk_state_change) until it ends when it can.
+// (sched_hooks::sk_wait, woken by sk_state_change) until it ends when it can.
 static int sk_stream_wait_connect(sock *sk, bool nonblock) {
   net &n = *sk->sk_net;
   for (;;) {
     if (const int e = sock_error(sk)) return e;
     if (!((1u << sk->sk_state) & ((1u << TCP_SYN_SENT) | (1u << TCP_SYN_RECV)))) return -EPIPE;
-    if (nonblock || !n.sk_wait || !n.sk_wait(sk)) return -EAGAIN;
+    if (nonblock || !n.kernel.sched.sk_wait || !n.kernel.sched.sk_wait(sk)) return -EAGAIN;
     if ((1u << sk->sk_state) & ((1u << TCP_ESTABLISHED) | (1u << TCP_CLOSE_WAIT))) return 0;
   }
 }
 
-// sk_stream_wait_memory: sleep (net::sk_wait, woken by sk_write_space when
+// sk_stream_wait_memory: sleep (sched_hooks::sk_wait, woken by sk_write_space when
 // ACKs free the queue, or by sk_state_change) until the write queue has room.
 static int sk_stream_wait_memory(sock *sk, bool nonblock) {
   tcp_sock *tp = tcp_sk(sk);
@@ -121,7 +122,7 @@ static int sk_stream_wait_memory(sock *sk, bool nonblock) {
     if (sk->sk_err || (tp->sk_shutdown & SEND_SHUTDOWN)) return -EPIPE;
     if (sk_stream_memory_free(sk)) return 0;
     sk->sock_nospace = true;  // SOCK_NOSPACE: tcp_check_space wakes us
-    if (nonblock || !n.sk_wait || !n.sk_wait(sk)) return -EAGAIN;
+    if (nonblock || !n.kernel.sched.sk_wait || !n.kernel.sched.sk_wait(sk)) return -EAGAIN;
   }
 }
 
@@ -321,6 +322,15 @@ void tcp_reap(sock *sk) {
   auto &o = sk->sk_net->tcp.orphans;
   auto it = std::find_if(o.begin(), o.end(), [sk](const std::unique_ptr<sock> &p) { return p.get() == sk; });
   if (it != o.end()) o.erase(it);  // ~tcp_sock purges the queues and stops the timers
+}
+
+void tcp_write_queue_purge(tcp_sock *tp) {
+  for (auto *q : {&tp->sk_write_queue, &tp->tcp_rtx_queue}) {
+    for (tcp_wqe &w : *q) consume_skb(w.skb);
+    q->clear();
+  }
+  tp->sk_wmem_queued = 0;
+  tp->packets_out = tp->retrans_out = tp->lost_out = tp->sacked_out = 0;
 }
 
 }  // namespace wirepath

@@ -9,12 +9,13 @@
 //   RTO: tcp_retransmit_timer -> tcp_enter_loss -> tcp_retransmit_skb
 //
 // Sequence numbers, windows and ports in host order; time in ns from
-// net::now(), timers on the net's timer base (timer.hpp). The send buffer is
+// the host's timer base (net::kernel.timers, kernel/timer.hpp). The send buffer is
 // struct sock's (sk_sndbuf, sk_wmem_queued, sk_err); blocking calls sleep in
-// net::sk_wait. No SACK, no timestamps (see netns_tcp_sysctl), no TLP,
+// sched_hooks::sk_wait. No SACK, no timestamps (see netns_tcp_sysctl), no TLP,
 // RACK, F-RTO, autocorking or TSQ.
 #pragma once
 
+#include <algorithm>
 #include <cstddef>
 #include <cstdint>
 #include <deque>
@@ -202,6 +203,8 @@ void tcp_set_state(sock *sk, uint8_t state);
 void tcp_done(sock *sk);  // to CLOSE; an orphan is then freed by tcp_reap
 // Free an orphan that reached CLOSE. Call only where nothing of sk is used afterwards.
 void tcp_reap(sock *sk);
+// Free what waits to be sent or acknowledged (a socket's end).
+void tcp_write_queue_purge(tcp_sock *tp);
 bool sk_can_gso(const sock *sk);
 // sk_stream_memory_free: the write queue may grow.
 inline bool sk_stream_memory_free(const sock *sk) { return sk->sk_wmem_queued < sk->sk_sndbuf; }
@@ -224,9 +227,6 @@ uint32_t tcp_sync_mss(sock *sk, uint32_t pmtu);
 uint32_t tcp_current_mss(sock *sk);
 bool tcp_nagle_test(const tcp_sock *tp, const tcp_wqe &wqe, uint32_t cur_mss, int nonagle);
 bool tcp_nagle_check(bool partial, const tcp_sock *tp, int nonagle);
-uint32_t tcp_packets_in_flight(const tcp_sock *tp);
-void tcp_rearm_rto(sock *sk);
-void tcp_sndbuf_expand(sock *sk);
 // Split queue[index] so that it carries len bytes; the rest follows it.
 int tcp_fragment(sock *sk, std::deque<tcp_wqe> &queue, size_t index, uint32_t len, uint32_t mss_now);
 void tcp_set_skb_tso_segs(tcp_wqe &wqe, uint32_t mss_now);
@@ -237,13 +237,37 @@ int tcp_ack(sock *sk, sk_buff *skb, int flag);
 void tcp_enter_loss(sock *sk);
 void tcp_rtt_estimator(sock *sk, int64_t mrtt_us);
 void tcp_set_rto(sock *sk);
+void tcp_rearm_rto(sock *sk);
+void tcp_sndbuf_expand(sock *sk);
+// tcp_check_space -> sk_stream_write_space: wake a sender that found the
+// write queue full once a third of the buffer is free (sched_hooks::sk_write_space).
+void tcp_check_space(sock *sk);
+
+// tcp_cong.c
 void tcp_cong_avoid_ai(tcp_sock *tp, uint32_t w, uint32_t acked);
 uint32_t tcp_slow_start(tcp_sock *tp, uint32_t acked);
-bool tcp_is_cwnd_limited(const tcp_sock *tp);
-// tcp_check_space -> sk_stream_write_space: wake a sender that found the
-// write queue full once a third of the buffer is free (net::sk_write_space).
-void tcp_check_space(sock *sk);
+
+// include/net/tcp.h inlines
 inline bool tcp_in_slow_start(const tcp_sock *tp) { return tp->snd_cwnd < tp->snd_ssthresh; }
+inline uint32_t tcp_packets_in_flight(const tcp_sock *tp) {
+  return tp->packets_out - (tp->sacked_out + tp->lost_out) + tp->retrans_out;
+}
+inline bool tcp_is_cwnd_limited(const tcp_sock *tp) {
+  if (tcp_in_slow_start(tp)) return tp->snd_cwnd < 2 * tp->max_packets_out;
+  return tp->is_cwnd_limited;
+}
+inline bool tcp_in_cwnd_reduction(const tcp_sock *tp) {
+  return (1u << tp->icsk_ca_state) & ((1u << TCP_CA_CWR) | (1u << TCP_CA_Recovery));
+}
+// tcp_current_ssthresh: the last ssthresh, or 3/4 of cwnd if that is larger.
+inline uint32_t tcp_current_ssthresh(const tcp_sock *tp) {
+  if (tcp_in_cwnd_reduction(tp)) return tp->snd_ssthresh;
+  return std::max(tp->snd_ssthresh, ((tp->snd_cwnd >> 1) + (tp->snd_cwnd >> 2)));
+}
+inline void tcp_set_ca_state(tcp_sock *tp, uint8_t state) {
+  if (tp->icsk_ca_ops && tp->icsk_ca_ops->set_state) tp->icsk_ca_ops->set_state(tp, state);
+  tp->icsk_ca_state = state;
+}
 
 // tcp_timer.c
 void tcp_init_xmit_timers(sock *sk);
@@ -251,6 +275,8 @@ void tcp_retransmit_timer(sock *sk);
 void tcp_write_timer(sock *sk);
 void inet_csk_reset_xmit_timer(sock *sk, uint64_t when_ns);
 void inet_csk_clear_xmit_timer(sock *sk);
+
+// tcp_minisocks.c
 void tcp_time_wait(sock *sk, uint8_t state, uint64_t timeo_ns);
 
 // tcp_ipv4.c

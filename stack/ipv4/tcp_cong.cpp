@@ -31,4 +31,24 @@ const tcp_congestion_ops *tcp_ca_find(const char *name) {
   return &tcp_reno;
 }
 
+uint32_t tcp_slow_start(tcp_sock *tp, uint32_t acked) {
+  const uint32_t cwnd = std::min(tp->snd_cwnd + acked, tp->snd_ssthresh);
+  acked -= cwnd - tp->snd_cwnd;
+  tp->snd_cwnd = cwnd;
+  return acked;
+}
+
+void tcp_cong_avoid_ai(tcp_sock *tp, uint32_t w, uint32_t acked) {
+  if (tp->snd_cwnd_cnt >= w) {
+    tp->snd_cwnd_cnt = 0;
+    tp->snd_cwnd++;
+  }
+  tp->snd_cwnd_cnt += acked;
+  if (tp->snd_cwnd_cnt >= w) {
+    const uint32_t delta = tp->snd_cwnd_cnt / w;
+    tp->snd_cwnd_cnt -= delta * w;
+    tp->snd_cwnd += delta;
+  }
+}
+
 }  // namespace wirepath

@@ -1,6 +1,6 @@
 // CUBIC (net/ipv4/tcp_cubic.c, RFC 9438): cwnd follows a cubic function of
 // the time since the last reduction, with fast convergence and the
-// TCP-friendly region. Time in jiffies at HZ=1000 from net::now().
+// TCP-friendly region. Time in jiffies at HZ=1000 from timer_base::now().
 // HyStart (delay-based slow start exit) is not modelled.
 #include <algorithm>
 #include <cstring>
@@ -38,7 +38,7 @@ struct bictcp {
 static_assert(sizeof(bictcp) <= sizeof(tcp_sock::icsk_ca_priv));
 
 bictcp *ca_of(tcp_sock *tp) { return reinterpret_cast<bictcp *>(tp->icsk_ca_priv); }
-uint32_t tcp_jiffies32(const tcp_sock *tp) { return static_cast<uint32_t>(tp->sk_net->now() / 1'000'000); }
+uint32_t tcp_jiffies32(const tcp_sock *tp) { return static_cast<uint32_t>(tp->sk_net->kernel.timers.now() / 1'000'000); }
 
 void bictcp_reset(bictcp *ca) { std::memset(ca, 0, sizeof *ca); }
 

@@ -33,20 +33,6 @@ struct seg_info {
   uint32_t seq, end_seq, ack_seq, len;
 };
 
-bool tcp_in_cwnd_reduction(const tcp_sock *tp) {
-  return (1u << tp->icsk_ca_state) & ((1u << TCP_CA_CWR) | (1u << TCP_CA_Recovery));
-}
-
-void tcp_set_ca_state(tcp_sock *tp, uint8_t state) {
-  if (tp->icsk_ca_ops && tp->icsk_ca_ops->set_state) tp->icsk_ca_ops->set_state(tp, state);
-  tp->icsk_ca_state = state;
-}
-
-uint32_t tcp_current_ssthresh(const tcp_sock *tp) {
-  if (tcp_in_cwnd_reduction(tp)) return tp->snd_ssthresh;
-  return std::max(tp->snd_ssthresh, ((tp->snd_cwnd >> 1) + (tp->snd_cwnd >> 2)));
-}
-
 // Options of the SYN-ACK (tcp_parse_options): MSS and window scale.
 void tcp_parse_options(tcp_sock *tp, const tcphdr *th, uint32_t *mss, int *wscale) {
   const auto *p = reinterpret_cast<const uint8_t *>(th) + sizeof(tcphdr);
@@ -263,7 +249,7 @@ int tcp_ack_update_window(sock *sk, const seg_info &s, uint32_t ack) {
 // tcp_clean_rtx_queue: free what the ACK covers; the RTT sample (Karn).
 int tcp_clean_rtx_queue(sock *sk, uint32_t *pkts_acked, int64_t *seq_rtt_us) {
   tcp_sock *tp = tcp_sk(sk);
-  const uint64_t now = sk->sk_net->now();
+  const uint64_t now = sk->sk_net->kernel.timers.now();
   uint64_t first_ackt = 0;
   bool have_ackt = false;
   int flag = 0;
@@ -353,31 +339,6 @@ void tcp_set_rto(sock *sk) {
   tcp_sock *tp = tcp_sk(sk);
   const uint64_t rto_us = (tp->srtt_us >> 3) + tp->rttvar_us;
   tp->icsk_rto = std::min(rto_us * 1000, TCP_RTO_MAX);
-}
-
-uint32_t tcp_slow_start(tcp_sock *tp, uint32_t acked) {
-  const uint32_t cwnd = std::min(tp->snd_cwnd + acked, tp->snd_ssthresh);
-  acked -= cwnd - tp->snd_cwnd;
-  tp->snd_cwnd = cwnd;
-  return acked;
-}
-
-void tcp_cong_avoid_ai(tcp_sock *tp, uint32_t w, uint32_t acked) {
-  if (tp->snd_cwnd_cnt >= w) {
-    tp->snd_cwnd_cnt = 0;
-    tp->snd_cwnd++;
-  }
-  tp->snd_cwnd_cnt += acked;
-  if (tp->snd_cwnd_cnt >= w) {
-    const uint32_t delta = tp->snd_cwnd_cnt / w;
-    tp->snd_cwnd_cnt -= delta * w;
-    tp->snd_cwnd += delta;
-  }
-}
-
-bool tcp_is_cwnd_limited(const tcp_sock *tp) {
-  if (tcp_in_slow_start(tp)) return tp->snd_cwnd < 2 * tp->max_packets_out;
-  return tp->is_cwnd_limited;
 }
 
 void tcp_enter_loss(sock *sk) {
@@ -499,7 +460,7 @@ static int tcp_rcv_synsent_state_process(sock *sk, sk_buff *skb, const seg_info 
     tcp_sndbuf_expand(sk);
     // sk_state_change: wake the connect() (or send()) waiting for this.
     net &n = *sk->sk_net;
-    if (!tp->orphan && n.sk_state_change) n.sk_state_change(sk);
+    if (!tp->orphan && n.kernel.sched.sk_state_change) n.kernel.sched.sk_state_change(sk);
     tcp_send_ack(sk);
     // Anything queued before the handshake ended goes now.
     __tcp_push_pending_frames(sk, tcp_current_mss(sk), tp->nonagle);
@@ -622,7 +583,32 @@ void tcp_check_space(sock *sk) {
   if (sk->sk_sndbuf < queued || sk->sk_sndbuf - queued < queued / 2 || !sk_stream_memory_free(sk)) return;
   sk->sock_nospace = false;
   net &n = *sk->sk_net;
-  if (n.sk_write_space) n.sk_write_space(sk);
+  if (n.kernel.sched.sk_write_space) n.kernel.sched.sk_write_space(sk);
+}
+
+void tcp_sndbuf_expand(sock *sk) {
+  tcp_sock *tp = tcp_sk(sk);
+  // Room for two windows of segments at their true size.
+  uint32_t per_mss = std::max(tp->mss_clamp == 0xffff ? tp->mss_cache : tp->mss_clamp, tp->mss_cache) +
+                     MAX_TCP_HEADER + 320;  // + SKB_DATA_ALIGN(sizeof(struct skb_shared_info))
+  uint32_t p2 = 1;
+  while (p2 < per_mss) p2 <<= 1;
+  per_mss = p2 + 256;  // roundup_pow_of_two + SKB_DATA_ALIGN(sizeof(struct sk_buff))
+  uint32_t nr_segs = std::max(TCP_INIT_CWND, tp->snd_cwnd);
+  nr_segs = std::max(nr_segs, tp->reordering + 1);
+  const uint64_t sndmem = uint64_t{2} * nr_segs * per_mss;
+  // tcp_should_expand_sndbuf: not when the application set SO_SNDBUF.
+  if (sk->sk_userlocks & SOCK_SNDBUF_LOCK) return;
+  if (sk->sk_sndbuf < sndmem)
+    sk->sk_sndbuf = static_cast<uint32_t>(std::min<uint64_t>(sndmem, sk->sk_net->tcp.sysctl.tcp_wmem[2]));
+}
+
+void tcp_rearm_rto(sock *sk) {
+  tcp_sock *tp = tcp_sk(sk);
+  if (!tp->packets_out)
+    inet_csk_clear_xmit_timer(sk);
+  else
+    inet_csk_reset_xmit_timer(sk, tp->icsk_rto);
 }
 
 }  // namespace wirepath

@@ -6,7 +6,6 @@
 #include <new>
 
 #include "stack/core/checksum.hpp"
-#include "stack/core/dev.hpp"
 #include "stack/ipv4/icmp.hpp"
 #include "stack/ipv4/ip.hpp"
 #include "stack/core/net_namespace.hpp"
@@ -16,20 +15,11 @@
 
 namespace wirepath {
 
-static void tcp_write_queue_purge(tcp_sock *tp) {
-  for (auto *q : {&tp->sk_write_queue, &tp->tcp_rtx_queue}) {
-    for (tcp_wqe &w : *q) consume_skb(w.skb);
-    q->clear();
-  }
-  tp->sk_wmem_queued = 0;
-  tp->packets_out = tp->retrans_out = tp->lost_out = tp->sacked_out = 0;
-}
-
 tcp_sock::~tcp_sock() {
   tcp_write_queue_purge(this);
   if (sk_net) {
-    sk_net->del_timer(&icsk_retransmit_timer);
-    sk_net->del_timer(&tw_timer);
+    sk_net->kernel.timers.del_timer(&icsk_retransmit_timer);
+    sk_net->kernel.timers.del_timer(&tw_timer);
     tcp_unhash(this);
   }
 }
@@ -278,6 +268,23 @@ int tcp_v4_err(net &n, sk_buff *skb, uint32_t /*info*/) {
   // Established: a hard error only with IP_RECVERR (else sk_err_soft).
   if (sk->recverr) sk->sk_err = err;
   return 0;
+}
+
+void tcp_v4_send_check(sock *sk, sk_buff *skb) {
+  // __tcp_v4_send_check: skb->data is at the TCP header.
+  auto *th = reinterpret_cast<tcphdr *>(skb->transport_hdr());
+  const uint32_t len = skb->len;
+  th->check = 0;
+  if (skb->ip_summed == CHECKSUM_PARTIAL) {
+    // The NIC sums from csum_start and stores at csum_start + csum_offset.
+    th->check = cpu_to_be16(static_cast<uint16_t>(~csum_tcpudp_magic(sk->inet_saddr, sk->inet_daddr, len,
+                                                                       IPPROTO_TCP, 0)));
+    skb->csum_start = skb->transport_header;
+    skb->csum_offset = 16;  // offsetof(struct tcphdr, check)
+  } else {
+    th->check = cpu_to_be16(csum_tcpudp_magic(sk->inet_saddr, sk->inet_daddr, len, IPPROTO_TCP,
+                                              csum_partial(th, len, 0)));
+  }
 }
 
 }  // namespace wirepath

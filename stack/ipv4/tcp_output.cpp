@@ -28,10 +28,6 @@ uint32_t tcp_skb_truesize(uint32_t size) { return ((size + 63) & ~63u) + 576; }
 sk_buff *alloc_payload_skb(net &n, uint32_t size) { return alloc_skb(n.mem, size ? size : 1); }
 }  // namespace
 
-uint32_t tcp_packets_in_flight(const tcp_sock *tp) {
-  return tp->packets_out - (tp->sacked_out + tp->lost_out) + tp->retrans_out;
-}
-
 // __tcp_mtu_to_mss / tcp_mtu_to_mss: payload per segment for this path MTU.
 uint32_t tcp_mtu_to_mss(const tcp_sock *tp, uint32_t pmtu) {
   int64_t mss_now = int64_t{pmtu} - IPV4_HLEN - sizeof(tcphdr);
@@ -60,23 +56,6 @@ uint32_t tcp_current_mss(sock *sk) {
     if (mtu != tp->icsk_pmtu_cookie) mss_now = tcp_sync_mss(sk, mtu);
   }
   return mss_now;
-}
-
-void tcp_sndbuf_expand(sock *sk) {
-  tcp_sock *tp = tcp_sk(sk);
-  // Room for two windows of segments at their true size.
-  uint32_t per_mss = std::max(tp->mss_clamp == 0xffff ? tp->mss_cache : tp->mss_clamp, tp->mss_cache) +
-                     MAX_TCP_HEADER + 320;  // + SKB_DATA_ALIGN(sizeof(struct skb_shared_info))
-  uint32_t p2 = 1;
-  while (p2 < per_mss) p2 <<= 1;
-  per_mss = p2 + 256;  // roundup_pow_of_two + SKB_DATA_ALIGN(sizeof(struct sk_buff))
-  uint32_t nr_segs = std::max(TCP_INIT_CWND, tp->snd_cwnd);
-  nr_segs = std::max(nr_segs, tp->reordering + 1);
-  const uint64_t sndmem = uint64_t{2} * nr_segs * per_mss;
-  // tcp_should_expand_sndbuf: not when the application set SO_SNDBUF.
-  if (sk->sk_userlocks & SOCK_SNDBUF_LOCK) return;
-  if (sk->sk_sndbuf < sndmem)
-    sk->sk_sndbuf = static_cast<uint32_t>(std::min<uint64_t>(sndmem, sk->sk_net->tcp.sysctl.tcp_wmem[2]));
 }
 
 void tcp_set_skb_tso_segs(tcp_wqe &wqe, uint32_t mss_now) {
@@ -159,23 +138,6 @@ static uint16_t tcp_select_window(tcp_sock *tp) {
   return static_cast<uint16_t>(std::min<uint32_t>(win >> tp->rcv_wscale, 65535));
 }
 
-void tcp_v4_send_check(sock *sk, sk_buff *skb) {
-  // __tcp_v4_send_check: skb->data is at the TCP header.
-  auto *th = reinterpret_cast<tcphdr *>(skb->transport_hdr());
-  const uint32_t len = skb->len;
-  th->check = 0;
-  if (skb->ip_summed == CHECKSUM_PARTIAL) {
-    // The NIC sums from csum_start and stores at csum_start + csum_offset.
-    th->check = cpu_to_be16(static_cast<uint16_t>(~csum_tcpudp_magic(sk->inet_saddr, sk->inet_daddr, len,
-                                                                       IPPROTO_TCP, 0)));
-    skb->csum_start = skb->transport_header;
-    skb->csum_offset = 16;  // offsetof(struct tcphdr, check)
-  } else {
-    th->check = cpu_to_be16(csum_tcpudp_magic(sk->inet_saddr, sk->inet_daddr, len, IPPROTO_TCP,
-                                              csum_partial(th, len, 0)));
-  }
-}
-
 // __tcp_transmit_skb: a fresh skb with the segment's headers in front of a
 // copy of the payload (the kernel sends a clone; our driver frees what it
 // sent, so the queued skb must stay ours). Returns 0 or -errno / NET_XMIT_*.
@@ -233,7 +195,7 @@ static int __tcp_transmit_skb(sock *sk, const uint8_t *payload, uint32_t len, co
 int tcp_transmit_skb(sock *sk, tcp_wqe &wqe) {
   const uint32_t len = wqe.len();
   const uint32_t mss = tcp_current_mss(sk);
-  wqe.cb.skb_mstamp_ns = sk->sk_net->now();
+  wqe.cb.skb_mstamp_ns = sk->sk_net->kernel.timers.now();
   return __tcp_transmit_skb(sk, len ? wqe.skb->data : nullptr, len, wqe.cb, wqe.cb.pcount > 1 ? mss : 0);
 }
 
@@ -365,14 +327,6 @@ int tcp_fragment(sock *sk, std::deque<tcp_wqe> &queue, size_t index, uint32_t le
   }
   queue.insert(queue.begin() + static_cast<std::ptrdiff_t>(index) + 1, buff);
   return 0;
-}
-
-void tcp_rearm_rto(sock *sk) {
-  tcp_sock *tp = tcp_sk(sk);
-  if (!tp->packets_out)
-    inet_csk_clear_xmit_timer(sk);
-  else
-    inet_csk_reset_xmit_timer(sk, tp->icsk_rto);
 }
 
 // tcp_event_new_data_sent: the head of the write queue is now in flight.

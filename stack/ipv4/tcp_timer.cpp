@@ -12,10 +12,10 @@ namespace wirepath {
 void inet_csk_reset_xmit_timer(sock *sk, uint64_t when_ns) {
   tcp_sock *tp = tcp_sk(sk);
   net &n = *sk->sk_net;
-  n.mod_timer(&tp->icsk_retransmit_timer, n.now() + std::min(when_ns, TCP_RTO_MAX));
+  n.kernel.timers.mod_timer(&tp->icsk_retransmit_timer, n.kernel.timers.now() + std::min(when_ns, TCP_RTO_MAX));
 }
 
-void inet_csk_clear_xmit_timer(sock *sk) { sk->sk_net->del_timer(&tcp_sk(sk)->icsk_retransmit_timer); }
+void inet_csk_clear_xmit_timer(sock *sk) { sk->sk_net->kernel.timers.del_timer(&tcp_sk(sk)->icsk_retransmit_timer); }
 
 void tcp_init_xmit_timers(sock *sk) {
   tcp_sock *tp = tcp_sk(sk);
@@ -63,17 +63,6 @@ void tcp_write_timer(sock *sk) {
     tcp_retransmit_timer(sk);
   else
     tcp_send_probe0(sk);
-}
-
-void tcp_time_wait(sock *sk, uint8_t state, uint64_t timeo_ns) {
-  // The kernel swaps in a small inet_timewait_sock; we keep the sock, with
-  // its queues emptied, until the timer ends it.
-  tcp_sock *tp = tcp_sk(sk);
-  net &n = *sk->sk_net;
-  sk->sk_state = state;
-  inet_csk_clear_xmit_timer(sk);
-  tcp_v4_destroy_sock(sk);
-  n.mod_timer(&tp->tw_timer, n.now() + timeo_ns);
 }
 
 }  // namespace wirepath

@@ -5,7 +5,6 @@
 
 #include "stack/ipv4/af_inet.hpp"
 #include "stack/core/checksum.hpp"
-#include "stack/core/dev.hpp"
 #include "stack/ipv4/icmp.hpp"
 #include "stack/ipv4/ip.hpp"
 #include "stack/core/net_namespace.hpp"
@@ -151,7 +150,7 @@ static int udp_cork_wait_wmem(sock *sk, bool noblock) {
     if (sk->sk_wmem_alloc < sk->sk_sndbuf) return 0;
     sk->sock_nospace = true;
     net &n = *sk->sk_net;
-    if (noblock || !n.sk_wait || !n.sk_wait(sk)) return -EAGAIN;
+    if (noblock || !n.kernel.sched.sk_wait || !n.kernel.sched.sk_wait(sk)) return -EAGAIN;
   }
 }
 

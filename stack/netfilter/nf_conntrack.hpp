@@ -135,14 +135,4 @@ unsigned nf_nat_masquerade_ipv4(net &n, sk_buff *skb, const nf_nat_range2 &range
 // The nat table's hook body: nf_nat_inet_fn.
 unsigned nf_nat_inet_fn(net &n, sk_buff *skb, const nf_hook_state &state);
 
-// Incremental checksum updates (include/net/checksum.h). The field is the
-// big-endian value as stored in the header; from/to are host-order values.
-void csum_replace4(uint16_t *sum, uint32_t from, uint32_t to);
-void csum_replace2(uint16_t *sum, uint16_t from, uint16_t to);
-// inet_proto_csum_replace4/2: a transport checksum. With CHECKSUM_PARTIAL
-// the field holds the pseudo-header seed, updated only for pseudo-header
-// fields (pseudohdr true).
-void inet_proto_csum_replace4(uint16_t *sum, const sk_buff *skb, uint32_t from, uint32_t to, bool pseudohdr);
-void inet_proto_csum_replace2(uint16_t *sum, const sk_buff *skb, uint16_t from, uint16_t to, bool pseudohdr);
-
 }  // namespace wirepath

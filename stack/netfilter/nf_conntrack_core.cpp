@@ -64,7 +64,7 @@ void nf_ct_refresh(net &n, nf_conn *ct, const sk_buff *skb) {
     else if (ct->status & IPS_SEEN_REPLY) to = kTimeouts.tcp_established, ct->status |= IPS_ASSURED;
     else to = kTimeouts.tcp_syn_sent;
   }
-  ct->timeout = n.now() + to;
+  ct->timeout = n.kernel.timers.now() + to;
 }
 }  // namespace
 
@@ -132,7 +132,7 @@ std::shared_ptr<nf_conn> nf_conntrack_find_get(net &n, const nf_conntrack_tuple 
   auto it = cn.hash.find(t);
   if (it == cn.hash.end()) return nullptr;
   std::shared_ptr<nf_conn> ct = it->second;
-  if (ct->timeout <= n.now()) {  // nf_ct_is_expired: the gc worker's job, done lazily
+  if (ct->timeout <= n.kernel.timers.now()) {  // nf_ct_is_expired: the gc worker's job, done lazily
     ++cn.expired;
     nf_ct_delete(cn, ct);
     return nullptr;
@@ -187,7 +187,7 @@ unsigned __nf_conntrack_confirm(net &n, sk_buff *skb) {
   for (const auto *t : {&o, &r}) {
     auto it = cn.hash.find(*t);
     if (it != cn.hash.end()) {
-      if (it->second->timeout > n.now()) {
+      if (it->second->timeout > n.kernel.timers.now()) {
         ++cn.insert_failed;
         ++cn.drop;
         return NF_DROP;

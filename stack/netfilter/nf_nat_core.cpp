@@ -1,10 +1,9 @@
-// NAT (net/netfilter/nf_nat_core.c, nf_nat_proto.c, nf_nat_masquerade.c)
-// and the incremental checksum helpers (include/net/checksum.h,
-// net/core/utils.c inet_proto_csum_replace*).
+// NAT (net/netfilter/nf_nat_core.c, nf_nat_proto.c, nf_nat_masquerade.c).
 #include <algorithm>
 #include <utility>
 
 #include "stack/core/byteorder.hpp"
+#include "stack/core/checksum.hpp"
 #include "stack/ipv4/devinet.hpp"
 #include "stack/ipv4/icmp.hpp"
 #include "stack/ipv4/ip.hpp"
@@ -19,48 +18,6 @@
 #include "stack/uapi.hpp"
 
 namespace wirepath {
-
-// --- checksums ---------------------------------------------------------------
-
-namespace {
-uint32_t fold16(uint32_t s) {
-  s = (s & 0xffff) + (s >> 16);
-  s = (s & 0xffff) + (s >> 16);
-  return s;
-}
-uint32_t add32(uint32_t s, uint32_t v) { return s + (v >> 16) + (v & 0xffff); }
-}  // namespace
-
-void csum_replace4(uint16_t *sum, uint32_t from, uint32_t to) {
-  // RFC 1624 eqn. 3: HC' = ~(~HC + ~m + m').
-  uint32_t s = ~be16_to_cpu(*sum) & 0xffff;
-  s = add32(s, ~from);
-  s = add32(s, to);
-  *sum = cpu_to_be16(static_cast<uint16_t>(~fold16(s) & 0xffff));
-}
-
-void csum_replace2(uint16_t *sum, uint16_t from, uint16_t to) {
-  uint32_t s = ~be16_to_cpu(*sum) & 0xffff;
-  s += static_cast<uint16_t>(~from);
-  s += to;
-  *sum = cpu_to_be16(static_cast<uint16_t>(~fold16(s) & 0xffff));
-}
-
-void inet_proto_csum_replace4(uint16_t *sum, const sk_buff *skb, uint32_t from, uint32_t to, bool pseudohdr) {
-  if (skb->ip_summed != CHECKSUM_PARTIAL) {
-    csum_replace4(sum, from, to);
-  } else if (pseudohdr) {
-    // The field is the (uncomplemented) pseudo-header sum the NIC adds to.
-    uint32_t s = be16_to_cpu(*sum);
-    s = add32(s, ~from);
-    s = add32(s, to);
-    *sum = cpu_to_be16(static_cast<uint16_t>(fold16(s)));
-  }
-}
-
-void inet_proto_csum_replace2(uint16_t *sum, const sk_buff *skb, uint16_t from, uint16_t to, bool pseudohdr) {
-  inet_proto_csum_replace4(sum, skb, from, to, pseudohdr);
-}
 
 // --- tuple selection ------------------------------------------------------------
 
@@ -148,7 +105,7 @@ bool nf_nat_used_tuple(net &n, const nf_conntrack_tuple &tuple, const nf_conn *i
   nf_ct_invert_tuple(&reply, tuple);
   nf_conntrack_net &cn = nf_ct_net(n);
   auto it = cn.hash.find(reply);
-  return it != cn.hash.end() && it->second.get() != ignored && it->second->timeout > n.now();
+  return it != cn.hash.end() && it->second.get() != ignored && it->second->timeout > n.kernel.timers.now();
 }
 
 void nf_nat_l4proto_unique_tuple(net &n, nf_conntrack_tuple *tuple, const nf_nat_range2 &range,

@@ -51,12 +51,6 @@ sk_buff *dequeue_skb(Qdisc *q) {
   return q->dequeue();
 }
 
-// xmit_one / netdev_start_xmit: the call into the driver.
-static netdev_tx_t dev_hard_start_xmit(sk_buff *skb, net_device *dev) {
-  if (!dev->ops.ndo_start_xmit) return NETDEV_TX_BUSY;
-  return dev->ops.ndo_start_xmit(skb, dev);
-}
-
 bool sch_direct_xmit(sk_buff *skb, Qdisc *q, net_device *dev) {
   netdev_tx_t ret = NETDEV_TX_BUSY;
   const uint32_t len = skb->len;

@@ -14,6 +14,7 @@
 #include "stack/ipv4/ip.hpp"
 #include "stack/core/net_namespace.hpp"
 #include "stack/core/netdevice.hpp"
+#include "stack/socket.hpp"
 
 namespace wirepath::test {
 
@@ -33,7 +34,7 @@ protected:
     EXPECT_EQ(skb_counters().live(), 0u) << "an skb was neither transmitted nor dropped";
   }
 
-  int udp_socket() { return ns.socket(AF_INET, SOCK_DGRAM, 0); }
+  int udp_socket() { return files.socket(AF_INET, SOCK_DGRAM, 0); }
   static sockaddr_in_host sin(uint32_t addr, uint16_t port) {
     sockaddr_in_host s;
     s.sin_family = AF_INET;
@@ -43,7 +44,7 @@ protected:
   }
   long send_str(int fd, const std::string &s, uint32_t addr, uint16_t port, int flags = 0) {
     const auto to = sin(addr, port);
-    return ns.sendto(fd, s.data(), s.size(), flags, &to);
+    return files.sendto(fd, s.data(), s.size(), flags, &to);
   }
   // The IPv4 header of frame i (bytes from the Ethernet payload).
   const std::vector<uint8_t> &frame(size_t i) const { return nd.frames.at(i).bytes; }
@@ -51,9 +52,11 @@ protected:
   uint16_t ip_frag(size_t i) const { return rd16(frame(i), 14 + 6); }
   bool ip_header_ok(size_t i) const { return ip_fast_csum(frame(i).data() + 14, frame(i)[14] & 0xf) == 0; }
 
+  kernel_ctx kern;
   PhysMem ram{16u << 20};
   KernelHeap mem{ram};
-  net ns{mem, 42};
+  net ns{kern, mem, 42};
+  files_struct files{ns};  // the test's process; closed after nd leaves ns, before ns goes
   FakeNetdev nd;
 };
 

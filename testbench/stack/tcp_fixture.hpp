@@ -1,14 +1,14 @@
 // TCP unit tests: the stack fixture plus a scripted peer (10.0.0.2:5001)
 // whose segments are built here as Ethernet frames, checksummed, and handed
 // to the receive path (netif_rx_frame), and a clock the test advances
-// (net::run_timers).
+// (timer_base::run_timers).
 #pragma once
 
 #include <cstring>
 #include <vector>
 
 #include "stack/core/checksum.hpp"
-#include "stack/core/dev.hpp"
+#include "stack/core/netdevice.hpp"
 #include "stack/ethernet/eth.hpp"
 #include "stack/ipv4/ip.hpp"
 #include "stack/core/skbuff.hpp"
@@ -74,12 +74,12 @@ protected:
   }
   void TearDown() override {
     // Whatever is left is freed with the namespace; close sockets first.
-    for (auto it = ns.fds.begin(); it != ns.fds.end();) ns.close((it++)->first);
+    for (auto it = files.fdt.begin(); it != files.fdt.end();) files.close((it++)->first);
     ns.tcp.orphans.clear();
     StackTest::TearDown();
   }
 
-  tcp_sock *tp(int fd) { return tcp_sk(ns.sockfd_lookup(fd)->sk.get()); }
+  tcp_sock *tp(int fd) { return tcp_sk(files.sockfd_lookup(fd)->sk.get()); }
 
   // The segment in frame i (Ethernet + 20-byte IP header assumed).
   tcp_seg seg(size_t i) const {
@@ -119,28 +119,28 @@ protected:
   // connect() and complete the handshake: SYN-ACK with MSS 1460, wscale
   // wscale, window win (unscaled in the SYN-ACK, scaled after). Returns fd.
   int established(uint16_t win = 65535, uint8_t wscale = 7, uint16_t mss = 1460) {
-    const int fd = ns.socket(AF_INET, SOCK_STREAM, 0);
+    const int fd = files.socket(AF_INET, SOCK_STREAM, 0);
     EXPECT_GE(fd, 3);
     const auto to = sin(kPeer, kPeerPort);
-    EXPECT_EQ(ns.connect(fd, &to), -EINPROGRESS);  // nothing to block on in a unit test
+    EXPECT_EQ(files.connect(fd, &to), -EINPROGRESS);  // nothing to block on in a unit test
     const tcp_seg syn = seg(nd.frames.size() - 1);
     port = syn.sport;
     isn = syn.seq;
     inject(port, TCPHDR_SYN | TCPHDR_ACK, kPeerIsn, isn + 1, win,
            {TCPOPT_MSS, 4, static_cast<uint8_t>(mss >> 8), static_cast<uint8_t>(mss), TCPOPT_NOP, TCPOPT_WINDOW, 3,
             wscale});
-    EXPECT_EQ(ns.sockfd_lookup(fd)->sk->sk_state, TCP_ESTABLISHED);
+    EXPECT_EQ(files.sockfd_lookup(fd)->sk->sk_state, TCP_ESTABLISHED);
     return fd;
   }
   // Cumulative ACK from the peer (window in the peer's scaled units).
   void ack(uint32_t ack_seq, uint16_t win = 8192) {
     inject(port, TCPHDR_ACK, kPeerIsn + 1, ack_seq, win);
   }
-  void advance(uint64_t ns_to) { ns.run_timers(ns_to); }
+  void advance(uint64_t ns_to) { kern.timers.run_timers(ns_to); }
   long send_n(int fd, size_t n, int flags = 0) {
     std::vector<uint8_t> buf(n);
     for (size_t i = 0; i < n; i++) buf[i] = static_cast<uint8_t>(i * 7 + 1);
-    return ns.send(fd, buf.data(), buf.size(), flags);
+    return files.send(fd, buf.data(), buf.size(), flags);
   }
 
   uint16_t port = 0;

@@ -31,22 +31,42 @@ protected:
       held.erase(held.begin());
     }
   }
-  sock *sk_of(int fd) { return ns.sockfd_lookup(fd)->sk.get(); }
+  sock *sk_of(int fd) { return files.sockfd_lookup(fd)->sk.get(); }
   std::vector<uint8_t> held_bytes(size_t i) { return held.at(i)->linearize_copy(); }
   std::vector<sk_buff *> held;
 };
 }  // namespace
 
+// Each process has its own fd table over the same net: descriptors start at
+// 3 in each; exit closes what the process left open (its bound port is free).
+TEST_F(SockApi, EachProcessHasItsOwnFdTableAndExitClosesIt) {
+  const auto local = sin(0, 4000);
+  {
+    files_struct other(ns);
+    const int fd = other.socket(AF_INET, SOCK_DGRAM, 0);
+    EXPECT_EQ(fd, 3);
+    EXPECT_EQ(other.bind(fd, &local), 0);
+    EXPECT_EQ(files.sockfd_lookup(fd), nullptr);
+    const int mine = udp_socket();
+    EXPECT_EQ(mine, 3);
+    EXPECT_EQ(files.bind(mine, &local), -EADDRINUSE);
+    EXPECT_EQ(files.close(mine), 0);
+  }
+  const int fd = udp_socket();
+  EXPECT_EQ(files.bind(fd, &local), 0);
+  files.close(fd);
+}
+
 // SO_SNDBUF: doubled, at least SOCK_MIN_SNDBUF (4608), at most 2 x wmem_max (425984); -1 is huge.
 TEST_F(SockApi, SoSndbufIsDoubledAndClampedAsLinux) {
   const int fd = udp_socket();
   int v = 0;
-  EXPECT_EQ(ns.getsockopt(fd, SOL_SOCKET, SO_SNDBUF, &v), 0);
+  EXPECT_EQ(files.getsockopt(fd, SOL_SOCKET, SO_SNDBUF, &v), 0);
   EXPECT_EQ(v, 212992);
   const std::pair<int, int> cases[] = {{1000, 4608}, {10000, 20000}, {1 << 30, 425984}, {-1, 425984}};
   for (auto [set, want] : cases) {
-    EXPECT_EQ(ns.setsockopt(fd, SOL_SOCKET, SO_SNDBUF, set), 0);
-    EXPECT_EQ(ns.getsockopt(fd, SOL_SOCKET, SO_SNDBUF, &v), 0);
+    EXPECT_EQ(files.setsockopt(fd, SOL_SOCKET, SO_SNDBUF, set), 0);
+    EXPECT_EQ(files.getsockopt(fd, SOL_SOCKET, SO_SNDBUF, &v), 0);
     EXPECT_EQ(v, want) << set;
   }
 }
@@ -56,7 +76,7 @@ TEST_F(SockApi, SoSndbufIsDoubledAndClampedAsLinux) {
 // and one completion makes room again.
 TEST_F(SockApi, FullSendBufferIsEagainUntilConsumeSkbFreesSpace) {
   const int fd = udp_socket();
-  ASSERT_EQ(ns.setsockopt(fd, SOL_SOCKET, SO_SNDBUF, 1), 0);
+  ASSERT_EQ(files.setsockopt(fd, SOL_SOCKET, SO_SNDBUF, 1), 0);
   for (int i = 0; i < 6; ++i) EXPECT_EQ(send_str(fd, "x", kPeer, 9, MSG_DONTWAIT), 1);
   EXPECT_EQ(sk_of(fd)->sk_wmem_alloc, 6u * 768u);
   EXPECT_EQ(send_str(fd, "x", kPeer, 9, MSG_DONTWAIT), -EAGAIN);
@@ -65,21 +85,21 @@ TEST_F(SockApi, FullSendBufferIsEagainUntilConsumeSkbFreesSpace) {
   EXPECT_EQ(sk_of(fd)->sk_wmem_alloc, 5u * 768u);
   EXPECT_EQ(send_str(fd, "x", kPeer, 9, MSG_DONTWAIT), 1);
   // SOCK_NONBLOCK sockets behave the same without the flag; blocking without a hook gives up.
-  const int nb = ns.socket(AF_INET, SOCK_DGRAM | SOCK_NONBLOCK, 0);
-  ASSERT_EQ(ns.setsockopt(nb, SOL_SOCKET, SO_SNDBUF, 1), 0);
+  const int nb = files.socket(AF_INET, SOCK_DGRAM | SOCK_NONBLOCK, 0);
+  ASSERT_EQ(files.setsockopt(nb, SOL_SOCKET, SO_SNDBUF, 1), 0);
   for (int i = 0; i < 6; ++i) EXPECT_EQ(send_str(nb, "x", kPeer, 9), 1);
   EXPECT_EQ(send_str(nb, "x", kPeer, 9), -EAGAIN);
   EXPECT_EQ(send_str(fd, "x", kPeer, 9), -EAGAIN);
 }
 
-// A blocking send with a full buffer waits in net::sk_wait (the sim waits on an event); TX
-// completion calls net::sk_write_space once half the buffer is free; the send then goes on.
+// A blocking send with a full buffer waits in sched_hooks::sk_wait (the sim waits on an event); TX
+// completion calls sched_hooks::sk_write_space once half the buffer is free; the send then goes on.
 TEST_F(SockApi, BlockingSendWaitsThroughTheSkWaitHook) {
   const int fd = udp_socket();
-  ASSERT_EQ(ns.setsockopt(fd, SOL_SOCKET, SO_SNDBUF, 1), 0);
+  ASSERT_EQ(files.setsockopt(fd, SOL_SOCKET, SO_SNDBUF, 1), 0);
   int waits = 0, wakeups = 0;
-  ns.sk_write_space = [&](sock *) { ++wakeups; };
-  ns.sk_wait = [&](sock *) {
+  kern.sched.sk_write_space = [&](sock *) { ++wakeups; };
+  kern.sched.sk_wait = [&](sock *) {
     ++waits;
     complete(3);  // the driver cleans three descriptors meanwhile
     return true;
@@ -88,7 +108,7 @@ TEST_F(SockApi, BlockingSendWaitsThroughTheSkWaitHook) {
   EXPECT_EQ(waits, 1);
   EXPECT_EQ(wakeups, 1);  // 3 x 768 left <= 4608 / 2
   EXPECT_EQ(held.size(), 4u);
-  ns.sk_wait = [&](sock *) { return false; };  // SO_SNDTIMEO expired
+  kern.sched.sk_wait = [&](sock *) { return false; };  // SO_SNDTIMEO expired
   for (int i = 0; i < 2; ++i) EXPECT_EQ(send_str(fd, "x", kPeer, 9), 1);
   EXPECT_EQ(send_str(fd, "x", kPeer, 9), -EAGAIN);
 }
@@ -98,7 +118,7 @@ TEST_F(SockApi, CloseWithSkbsInFlightFreesTheSockOnTheLastCompletion) {
   const int fd = udp_socket();
   EXPECT_EQ(send_str(fd, "x", kPeer, 9), 1);
   EXPECT_EQ(send_str(fd, "y", kPeer, 9), 1);
-  EXPECT_EQ(ns.close(fd), 0);
+  EXPECT_EQ(files.close(fd), 0);
   complete(2);  // sock_wfree on a dead sock: the last one frees it (ASan/valgrind-clean)
   EXPECT_TRUE(held.empty());
 }
@@ -108,7 +128,7 @@ TEST_F(SockApi, FragmentsAreChargedToTheSocket) {
   const int fd = udp_socket();
   std::vector<uint8_t> big(3000, 1);
   const auto to = sin(kPeer, 9);
-  EXPECT_EQ(ns.sendto(fd, big.data(), big.size(), 0, &to), 3000);
+  EXPECT_EQ(files.sendto(fd, big.data(), big.size(), 0, &to), 3000);
   ASSERT_EQ(held.size(), 3u);
   uint64_t sum = 0;
   for (sk_buff *s : held) sum += s->truesize;
@@ -120,14 +140,14 @@ TEST_F(SockApi, FragmentsAreChargedToTheSocket) {
 TEST_F(SockApi, UdpCorkJoinsSendsIntoOneDatagram) {
   nd.dev.features |= NETIF_F_IP_CSUM;
   const int fd = udp_socket();
-  ASSERT_EQ(ns.setsockopt(fd, SOL_UDP, UDP_CORK, 1), 0);
+  ASSERT_EQ(files.setsockopt(fd, SOL_UDP, UDP_CORK, 1), 0);
   EXPECT_EQ(send_str(fd, "ab", kPeer, 9), 2);
   EXPECT_EQ(send_str(fd, "cd", ipv4(10, 0, 0, 77), 10), 2);  // the corked destination holds
   EXPECT_TRUE(held.empty());
   int v = 0;
-  EXPECT_EQ(ns.getsockopt(fd, SOL_UDP, UDP_CORK, &v), 0);
+  EXPECT_EQ(files.getsockopt(fd, SOL_UDP, UDP_CORK, &v), 0);
   EXPECT_EQ(v, 1);
-  ASSERT_EQ(ns.setsockopt(fd, SOL_UDP, UDP_CORK, 0), 0);
+  ASSERT_EQ(files.setsockopt(fd, SOL_UDP, UDP_CORK, 0), 0);
   ASSERT_EQ(held.size(), 1u);
   const auto f = held_bytes(0);
   EXPECT_EQ(payload_of(f), "abcd");
@@ -157,12 +177,12 @@ TEST_F(SockApi, MsgMoreAppendsUntilASendWithoutIt) {
 // A corked datagram over 65507 bytes (or the MTU with PMTUDISC_DO) is EMSGSIZE and is thrown away.
 TEST_F(SockApi, CorkedDatagramOverTheLimitIsEmsgsizeAndFlushed) {
   const int fd = udp_socket();
-  ASSERT_EQ(ns.setsockopt(fd, SOL_IP, IP_MTU_DISCOVER, IP_PMTUDISC_DO), 0);
+  ASSERT_EQ(files.setsockopt(fd, SOL_IP, IP_MTU_DISCOVER, IP_PMTUDISC_DO), 0);
   std::vector<uint8_t> chunk(1000, 7);
   const auto to = sin(kPeer, 9);
-  EXPECT_EQ(ns.sendto(fd, chunk.data(), 1000, MSG_MORE, &to), 1000);
-  EXPECT_EQ(ns.sendto(fd, chunk.data(), 472, MSG_MORE, &to), 472);  // 1472 + 8 + 20 = 1500
-  EXPECT_EQ(ns.sendto(fd, chunk.data(), 1, MSG_MORE, &to), -EMSGSIZE);
+  EXPECT_EQ(files.sendto(fd, chunk.data(), 1000, MSG_MORE, &to), 1000);
+  EXPECT_EQ(files.sendto(fd, chunk.data(), 472, MSG_MORE, &to), 472);  // 1472 + 8 + 20 = 1500
+  EXPECT_EQ(files.sendto(fd, chunk.data(), 1, MSG_MORE, &to), -EMSGSIZE);
   EXPECT_EQ(sk_of(fd)->up_pending, 0);
   EXPECT_EQ(send_str(fd, "z", kPeer, 9), 1);
   ASSERT_EQ(held.size(), 1u);
@@ -179,7 +199,7 @@ TEST_F(SockApi, SendmsgGathersIovecs) {
   m.msg_namelen = 1000;
   m.msg_iov = iov;
   m.msg_iovlen = 3;
-  EXPECT_EQ(ns.sendmsg(fd, &m, 0), 5);
+  EXPECT_EQ(files.sendmsg(fd, &m, 0), 5);
   ASSERT_EQ(held.size(), 1u);
   EXPECT_EQ(payload_of(held_bytes(0)), "abcde");
   EXPECT_TRUE(ref_l4_ok(held_bytes(0)));
@@ -196,16 +216,16 @@ TEST_F(SockApi, SendmsgErrnoCases) {
   m.msg_namelen = SOCKADDR_IN_LEN;
   m.msg_iov = iov;
   m.msg_iovlen = 1;
-  EXPECT_EQ(ns.sendmsg(99, &m, 0), -EBADF);
-  EXPECT_EQ(ns.sendmsg(fd, nullptr, 0), -EFAULT);
-  EXPECT_EQ(ns.sendmsg(fd, &m, 0), -EFAULT);
+  EXPECT_EQ(files.sendmsg(99, &m, 0), -EBADF);
+  EXPECT_EQ(files.sendmsg(fd, nullptr, 0), -EFAULT);
+  EXPECT_EQ(files.sendmsg(fd, &m, 0), -EFAULT);
   m.msg_iovlen = 1025;
-  EXPECT_EQ(ns.sendmsg(fd, &m, 0), -EMSGSIZE);
+  EXPECT_EQ(files.sendmsg(fd, &m, 0), -EMSGSIZE);
   m.msg_iovlen = 1;
   iov[0] = {"x", 1};
-  EXPECT_EQ(ns.sendmsg(fd, &m, MSG_CMSG_COMPAT), -EINVAL);
+  EXPECT_EQ(files.sendmsg(fd, &m, MSG_CMSG_COMPAT), -EINVAL);
   m.msg_name = nullptr;
-  EXPECT_EQ(ns.sendmsg(fd, &m, 0), -EDESTADDRREQ);
+  EXPECT_EQ(files.sendmsg(fd, &m, 0), -EDESTADDRREQ);
   EXPECT_TRUE(held.empty());
 }
 
@@ -219,46 +239,46 @@ TEST_F(SockApi, SendmmsgSendsEachMessageAndReportsErrorsOnlyIfNoneWasSent) {
   v[0].msg_hdr = {&to, SOCKADDR_IN_LEN, &a, 1, 0};
   v[1].msg_hdr = {&to, SOCKADDR_IN_LEN, &b, 1, 0};
   v[2].msg_hdr = {&to, SOCKADDR_IN_LEN, &bad, 1, 0};
-  EXPECT_EQ(ns.sendmmsg(fd, v, 2, 0), 2);
+  EXPECT_EQ(files.sendmmsg(fd, v, 2, 0), 2);
   EXPECT_EQ(v[0].msg_len, 3u);
   EXPECT_EQ(v[1].msg_len, 5u);
   ASSERT_EQ(held.size(), 2u);
   EXPECT_EQ(payload_of(held_bytes(0)), "one");
   EXPECT_EQ(payload_of(held_bytes(1)), "three");
-  EXPECT_EQ(ns.sendmmsg(fd, v, 3, 0), 2);  // the third fails: not reported
-  EXPECT_EQ(ns.sendmmsg(fd, &v[2], 1, 0), -EFAULT);
-  EXPECT_EQ(ns.sendmmsg(fd, v, 0, 0), 0);
-  EXPECT_EQ(ns.sendmmsg(fd, nullptr, 1, 0), -EFAULT);
-  EXPECT_EQ(ns.sendmmsg(99, v, 1, 0), -EBADF);
+  EXPECT_EQ(files.sendmmsg(fd, v, 3, 0), 2);  // the third fails: not reported
+  EXPECT_EQ(files.sendmmsg(fd, &v[2], 1, 0), -EFAULT);
+  EXPECT_EQ(files.sendmmsg(fd, v, 0, 0), 0);
+  EXPECT_EQ(files.sendmmsg(fd, nullptr, 1, 0), -EFAULT);
+  EXPECT_EQ(files.sendmmsg(99, v, 1, 0), -EBADF);
 }
 
 // write(): on a connected socket it sends; zero bytes send nothing (returns 0, unlike send());
 // unconnected it is EDESTADDRREQ.
 TEST_F(SockApi, WriteSendsOnAConnectedSocket) {
   const int fd = udp_socket();
-  EXPECT_EQ(ns.write(fd, "x", 1), -EDESTADDRREQ);
+  EXPECT_EQ(files.write(fd, "x", 1), -EDESTADDRREQ);
   const auto to = sin(kPeer, 9);
-  ASSERT_EQ(ns.connect(fd, &to), 0);
-  EXPECT_EQ(ns.write(fd, "", 0), 0);
+  ASSERT_EQ(files.connect(fd, &to), 0);
+  EXPECT_EQ(files.write(fd, "", 0), 0);
   EXPECT_TRUE(held.empty());
-  EXPECT_EQ(ns.send(fd, "", 0), 0);  // send() does send an empty datagram
+  EXPECT_EQ(files.send(fd, "", 0), 0);  // send() does send an empty datagram
   EXPECT_EQ(held.size(), 1u);
-  EXPECT_EQ(ns.write(fd, "data", 4), 4);
+  EXPECT_EQ(files.write(fd, "data", 4), 4);
   ASSERT_EQ(held.size(), 2u);
   EXPECT_EQ(payload_of(held_bytes(1)), "data");
-  EXPECT_EQ(ns.write(99, "x", 1), -EBADF);
-  EXPECT_EQ(ns.write(fd, nullptr, 1), -EFAULT);
+  EXPECT_EQ(files.write(99, "x", 1), -EBADF);
+  EXPECT_EQ(files.write(fd, nullptr, 1), -EFAULT);
 }
 
 // getsockopt/setsockopt errors: unknown option ENOPROTOOPT, UDP_CORK on SOL_UDP only.
 TEST_F(SockApi, SockoptErrnoCases) {
   const int fd = udp_socket();
   int v;
-  EXPECT_EQ(ns.getsockopt(fd, SOL_SOCKET, 9999, &v), -ENOPROTOOPT);
-  EXPECT_EQ(ns.getsockopt(fd, SOL_UDP, 9999, &v), -ENOPROTOOPT);
-  EXPECT_EQ(ns.setsockopt(fd, SOL_UDP, 9999, 1), -ENOPROTOOPT);
-  EXPECT_EQ(ns.getsockopt(fd, SOL_IP, IP_TTL, &v), 0);
+  EXPECT_EQ(files.getsockopt(fd, SOL_SOCKET, 9999, &v), -ENOPROTOOPT);
+  EXPECT_EQ(files.getsockopt(fd, SOL_UDP, 9999, &v), -ENOPROTOOPT);
+  EXPECT_EQ(files.setsockopt(fd, SOL_UDP, 9999, 1), -ENOPROTOOPT);
+  EXPECT_EQ(files.getsockopt(fd, SOL_IP, IP_TTL, &v), 0);
   EXPECT_EQ(v, 64);
-  EXPECT_EQ(ns.getsockopt(fd, SOL_IP, IP_TTL, nullptr), -EFAULT);
-  EXPECT_EQ(ns.getsockopt(99, SOL_IP, IP_TTL, &v), -EBADF);
+  EXPECT_EQ(files.getsockopt(fd, SOL_IP, IP_TTL, nullptr), -EFAULT);
+  EXPECT_EQ(files.getsockopt(99, SOL_IP, IP_TTL, &v), -EBADF);
 }

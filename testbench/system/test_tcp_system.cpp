@@ -7,6 +7,7 @@
 #include "sim/app/scenario.hpp"
 #include "sim/system.hpp"
 #include "stack/core/neighbour.hpp"
+#include "stack/ipv4/arp.hpp"
 #include "stack/ipv4/tcp.hpp"
 
 using namespace wirepath;

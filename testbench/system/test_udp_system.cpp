@@ -38,7 +38,7 @@ SystemConfig small_config() {
 
 // Sends `payloads` from a connected UDP socket, one per send_cost.
 void send_all(System &s, const std::vector<std::vector<uint8_t>> &payloads, ps_t send_cost, int *errors) {
-  net &st = s.stack();
+  files_struct &st = s.files();
   const int fd = st.socket(AF_INET, SOCK_DGRAM, 0);
   ASSERT_GE(fd, 0);
   const sockaddr_in_host local{AF_INET, 4000, s.config().net.local_ip};

@@ -3,7 +3,7 @@
 // (through the wire fault middleware when a test wants loss), and
 // the partner's replies (ARP and IP) go back through the receive path
 // (netif_rx_frame) at their arrival time. An event loop advances the stack's
-// clock (net::run_timers).
+// clock (timer_base::run_timers).
 #include <gtest/gtest.h>
 
 #include <map>
@@ -14,11 +14,12 @@
 #include "stack/kernel/kmalloc.hpp"
 #include "sim/peer/link_partner.hpp"
 #include "sim/wire/wire_faults.hpp"
-#include "stack/core/dev.hpp"
 #include "stack/ethernet/eth.hpp"
 #include "stack/ipv4/ip.hpp"
 #include "stack/core/neighbour.hpp"
+#include "stack/ipv4/arp.hpp"
 #include "stack/core/net_namespace.hpp"
+#include "stack/socket.hpp"
 #include "stack/core/netdevice.hpp"
 #include "stack/core/skbuff.hpp"
 #include "stack/ipv4/tcp.hpp"
@@ -44,9 +45,9 @@ protected:
     dev.dev_addr = kLocalMac;
     dev.ops.ndo_start_xmit = [this](sk_buff *skb, net_device *) {
       if (faults)
-        faults->on_frame(with_fcs(skb->linearize_copy()), ns.now());
+        faults->on_frame(with_fcs(skb->linearize_copy()), kern.timers.now());
       else
-        partner->on_frame(with_fcs(skb->linearize_copy()), ns.now());
+        partner->on_frame(with_fcs(skb->linearize_copy()), kern.timers.now());
       ++frames_out;
       consume_skb(skb);
       return NETDEV_TX_OK;
@@ -71,13 +72,13 @@ protected:
   // Run until nothing is pending before `until` (or ever).
   void run(uint64_t until) {
     for (;;) {
-      uint64_t next = std::min(partner->next_event_ns(), ns.next_timer());
+      uint64_t next = std::min(partner->next_event_ns(), kern.timers.next_timer());
       if (!rx.empty()) next = std::min(next, rx.begin()->first);
       if (next == TIMER_NONE || next > until) return;
       // Timers due by then, then the partner and the frames that arrived.
-      ns.run_timers(std::max(next, ns.now()));
-      partner->run(ns.now());
-      while (!rx.empty() && rx.begin()->first <= ns.now()) {
+      kern.timers.run_timers(std::max(next, kern.timers.now()));
+      partner->run(kern.timers.now());
+      while (!rx.empty() && rx.begin()->first <= kern.timers.now()) {
         std::vector<uint8_t> f = std::move(rx.begin()->second);
         rx.erase(rx.begin());
         replies.push_back(f);
@@ -86,9 +87,11 @@ protected:
     }
   }
 
+  kernel_ctx kern;
   PhysMem ram{32u << 20};
   KernelHeap mem{ram};
-  net ns{mem, 7};
+  net ns{kern, mem, 7};
+  files_struct files{ns};
   net_device dev;
   std::unique_ptr<LinkPartner> partner;
   std::unique_ptr<WireFaults> faults;
@@ -134,12 +137,12 @@ TEST_F(PartnerLoop, BadFcsIsDropped) {
 TEST_F(PartnerLoop, ReassemblesFragmentedUdp) {
   static_neighbour();
   make_partner({});
-  const int fd = ns.socket(AF_INET, SOCK_DGRAM, 0);
+  const int fd = files.socket(AF_INET, SOCK_DGRAM, 0);
   const sockaddr_in_host to{AF_INET, 9, kPeer};
   std::vector<uint8_t> p(4000);
   for (size_t i = 0; i < p.size(); i++) p[i] = static_cast<uint8_t>(i * 3);
-  ASSERT_EQ(ns.sendto(fd, p.data(), p.size(), 0, &to), 4000);
-  ASSERT_EQ(ns.sendto(fd, p.data(), 100, 0, &to), 100);
+  ASSERT_EQ(files.sendto(fd, p.data(), p.size(), 0, &to), 4000);
+  ASSERT_EQ(files.sendto(fd, p.data(), 100, 0, &to), 100);
   run(1'000'000);
   EXPECT_EQ(frames_out, 4u);  // 3 fragments + 1
   EXPECT_EQ(partner->stats().fragments, 3u);
@@ -147,7 +150,7 @@ TEST_F(PartnerLoop, ReassemblesFragmentedUdp) {
   ASSERT_EQ(partner->udp_datagrams().size(), 2u);
   EXPECT_EQ(partner->udp_datagrams()[0], p);
   EXPECT_EQ(partner->udp_datagrams()[1], std::vector<uint8_t>(p.begin(), p.begin() + 100));
-  ns.close(fd);
+  files.close(fd);
 }
 
 // A whole TCP connection against the partner, with loss and reordering:
@@ -161,24 +164,24 @@ TEST_F(PartnerLoop, TcpTransferWithLossAndReorderIsIntact) {
   fc.loss = 0.02;
   fc.reorder = 0.02;
   make_faults(fc);
-  const int fd = ns.socket(AF_INET, SOCK_STREAM, 0);
+  const int fd = files.socket(AF_INET, SOCK_STREAM, 0);
   const sockaddr_in_host to{AF_INET, 5001, kPeer};
-  ASSERT_EQ(ns.connect(fd, &to), -EINPROGRESS);
+  ASSERT_EQ(files.connect(fd, &to), -EINPROGRESS);
   run(1'000'000);
-  ASSERT_EQ(ns.sockfd_lookup(fd)->sk->sk_state, TCP_ESTABLISHED);
+  ASSERT_EQ(files.sockfd_lookup(fd)->sk->sk_state, TCP_ESTABLISHED);
   std::vector<uint8_t> data(3'000'000);
   std::mt19937 rng(5);
   for (auto &b : data) b = static_cast<uint8_t>(rng());
   size_t sent = 0;
-  uint64_t t = ns.now();
+  uint64_t t = kern.timers.now();
   while (sent < data.size()) {
-    const long n = ns.send(fd, data.data() + sent, data.size() - sent, MSG_DONTWAIT);
+    const long n = files.send(fd, data.data() + sent, data.size() - sent, MSG_DONTWAIT);
     if (n > 0) sent += static_cast<size_t>(n);
     ASSERT_TRUE(n > 0 || n == -EAGAIN) << n;
     t += 10'000;
     run(t);
   }
-  ns.close(fd);
+  files.close(fd);
   run(t + 30'000'000'000ull);  // RTOs included; TIME_WAIT is 60 s
   EXPECT_EQ(partner->stream(), data);
   EXPECT_GT(faults->stats().lost, 0u);
@@ -200,23 +203,23 @@ TEST_F(PartnerLoop, TcpTransferWithLossAndReorderIsIntact) {
 // connection carries its data as with a PERMANENT neighbour.
 TEST_F(PartnerLoop, TcpResolvesThePartnerByArp) {
   make_partner({});
-  const int fd = ns.socket(AF_INET, SOCK_STREAM, 0);
+  const int fd = files.socket(AF_INET, SOCK_STREAM, 0);
   const sockaddr_in_host to{AF_INET, 5001, kPeer};
-  ASSERT_EQ(ns.connect(fd, &to), -EINPROGRESS);
+  ASSERT_EQ(files.connect(fd, &to), -EINPROGRESS);
   EXPECT_EQ(frames_out, 1u) << "only the ARP request; the SYN waits for the reply";
   run(1'000'000);
   EXPECT_EQ(partner->stats().arp_requests, 1u);
   EXPECT_EQ(partner->stats().arp_replies, 1u);
-  ASSERT_EQ(ns.sockfd_lookup(fd)->sk->sk_state, TCP_ESTABLISHED);
+  ASSERT_EQ(files.sockfd_lookup(fd)->sk->sk_state, TCP_ESTABLISHED);
   const neighbour *ne = __ipv4_neigh_lookup_noref(ns, &dev, kPeer);
   ASSERT_NE(ne, nullptr);
   EXPECT_EQ(ne->nud_state, NUD_REACHABLE);
   std::vector<uint8_t> data(100'000);
   for (size_t i = 0; i < data.size(); i++) data[i] = static_cast<uint8_t>(i * 7);
   size_t sent = 0;
-  uint64_t t = ns.now();
+  uint64_t t = kern.timers.now();
   while (sent < data.size()) {
-    const long n = ns.send(fd, data.data() + sent, data.size() - sent, MSG_DONTWAIT);
+    const long n = files.send(fd, data.data() + sent, data.size() - sent, MSG_DONTWAIT);
     ASSERT_TRUE(n > 0 || n == -EAGAIN) << n;
     if (n > 0) sent += static_cast<size_t>(n);
     t += 10'000;
@@ -224,7 +227,7 @@ TEST_F(PartnerLoop, TcpResolvesThePartnerByArp) {
   }
   run(t + 10'000'000);
   EXPECT_EQ(partner->stream(), data);
-  ns.close(fd);
+  files.close(fd);
   run(t + 100'000'000'000ull);
   EXPECT_TRUE(ns.tcp.orphans.empty());
   EXPECT_EQ(skb_counters().live(), 0u);

@@ -5,8 +5,9 @@
 
 #include "frames.hpp"
 #include "stack/ipv4/arp.hpp"
-#include "stack/core/dev.hpp"
+#include "stack/core/netdevice.hpp"
 #include "stack/core/neighbour.hpp"
+#include "stack/ipv4/route.hpp"
 #include "stack_fixture.hpp"
 
 using namespace wirepath;
@@ -45,9 +46,9 @@ TEST_F(Neigh, FirstSendQueuesThePacketAndBroadcastsAnArpRequest) {
   EXPECT_EQ(frame(0), arp_frame(kBcast, ARPOP_REQUEST, kMyMac, kLocal, kZero, kOther));
   EXPECT_EQ(state(), NUD_INCOMPLETE);
   EXPECT_EQ(entry()->arp_queue.size(), 1u);
-  EXPECT_EQ(ns.next_timer(), 1 * S);  // retrans_time
+  EXPECT_EQ(kern.timers.next_timer(), 1 * S);  // retrans_time
   EXPECT_EQ(ns.udp_stats.OutDatagrams, 1u);
-  ns.run_timers(3 * S);  // fails: the queued datagram is freed
+  kern.timers.run_timers(3 * S);  // fails: the queued datagram is freed
 }
 
 // The reply makes the entry REACHABLE and the queued datagrams leave in the order they were sent.
@@ -79,22 +80,22 @@ TEST_F(Neigh, UnansweredRequestsAreRetriedEverySecondThenTheQueueIsDropped) {
   const int fd = udp_socket();
   EXPECT_EQ(send_str(fd, "a", kOther, 7), 1);
   EXPECT_EQ(send_str(fd, "b", kOther, 7), 1);
-  ns.run_timers(999 * NSEC_PER_MSEC);
+  kern.timers.run_timers(999 * NSEC_PER_MSEC);
   EXPECT_EQ(arp_count(), 1u);
-  ns.run_timers(1 * S);
+  kern.timers.run_timers(1 * S);
   EXPECT_EQ(arp_count(), 2u);
-  ns.run_timers(2 * S);
+  kern.timers.run_timers(2 * S);
   EXPECT_EQ(arp_count(), 3u);
   EXPECT_EQ(frame(2), arp_frame(kBcast, ARPOP_REQUEST, kMyMac, kLocal, kZero, kOther));
   EXPECT_EQ(state(), NUD_INCOMPLETE);
-  ns.run_timers(3 * S);
+  kern.timers.run_timers(3 * S);
   EXPECT_EQ(arp_count(), 3u);
   EXPECT_EQ(state(), NUD_FAILED);
   EXPECT_EQ(skb_counters().dropped[static_cast<int>(skb_drop_reason::NEIGH_FAILED)], 2u);
   EXPECT_EQ(ns.arp_tbl.stats.res_failed, 1u);
   EXPECT_EQ(ns.icmp_stats.OutDestUnreachs, 2u);
   EXPECT_EQ(ns.icmp_stats.InDestUnreachs, 2u);
-  EXPECT_EQ(ns.next_timer(), TIMER_NONE);
+  EXPECT_EQ(kern.timers.next_timer(), TIMER_NONE);
   EXPECT_EQ(nd.frames.size(), 3u);
 }
 
@@ -102,31 +103,31 @@ TEST_F(Neigh, UnansweredRequestsAreRetriedEverySecondThenTheQueueIsDropped) {
 // and the one after starts a new resolution (FAILED -> INCOMPLETE). udp_err, RFC 1122 4.1.3.3.
 TEST_F(Neigh, FailedResolutionIsEhostunreachOnTheNextSendWithIpRecverr) {
   const int fd = udp_socket();
-  ASSERT_EQ(ns.setsockopt(fd, SOL_IP, IP_RECVERR, 1), 0);
+  ASSERT_EQ(files.setsockopt(fd, SOL_IP, IP_RECVERR, 1), 0);
   EXPECT_EQ(send_str(fd, "a", kOther, 7), 1);
-  ns.run_timers(3 * S);
+  kern.timers.run_timers(3 * S);
   EXPECT_EQ(state(), NUD_FAILED);
   EXPECT_EQ(send_str(fd, "b", kOther, 7), -EHOSTUNREACH);
   EXPECT_EQ(state(), NUD_FAILED);  // the failed send did not get as far as the neighbour
   EXPECT_EQ(send_str(fd, "c", kOther, 7), 1);
   EXPECT_EQ(state(), NUD_INCOMPLETE);
   EXPECT_EQ(arp_count(), 4u);
-  ns.run_timers(6 * S);
+  kern.timers.run_timers(6 * S);
 }
 
 // Without IP_RECVERR the host-unreachable error is soft: an unconnected or connected UDP socket never sees it.
 TEST_F(Neigh, FailedResolutionIsSilentForUdpWithoutIpRecverr) {
   const int fd = udp_socket();
   const auto to = sin(kOther, 7);
-  ASSERT_EQ(ns.connect(fd, &to), 0);
-  EXPECT_EQ(ns.send(fd, "a", 1), 1);
-  ns.run_timers(3 * S);
+  ASSERT_EQ(files.connect(fd, &to), 0);
+  EXPECT_EQ(files.send(fd, "a", 1), 1);
+  kern.timers.run_timers(3 * S);
   EXPECT_EQ(state(), NUD_FAILED);
   int soerr = -1;
-  EXPECT_EQ(ns.getsockopt(fd, SOL_SOCKET, SO_ERROR, &soerr), 0);
+  EXPECT_EQ(files.getsockopt(fd, SOL_SOCKET, SO_ERROR, &soerr), 0);
   EXPECT_EQ(soerr, 0);
-  EXPECT_EQ(ns.send(fd, "b", 1), 1);
-  ns.run_timers(6 * S);
+  EXPECT_EQ(files.send(fd, "b", 1), 1);
+  kern.timers.run_timers(6 * S);
 }
 
 // The arp_queue holds at most unres_qlen_bytes (212992) of truesize: the oldest go first (NEIGH_QUEUEFULL).
@@ -152,29 +153,29 @@ TEST_F(Neigh, ReachableGoesStaleThenDelayProbeAndFailed) {
   EXPECT_EQ(send_str(fd, "a", kOther, 7), 1);
   reply_from_other();
   const uint64_t rt = ns.arp_tbl.parms.reachable_time;
-  ns.run_timers(rt);
+  kern.timers.run_timers(rt);
   EXPECT_EQ(state(), NUD_REACHABLE);
-  ns.run_timers(rt + 1);
+  kern.timers.run_timers(rt + 1);
   EXPECT_EQ(state(), NUD_REACHABLE);  // the timer fires at confirmed + reachable_time, still reachable
-  ns.run_timers(rt + 10 * NSEC_PER_MSEC);
+  kern.timers.run_timers(rt + 10 * NSEC_PER_MSEC);
   EXPECT_EQ(state(), NUD_STALE);
   const uint64_t t0 = rt + 20 * S;
-  ns.run_timers(t0);
+  kern.timers.run_timers(t0);
   EXPECT_EQ(state(), NUD_STALE);  // STALE has no timer
   const size_t before = nd.frames.size();
   EXPECT_EQ(send_str(fd, "b", kOther, 7), 1);
   ASSERT_EQ(nd.frames.size(), before + 1);  // sent with the stale address
   EXPECT_EQ(payload_of(frame(before)), "b");
   EXPECT_EQ(state(), NUD_DELAY);
-  ns.run_timers(t0 + 5 * S);
+  kern.timers.run_timers(t0 + 5 * S);
   EXPECT_EQ(state(), NUD_PROBE);
   ASSERT_EQ(nd.frames.size(), before + 2);
   // A unicast probe: to the cached MAC, target hardware address still zero.
   EXPECT_EQ(frame(before + 1), arp_frame(kOtherMac, ARPOP_REQUEST, kMyMac, kLocal, kZero, kOther));
-  ns.run_timers(t0 + 7 * S);
+  kern.timers.run_timers(t0 + 7 * S);
   EXPECT_EQ(nd.frames.size(), before + 4);
   EXPECT_EQ(state(), NUD_PROBE);
-  ns.run_timers(t0 + 8 * S);
+  kern.timers.run_timers(t0 + 8 * S);
   EXPECT_EQ(state(), NUD_FAILED);
   EXPECT_EQ(nd.frames.size(), before + 4);
 }
@@ -185,15 +186,15 @@ TEST_F(Neigh, ConfirmationDuringDelayReturnsToReachable) {
   EXPECT_EQ(send_str(fd, "a", kOther, 7), 1);
   reply_from_other();
   const uint64_t t0 = ns.arp_tbl.parms.reachable_time + 10 * S;
-  ns.run_timers(t0);
+  kern.timers.run_timers(t0);
   ASSERT_EQ(state(), NUD_STALE);
   EXPECT_EQ(send_str(fd, "b", kOther, 7), 1);
   ASSERT_EQ(state(), NUD_DELAY);
-  ns.run_timers(t0 + 2 * S);
+  kern.timers.run_timers(t0 + 2 * S);
   rtable rt;
   ASSERT_EQ(ip_route_output(ns, kOther, 0, 0, 0, &rt), 0);
   ipv4_confirm_neigh(ns, &rt, kOther);
-  ns.run_timers(t0 + 5 * S);
+  kern.timers.run_timers(t0 + 5 * S);
   EXPECT_EQ(state(), NUD_REACHABLE);
 }
 
@@ -221,7 +222,7 @@ TEST_F(Neigh, UnsolicitedReplyCreatesNoEntry) {
 TEST_F(Neigh, StaticEntriesStayPermanent) {
   ASSERT_EQ(ns.neigh_add(&nd.dev, kOther, kGwMac), 0);
   reply_from_other();
-  ns.run_timers(1000 * S);
+  kern.timers.run_timers(1000 * S);
   EXPECT_EQ(state(), NUD_PERMANENT);
   EXPECT_EQ(entry()->ha, kGwMac);
   const int fd = udp_socket();
@@ -234,9 +235,10 @@ TEST_F(Neigh, StaticEntriesStayPermanent) {
 TEST_F(Neigh, ReachableTimeIsRandomisedBetweenHalfAndOneAndAHalfBase) {
   uint64_t lo = UINT64_MAX, hi = 0;
   for (uint64_t seed = 1; seed <= 50; ++seed) {
+    kernel_ctx k;
     PhysMem m_ram(1u << 20);
     KernelHeap m(m_ram);
-    net n2(m, seed);
+    net n2(k, m, seed);
     const uint64_t r = n2.arp_tbl.parms.reachable_time;
     EXPECT_GE(r, 15 * S);
     EXPECT_LT(r, 45 * S);
@@ -253,33 +255,6 @@ TEST_F(Neigh, UnregisteringTheDeviceFreesTheQueue) {
   EXPECT_EQ(send_str(fd, "a", kOther, 7), 1);
   ns.unregister_netdevice(&nd.dev);
   EXPECT_EQ(skb_counters().dropped[static_cast<int>(skb_drop_reason::NEIGH_DEAD)], 1u);
-  EXPECT_EQ(ns.next_timer(), TIMER_NONE);
+  EXPECT_EQ(kern.timers.next_timer(), TIMER_NONE);
 }
 
-// Timers run in expiry order with now() at each expiry; one big step equals many small ones.
-TEST(Timers, RunTimersFiresInExpiryOrderWithNowAtEachExpiry) {
-  PhysMem m_ram(1u << 20);
-  KernelHeap m(m_ram);
-  net n(m, 1);
-  std::vector<std::pair<int, uint64_t>> fired;
-  timer_list a, b, c;
-  a.function = [&](timer_list *) { fired.push_back({1, n.now()}); };
-  b.function = [&](timer_list *) {
-    fired.push_back({2, n.now()});
-    n.mod_timer(&c, n.now() + 5);  // re-arming from a callback
-  };
-  c.function = [&](timer_list *) { fired.push_back({3, n.now()}); };
-  n.mod_timer(&a, 30);
-  n.mod_timer(&b, 10);
-  EXPECT_EQ(n.next_timer(), 10u);
-  EXPECT_TRUE(n.mod_timer(&a, 20));  // re-arm: was pending
-  n.run_timers(100);
-  EXPECT_EQ(fired, (std::vector<std::pair<int, uint64_t>>{{2, 10}, {3, 15}, {1, 20}}));
-  EXPECT_EQ(n.now(), 100u);
-  EXPECT_EQ(n.next_timer(), TIMER_NONE);
-  n.mod_timer(&a, 50);  // in the past: runs at the next run_timers
-  EXPECT_TRUE(n.del_timer(&a));
-  EXPECT_FALSE(n.del_timer(&a));
-  n.run_timers(50);  // the clock never goes back
-  EXPECT_EQ(n.now(), 100u);
-}

@@ -25,10 +25,10 @@ std::vector<uint8_t> pattern(size_t n) {
 TEST_F(IpFragment, ThreeThousandBytesAtMtu1500SplitAsLinux) {
   const int fd = udp_socket();
   const auto me = sin(kLocal, 1234);
-  ASSERT_EQ(ns.bind(fd, &me), 0);
+  ASSERT_EQ(files.bind(fd, &me), 0);
   const auto data = pattern(3000);
   const auto to = sin(kPeer, 5678);
-  ASSERT_EQ(ns.sendto(fd, data.data(), data.size(), 0, &to), 3000);
+  ASSERT_EQ(files.sendto(fd, data.data(), data.size(), 0, &to), 3000);
   ASSERT_EQ(nd.frames.size(), 3u);
 
   const uint16_t want_tot[3] = {1500, 1500, 68};
@@ -72,7 +72,7 @@ TEST_F(IpFragment, FragmentedDatagramGetsASoftwareChecksumEvenWithOffload) {
   const int fd = udp_socket();
   const auto data = pattern(3000);
   const auto to = sin(kPeer, 5678);
-  ASSERT_EQ(ns.sendto(fd, data.data(), data.size(), 0, &to), 3000);
+  ASSERT_EQ(files.sendto(fd, data.data(), data.size(), 0, &to), 3000);
   ASSERT_EQ(nd.frames.size(), 3u);
   for (const auto &f : nd.frames) EXPECT_EQ(f.ip_summed, CHECKSUM_NONE);
 }
@@ -83,7 +83,7 @@ TEST_F(IpFragment, Mtu576SplitsIn552ByteSteps) {
   const int fd = udp_socket();
   const auto data = pattern(3000);
   const auto to = sin(kPeer, 5678);
-  ASSERT_EQ(ns.sendto(fd, data.data(), data.size(), 0, &to), 3000);
+  ASSERT_EQ(files.sendto(fd, data.data(), data.size(), 0, &to), 3000);
   ASSERT_EQ(nd.frames.size(), 6u);  // 3008 = 5 * 552 + 248
   for (size_t i = 0; i < 6; ++i) {
     EXPECT_EQ(ip_frag(i) & IP_OFFSET, i * 552 / 8);
@@ -98,10 +98,10 @@ TEST_F(IpFragment, FragmentsWaitingForAFailedNeighbourAreAllDropped) {
   const int fd = udp_socket();
   const auto data = pattern(3000);
   const auto to = sin(ipv4(10, 0, 0, 77), 5678);
-  EXPECT_EQ(ns.sendto(fd, data.data(), data.size(), 0, &to), 3000);
+  EXPECT_EQ(files.sendto(fd, data.data(), data.size(), 0, &to), 3000);
   EXPECT_EQ(ns.ip_stats.FragOKs, 1u);
   EXPECT_EQ(ns.ip_stats.FragCreates, 3u);
-  ns.run_timers(3'000'000'000ULL);
+  kern.timers.run_timers(3'000'000'000ULL);
   EXPECT_EQ(skb_counters().dropped[static_cast<int>(skb_drop_reason::NEIGH_FAILED)], 3u);
   EXPECT_EQ(mem.live_allocations(), 0u);
 }

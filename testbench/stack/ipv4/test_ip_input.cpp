@@ -6,7 +6,10 @@
 #include <cstring>
 
 #include "frames.hpp"
-#include "stack/core/dev.hpp"
+#include "stack/core/netdevice.hpp"
+#include "stack/ethernet/eth.hpp"
+#include "stack/ipv4/ip.hpp"
+#include "stack/ipv4/protocol.hpp"
 #include "stack/ipv4/icmp.hpp"
 #include "stack/core/skbuff.hpp"
 #include "stack_fixture.hpp"
@@ -38,7 +41,7 @@ TEST_F(Rx, EthTypeTransSetsPktTypeAndPullsTheHeader) {
 TEST_F(Rx, UdpDatagramsAreCountedByPort) {
   const int fd = udp_socket();
   const auto me = sin(kLocal, 7000);
-  ASSERT_EQ(ns.bind(fd, &me), 0);
+  ASSERT_EQ(files.bind(fd, &me), 0);
   auto f = udp_frame(nd.dev.dev_addr, kPeerMac, kPeer, kLocal, 9, 7000, "hi");
   EXPECT_EQ(netif_rx_frame(&nd.dev, f.data(), f.size()), NET_RX_SUCCESS);
   f = udp_frame(nd.dev.dev_addr, kPeerMac, kPeer, kLocal, 9, 7001, "hi");
@@ -58,7 +61,7 @@ TEST_F(Rx, UdpDatagramsAreCountedByPort) {
 TEST_F(Rx, IpRcvDropsBadHeadersAndForeignAddresses) {
   const int fd = udp_socket();
   const auto me = sin(kLocal, 7000);
-  ASSERT_EQ(ns.bind(fd, &me), 0);
+  ASSERT_EQ(files.bind(fd, &me), 0);
   auto f = udp_frame(nd.dev.dev_addr, kPeerMac, kPeer, kLocal, 9, 7000, "hi");
   f[24] ^= 1;
   EXPECT_EQ(netif_rx_frame(&nd.dev, f.data(), f.size()), NET_RX_DROP);
@@ -119,8 +122,8 @@ TEST_F(Rx, UnknownEthertypeIsDropped) {
 TEST_F(Rx, IcmpPortUnreachableIsEconnrefusedOnAConnectedUdpSocket) {
   const int fd = udp_socket();
   const auto to = sin(kPeer, 9);
-  ASSERT_EQ(ns.connect(fd, &to), 0);
-  EXPECT_EQ(ns.send(fd, "ping", 4), 4);
+  ASSERT_EQ(files.connect(fd, &to), 0);
+  EXPECT_EQ(files.send(fd, "ping", 4), 4);
   ASSERT_EQ(nd.frames.size(), 1u);
   const auto &sent = frame(0);
   std::vector<uint8_t> f;
@@ -138,8 +141,8 @@ TEST_F(Rx, IcmpPortUnreachableIsEconnrefusedOnAConnectedUdpSocket) {
   f[36] = static_cast<uint8_t>(c >> 8); f[37] = static_cast<uint8_t>(c);
   EXPECT_EQ(netif_rx_frame(&nd.dev, f.data(), f.size()), NET_RX_SUCCESS);
   EXPECT_EQ(ns.icmp_stats.InDestUnreachs, 1u);
-  EXPECT_EQ(ns.send(fd, "ping", 4), -ECONNREFUSED);
-  EXPECT_EQ(ns.send(fd, "ping", 4), 4);
+  EXPECT_EQ(files.send(fd, "ping", 4), -ECONNREFUSED);
+  EXPECT_EQ(files.send(fd, "ping", 4), 4);
 }
 
 // Longest prefix wins over shorter ones and the default; the frame goes to that route's gateway MAC.
@@ -170,7 +173,7 @@ TEST_F(Route, NoRouteIsEnetunreach) {
   const int fd = udp_socket();
   EXPECT_EQ(send_str(fd, "x", ipv4(8, 8, 8, 8), 9), -ENETUNREACH);
   const auto to = sin(ipv4(8, 8, 8, 8), 9);
-  EXPECT_EQ(ns.connect(fd, &to), -ENETUNREACH);
+  EXPECT_EQ(files.connect(fd, &to), -ENETUNREACH);
   EXPECT_EQ(ns.ip_stats.OutNoRoutes, 2u);
   EXPECT_EQ(ns.ip_route_add_default(ipv4(192, 168, 9, 1)), -ENETUNREACH);
   rtable rt;
@@ -203,15 +206,15 @@ TEST_F(Route, ConnectedSocketRouteIsCachedUntilRtGenidChanges) {
   const auto to = sin(ipv4(172, 16, 0, 1), 9);
   ASSERT_EQ(ns.ip_route_add_default(kGw), 0);
   ns.neigh_add(&nd.dev, kGw, kGwMac);
-  ASSERT_EQ(ns.connect(fd, &to), 0);
-  sock *sk = ns.sockfd_lookup(fd)->sk.get();
+  ASSERT_EQ(files.connect(fd, &to), 0);
+  sock *sk = files.sockfd_lookup(fd)->sk.get();
   EXPECT_TRUE(sk->dst_cached);
   const uint32_t gen = sk->sk_dst_cache.rt_genid;
-  EXPECT_EQ(ns.send(fd, "x", 1), 1);
+  EXPECT_EQ(files.send(fd, "x", 1), 1);
   EXPECT_EQ(sk->sk_dst_cache.rt_genid, gen);
   ASSERT_EQ(ns.ip_route_add(ipv4(172, 16, 0, 0), 16, kPeer), 0);  // via 10.0.0.2
   EXPECT_NE(ns.rt_genid, gen);
-  EXPECT_EQ(ns.send(fd, "y", 1), 1);
+  EXPECT_EQ(files.send(fd, "y", 1), 1);
   EXPECT_EQ(sk->sk_dst_cache.rt_gw4, kPeer);
   ASSERT_EQ(nd.frames.size(), 2u);
   EXPECT_EQ(std::vector<uint8_t>(frame(1).begin(), frame(1).begin() + 6),

@@ -11,9 +11,9 @@ namespace {
 // RFC 793 / Linux: SYN with MSS 1460 (MTU 1500 - 40), NOP, window scale 7
 // (tcp_rmem[2] = 6 MiB), window 64240 (44 x 1460), DF, TTL 64, no data.
 TEST_F(TcpTest, SynCarriesMssAndWindowScaleExactly) {
-  const int fd = ns.socket(AF_INET, SOCK_STREAM, 0);
+  const int fd = files.socket(AF_INET, SOCK_STREAM, 0);
   const auto to = sin(kPeer, kPeerPort);
-  ASSERT_EQ(ns.connect(fd, &to), -EINPROGRESS);
+  ASSERT_EQ(files.connect(fd, &to), -EINPROGRESS);
   ASSERT_EQ(nd.frames.size(), 1u);
   const tcp_seg s = seg(0);
   EXPECT_EQ(s.flags, TCPHDR_SYN);
@@ -33,15 +33,15 @@ TEST_F(TcpTest, SynCarriesMssAndWindowScaleExactly) {
   EXPECT_EQ(tp(fd)->sk_state, TCP_SYN_SENT);
   EXPECT_EQ(ns.tcp.mib.ActiveOpens, 1u);
   // A second connect() while the handshake runs: EALREADY.
-  EXPECT_EQ(ns.connect(fd, &to), -EALREADY);
+  EXPECT_EQ(files.connect(fd, &to), -EALREADY);
 }
 
 // With tcp_sack=1 the SYN has NOP NOP SACK_PERM between MSS and WS.
 TEST_F(TcpTest, SynWithSackPermittedOptionOrder) {
   ns.tcp.sysctl.tcp_sack = 1;
-  const int fd = ns.socket(AF_INET, SOCK_STREAM, 0);
+  const int fd = files.socket(AF_INET, SOCK_STREAM, 0);
   const auto to = sin(kPeer, kPeerPort);
-  ASSERT_EQ(ns.connect(fd, &to), -EINPROGRESS);
+  ASSERT_EQ(files.connect(fd, &to), -EINPROGRESS);
   EXPECT_EQ(seg(0).options,
             (std::vector<uint8_t>{0x02, 0x04, 0x05, 0xb4, 0x01, 0x01, 0x04, 0x02, 0x01, 0x03, 0x03, 0x07}));
 }
@@ -64,7 +64,7 @@ TEST_F(TcpTest, SynAckEstablishesAndIsAcknowledged) {
   // IP IDs of a connection count up from a random start.
   EXPECT_EQ(static_cast<uint16_t>(seg(1).ip_id - seg(0).ip_id), 1);
   sockaddr_in_host peer{};
-  EXPECT_EQ(ns.getpeername(fd, &peer), 0);
+  EXPECT_EQ(files.getpeername(fd, &peer), 0);
   EXPECT_EQ(peer.sin_port, kPeerPort);
 }
 
@@ -94,9 +94,9 @@ TEST_F(TcpTest, WriteIsSegmentedAtMssFromRouteMtu) {
 // A smaller MTU on the route gives a smaller MSS (MTU 1000 -> 960).
 TEST_F(TcpTest, MssFollowsTheDeviceMtu) {
   nd.dev.mtu = 1000;
-  const int fd = ns.socket(AF_INET, SOCK_STREAM, 0);
+  const int fd = files.socket(AF_INET, SOCK_STREAM, 0);
   const auto to = sin(kPeer, kPeerPort);
-  ASSERT_EQ(ns.connect(fd, &to), -EINPROGRESS);
+  ASSERT_EQ(files.connect(fd, &to), -EINPROGRESS);
   EXPECT_EQ(seg(0).options[2] << 8 | seg(0).options[3], 960);
 }
 
@@ -118,7 +118,7 @@ TEST_F(TcpTest, NagleHoldsSmallSegmentUntilAck) {
 // TCP_NODELAY: small writes go at once, even with data in flight.
 TEST_F(TcpTest, NodelaySendsSmallSegmentsImmediately) {
   const int fd = established();
-  ASSERT_EQ(ns.setsockopt(fd, SOL_TCP, TCP_NODELAY, 1), 0);
+  ASSERT_EQ(files.setsockopt(fd, SOL_TCP, TCP_NODELAY, 1), 0);
   nd.frames.clear();
   for (int i = 0; i < 3; i++) ASSERT_EQ(send_n(fd, 100), 100);
   EXPECT_EQ(nd.frames.size(), 3u);
@@ -131,7 +131,7 @@ TEST_F(TcpTest, SettingNodelayFlushesHeldData) {
   send_n(fd, 100);
   send_n(fd, 100);
   ASSERT_EQ(nd.frames.size(), 1u);
-  ASSERT_EQ(ns.setsockopt(fd, SOL_TCP, TCP_NODELAY, 1), 0);
+  ASSERT_EQ(files.setsockopt(fd, SOL_TCP, TCP_NODELAY, 1), 0);
   EXPECT_EQ(nd.frames.size(), 2u);
 }
 
@@ -139,23 +139,23 @@ TEST_F(TcpTest, SettingNodelayFlushesHeldData) {
 // sends the rest.
 TEST_F(TcpTest, CorkSendsOnlyFullSegmentsUntilUncorked) {
   const int fd = established();
-  ASSERT_EQ(ns.setsockopt(fd, SOL_TCP, TCP_CORK, 1), 0);
+  ASSERT_EQ(files.setsockopt(fd, SOL_TCP, TCP_CORK, 1), 0);
   nd.frames.clear();
   ASSERT_EQ(send_n(fd, 100), 100);
   EXPECT_EQ(nd.frames.size(), 0u);
   ASSERT_EQ(send_n(fd, 1400), 1400);
   ASSERT_EQ(nd.frames.size(), 1u);
   EXPECT_EQ(seg(0).payload.size(), 1460u);
-  ASSERT_EQ(ns.setsockopt(fd, SOL_TCP, TCP_CORK, 0), 0);
+  ASSERT_EQ(files.setsockopt(fd, SOL_TCP, TCP_CORK, 0), 0);
   ASSERT_EQ(nd.frames.size(), 2u);
   EXPECT_EQ(seg(1).payload.size(), 40u);
-  EXPECT_EQ(ns.setsockopt(fd, SOL_TCP, 999, 1), -ENOPROTOOPT);
+  EXPECT_EQ(files.setsockopt(fd, SOL_TCP, 999, 1), -ENOPROTOOPT);
 }
 
 // MSG_MORE corks this write only.
 TEST_F(TcpTest, MsgMoreHoldsPartialSegment) {
   const int fd = established();
-  ASSERT_EQ(ns.setsockopt(fd, SOL_TCP, TCP_NODELAY, 1), 0);
+  ASSERT_EQ(files.setsockopt(fd, SOL_TCP, TCP_NODELAY, 1), 0);
   nd.frames.clear();
   ASSERT_EQ(send_n(fd, 100, MSG_MORE), 100);
   EXPECT_EQ(nd.frames.size(), 0u);
@@ -245,43 +245,43 @@ TEST_F(TcpTest, PartialAckRetransmitsNextHole) {
 
 // SYN RTO: initial 1 s, doubling (RFC 6298 5.5): retransmissions at 1, 3, 7 s.
 TEST_F(TcpTest, SynRetransmitsWithExponentialBackoff) {
-  const int fd = ns.socket(AF_INET, SOCK_STREAM, 0);
+  const int fd = files.socket(AF_INET, SOCK_STREAM, 0);
   const auto to = sin(kPeer, kPeerPort);
-  ASSERT_EQ(ns.connect(fd, &to), -EINPROGRESS);
-  EXPECT_EQ(ns.next_timer(), 1'000'000'000u);
+  ASSERT_EQ(files.connect(fd, &to), -EINPROGRESS);
+  EXPECT_EQ(kern.timers.next_timer(), 1'000'000'000u);
   advance(999'999'999);
   EXPECT_EQ(nd.frames.size(), 1u);
   advance(1'000'000'000);
   ASSERT_EQ(nd.frames.size(), 2u);
   EXPECT_EQ(seg(1).flags, TCPHDR_SYN);
   EXPECT_EQ(seg(1).seq, seg(0).seq);
-  EXPECT_EQ(ns.next_timer(), 3'000'000'000u);
+  EXPECT_EQ(kern.timers.next_timer(), 3'000'000'000u);
   advance(3'000'000'000);
   EXPECT_EQ(nd.frames.size(), 3u);
-  EXPECT_EQ(ns.next_timer(), 7'000'000'000u);
+  EXPECT_EQ(kern.timers.next_timer(), 7'000'000'000u);
   EXPECT_EQ(tp(fd)->icsk_backoff, 2);
 }
 
 // After tcp_syn_retries (6) the connect fails with ETIMEDOUT.
 TEST_F(TcpTest, ConnectTimesOutAfterSynRetries) {
-  const int fd = ns.socket(AF_INET, SOCK_STREAM, 0);
+  const int fd = files.socket(AF_INET, SOCK_STREAM, 0);
   const auto to = sin(kPeer, kPeerPort);
-  ASSERT_EQ(ns.connect(fd, &to), -EINPROGRESS);
+  ASSERT_EQ(files.connect(fd, &to), -EINPROGRESS);
   for (uint64_t t = 1; t <= 130; t++) advance(t * 1'000'000'000);
   EXPECT_EQ(nd.frames.size(), 7u);  // SYN + 6 retries
   EXPECT_EQ(tp(fd)->sk_state, TCP_CLOSE);
-  EXPECT_EQ(ns.connect(fd, &to), -ETIMEDOUT);
+  EXPECT_EQ(files.connect(fd, &to), -ETIMEDOUT);
 }
 
 // Data RTO: srtt + rttvar with rttvar >= 200 ms (TCP_RTO_MIN); on expiry the
 // head is retransmitted, cwnd drops to 1, ssthresh halves, RTO doubles.
 TEST_F(TcpTest, RtoRetransmitsHeadAndBacksOff) {
-  const int fd = ns.socket(AF_INET, SOCK_STREAM, 0);
+  const int fd = files.socket(AF_INET, SOCK_STREAM, 0);
   const auto to = sin(kPeer, kPeerPort);
-  ASSERT_EQ(ns.connect(fd, &to), -EINPROGRESS);
+  ASSERT_EQ(files.connect(fd, &to), -EINPROGRESS);
   port = seg(0).sport;
   isn = seg(0).seq;
-  ns.run_timers(10'000'000);  // SYN-ACK after 10 ms: the first RTT sample
+  kern.timers.run_timers(10'000'000);  // SYN-ACK after 10 ms: the first RTT sample
   inject(port, TCPHDR_SYN | TCPHDR_ACK, kPeerIsn, isn + 1, 65535, {2, 4, 5, 0xb4, 1, 3, 3, 7});
   tcp_sock *t = tp(fd);
   EXPECT_EQ(t->srtt_us >> 3, 10'000u);
@@ -289,8 +289,8 @@ TEST_F(TcpTest, RtoRetransmitsHeadAndBacksOff) {
   nd.frames.clear();
   ASSERT_EQ(send_n(fd, 5 * 1460), 5 * 1460);
   ASSERT_EQ(nd.frames.size(), 5u);
-  const uint64_t sent = ns.now();
-  EXPECT_EQ(ns.next_timer(), sent + 210'000'000);
+  const uint64_t sent = kern.timers.now();
+  EXPECT_EQ(kern.timers.next_timer(), sent + 210'000'000);
   advance(sent + 210'000'000);
   ASSERT_EQ(nd.frames.size(), 6u);
   EXPECT_EQ(seg(5).seq, isn + 1);
@@ -298,7 +298,7 @@ TEST_F(TcpTest, RtoRetransmitsHeadAndBacksOff) {
   EXPECT_EQ(t->snd_cwnd, 1u);
   EXPECT_EQ(t->snd_ssthresh, 5u);  // max(cwnd 10 / 2, 2)
   EXPECT_EQ(t->icsk_rto, 420'000'000u);
-  EXPECT_EQ(ns.next_timer(), sent + 630'000'000);
+  EXPECT_EQ(kern.timers.next_timer(), sent + 630'000'000);
   advance(sent + 630'000'000);
   EXPECT_EQ(nd.frames.size(), 7u);
   EXPECT_EQ(ns.tcp.mib.TCPTimeouts, 2u);
@@ -324,24 +324,24 @@ TEST_F(TcpTest, ReceiveWindowLimitsSending) {
 // send on a socket that never connected: EPIPE (sk_stream_wait_connect);
 // getpeername: ENOTCONN; during the handshake a non-blocking send: EAGAIN.
 TEST_F(TcpTest, SendWithoutConnectionIsEpipeAndPeerIsEnotconn) {
-  const int fd = ns.socket(AF_INET, SOCK_STREAM, 0);
+  const int fd = files.socket(AF_INET, SOCK_STREAM, 0);
   EXPECT_EQ(send_n(fd, 10), -EPIPE);
   sockaddr_in_host peer{};
-  EXPECT_EQ(ns.getpeername(fd, &peer), -ENOTCONN);
+  EXPECT_EQ(files.getpeername(fd, &peer), -ENOTCONN);
   const auto to = sin(kPeer, kPeerPort);
-  ASSERT_EQ(ns.connect(fd, &to), -EINPROGRESS);
+  ASSERT_EQ(files.connect(fd, &to), -EINPROGRESS);
   EXPECT_EQ(send_n(fd, 10, MSG_DONTWAIT), -EAGAIN);
   EXPECT_EQ(nd.frames.size(), 1u);
 }
 
 // A RST answering the SYN: ECONNREFUSED, then EPIPE on send.
 TEST_F(TcpTest, RstToSynRefusesConnection) {
-  const int fd = ns.socket(AF_INET, SOCK_STREAM, 0);
+  const int fd = files.socket(AF_INET, SOCK_STREAM, 0);
   const auto to = sin(kPeer, kPeerPort);
-  ASSERT_EQ(ns.connect(fd, &to), -EINPROGRESS);
+  ASSERT_EQ(files.connect(fd, &to), -EINPROGRESS);
   inject(seg(0).sport, TCPHDR_RST | TCPHDR_ACK, 0, seg(0).seq + 1, 0);
   EXPECT_EQ(tp(fd)->sk_state, TCP_CLOSE);
-  EXPECT_EQ(ns.connect(fd, &to), -ECONNREFUSED);
+  EXPECT_EQ(files.connect(fd, &to), -ECONNREFUSED);
   EXPECT_EQ(send_n(fd, 10), -EPIPE);
 }
 
@@ -355,7 +355,7 @@ TEST_F(TcpTest, CloseSendsFinAndFinishesTheHandshake) {
   ASSERT_EQ(send_n(fd, 200), 200);  // unsent: beyond the window
   const size_t n = nd.frames.size();
   tcp_sock *t = tp(fd);
-  ASSERT_EQ(ns.close(fd), 0);
+  ASSERT_EQ(files.close(fd), 0);
   EXPECT_EQ(t->sk_state, TCP_FIN_WAIT1);
   ack(isn + 1 + 200, 100);
   const tcp_seg f = seg(nd.frames.size() - 1);
@@ -370,7 +370,7 @@ TEST_F(TcpTest, CloseSendsFinAndFinishesTheHandshake) {
   EXPECT_EQ(last.flags, TCPHDR_ACK);
   EXPECT_EQ(last.ack, kPeerIsn + 2);
   ASSERT_EQ(ns.tcp.orphans.size(), 1u);
-  advance(ns.now() + TCP_TIMEWAIT_LEN);
+  advance(kern.timers.now() + TCP_TIMEWAIT_LEN);
   EXPECT_TRUE(ns.tcp.orphans.empty());
   EXPECT_TRUE(ns.tcp.hash.empty());
 }
@@ -417,9 +417,11 @@ TEST_F(TcpTest, ChecksumOffloadSeedsPseudoHeader) {
 TEST_F(TcpTest, TsoSuperPacketSegmentsToTheSameWire) {
   std::vector<std::vector<uint8_t>> wire[2];
   for (int tso = 0; tso < 2; tso++) {
-    PhysMem ram2{16u << 20};
-    KernelHeap m2{ram2};
-    net n2{m2, 99};
+    kernel_ctx k2;
+    PhysMem m2_ram{16u << 20};
+    KernelHeap m2{m2_ram};
+    net n2{k2, m2, 99};
+    files_struct f2{n2};
     n2.tcp.sysctl.tcp_congestion_control = "reno";
     FakeNetdev d2;
     d2.dev.features = tso ? (NETIF_F_SG | NETIF_F_TSO) : 0;
@@ -437,9 +439,9 @@ TEST_F(TcpTest, TsoSuperPacketSegmentsToTheSameWire) {
         consume_skb(skb);
         return NETDEV_TX_OK;
       };
-    const int fd = n2.socket(AF_INET, SOCK_STREAM, 0);
+    const int fd = f2.socket(AF_INET, SOCK_STREAM, 0);
     const auto to = sin(kPeer, kPeerPort);
-    ASSERT_EQ(n2.connect(fd, &to), -EINPROGRESS);
+    ASSERT_EQ(f2.connect(fd, &to), -EINPROGRESS);
     const std::vector<uint8_t> &synb = d2.frames[0].bytes;
     const uint16_t p = rd16(synb, 34);
     const uint32_t s0 = rd32(synb, 38);
@@ -449,14 +451,14 @@ TEST_F(TcpTest, TsoSuperPacketSegmentsToTheSameWire) {
     netif_rx_frame(&d2.dev, synack.data(), synack.size());
     std::vector<uint8_t> buf(30000);
     for (size_t i = 0; i < buf.size(); i++) buf[i] = static_cast<uint8_t>(i * 13);
-    ASSERT_EQ(n2.send(fd, buf.data(), buf.size(), 0), 30000);
+    ASSERT_EQ(f2.send(fd, buf.data(), buf.size(), 0), 30000);
     if (tso) {
       // The initial window of 10 goes as two super-packets of 5 segments
       // (tcp_cwnd_test: at most half of cwnd per burst).
       EXPECT_EQ(gso.size(), 2u);
     }
     for (auto &f : d2.frames) wire[tso].push_back(f.bytes);
-    n2.close(fd);
+    f2.close(fd);
     n2.tcp.orphans.clear();
   }
   ASSERT_EQ(wire[0].size(), wire[1].size());
@@ -487,12 +489,12 @@ TEST_F(TcpTest, CubicIsDefaultAndReducesByBeta) {
 
 namespace {
 
-// A blocking connect() sleeps in net::sk_wait (the same hook as a blocking
+// A blocking connect() sleeps in sched_hooks::sk_wait (the same hook as a blocking
 // UDP send) and is woken by sk_state_change when the SYN-ACK arrives.
 TEST_F(TcpTest, BlockingConnectSleepsInSkWaitUntilTheHandshakeEnds) {
   int waits = 0, state_changes = 0;
-  ns.sk_state_change = [&](sock *) { ++state_changes; };
-  ns.sk_wait = [&](sock *) {
+  kern.sched.sk_state_change = [&](sock *) { ++state_changes; };
+  kern.sched.sk_wait = [&](sock *) {
     ++waits;
     const tcp_seg syn = seg(nd.frames.size() - 1);
     port = syn.sport;
@@ -500,30 +502,30 @@ TEST_F(TcpTest, BlockingConnectSleepsInSkWaitUntilTheHandshakeEnds) {
     inject(port, TCPHDR_SYN | TCPHDR_ACK, kPeerIsn, isn + 1, 65535, {2, 4, 5, 0xb4, 1, 3, 3, 7});
     return true;
   };
-  const int fd = ns.socket(AF_INET, SOCK_STREAM, 0);
+  const int fd = files.socket(AF_INET, SOCK_STREAM, 0);
   const auto to = sin(kPeer, kPeerPort);
-  EXPECT_EQ(ns.connect(fd, &to), 0);
+  EXPECT_EQ(files.connect(fd, &to), 0);
   EXPECT_EQ(waits, 1);
   EXPECT_EQ(state_changes, 1);
   EXPECT_EQ(tp(fd)->sk_state, TCP_ESTABLISHED);
-  EXPECT_EQ(ns.connect(fd, &to), -EISCONN);
+  EXPECT_EQ(files.connect(fd, &to), -EISCONN);
   // SOCK_NONBLOCK: EINPROGRESS without sleeping.
-  const int nb = ns.socket(AF_INET, SOCK_STREAM | SOCK_NONBLOCK, 0);
-  EXPECT_EQ(ns.connect(nb, &to), -EINPROGRESS);
+  const int nb = files.socket(AF_INET, SOCK_STREAM | SOCK_NONBLOCK, 0);
+  EXPECT_EQ(files.connect(nb, &to), -EINPROGRESS);
   EXPECT_EQ(waits, 1);
 }
 
 // A blocking send larger than the send buffer (SO_SNDBUF, struct sock's
-// sk_sndbuf: TCP does not grow it then) sleeps in net::sk_wait; ACKs that
+// sk_sndbuf: TCP does not grow it then) sleeps in sched_hooks::sk_wait; ACKs that
 // free the write queue wake it through sk_write_space (tcp_check_space).
 TEST_F(TcpTest, BlockingSendSleepsUntilAcksFreeTheWriteQueue) {
   const int fd = established();
-  ASSERT_EQ(ns.setsockopt(fd, SOL_SOCKET, SO_SNDBUF, 16384), 0);
+  ASSERT_EQ(files.setsockopt(fd, SOL_SOCKET, SO_SNDBUF, 16384), 0);
   tcp_sock *t = tp(fd);
   EXPECT_EQ(t->sk_sndbuf, 32768u);
   int waits = 0, wakeups = 0;
-  ns.sk_write_space = [&](sock *) { ++wakeups; };
-  ns.sk_wait = [&](sock *) {
+  kern.sched.sk_write_space = [&](sock *) { ++wakeups; };
+  kern.sched.sk_wait = [&](sock *) {
     if (++waits > 1000) return false;
     ack(t->snd_nxt);  // the peer acknowledges everything in flight
     return true;
@@ -534,7 +536,7 @@ TEST_F(TcpTest, BlockingSendSleepsUntilAcksFreeTheWriteQueue) {
   EXPECT_EQ(t->sk_sndbuf, 32768u) << "SOCK_SNDBUF_LOCK: tcp_sndbuf_expand leaves it";
   EXPECT_LE(t->sk_wmem_queued, t->sk_sndbuf + 65536u);
   // Non-blocking with the queue full: EAGAIN.
-  ns.sk_wait = nullptr;
+  kern.sched.sk_wait = nullptr;
   while (send_n(fd, 1460, MSG_DONTWAIT) > 0) {
   }
   EXPECT_EQ(send_n(fd, 1460, MSG_DONTWAIT), -EAGAIN);
@@ -544,9 +546,9 @@ TEST_F(TcpTest, BlockingSendSleepsUntilAcksFreeTheWriteQueue) {
 // arp_queue are dropped, the ICMP host unreachable that arp_error_report
 // loops back reaches tcp_v4_err, and the connection fails with EHOSTUNREACH.
 TEST_F(TcpTest, ConnectToAnUnresolvableNeighbourFailsWithEhostunreach) {
-  const int fd = ns.socket(AF_INET, SOCK_STREAM, 0);
+  const int fd = files.socket(AF_INET, SOCK_STREAM, 0);
   const auto to = sin(ipv4(10, 0, 0, 3), kPeerPort);
-  ASSERT_EQ(ns.connect(fd, &to), -EINPROGRESS);
+  ASSERT_EQ(files.connect(fd, &to), -EINPROGRESS);
   advance(3'000'000'000);
   EXPECT_EQ(nd.frames.size(), 3u) << "three ARP requests, no SYN on the wire";
   EXPECT_EQ(tp(fd)->sk_state, TCP_CLOSE);
@@ -554,10 +556,10 @@ TEST_F(TcpTest, ConnectToAnUnresolvableNeighbourFailsWithEhostunreach) {
   // fires just before the ARP failure armed at 2 s for the same instant).
   EXPECT_EQ(skb_counters().dropped[static_cast<int>(skb_drop_reason::NEIGH_FAILED)], 3u);
   int err = 0;
-  ASSERT_EQ(ns.getsockopt(fd, SOL_SOCKET, SO_ERROR, &err), 0);
+  ASSERT_EQ(files.getsockopt(fd, SOL_SOCKET, SO_ERROR, &err), 0);
   EXPECT_EQ(err, EHOSTUNREACH);
   EXPECT_EQ(ns.tcp.mib.AttemptFails, 1u);
-  EXPECT_EQ(ns.send(fd, "x", 1), -EPIPE);
+  EXPECT_EQ(files.send(fd, "x", 1), -EPIPE);
 }
 
 }  // namespace

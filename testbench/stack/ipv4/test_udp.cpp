@@ -18,8 +18,8 @@ TEST_F(Udp, HelloDatagramMatchesHandComputedBytes) {
   const int fd = udp_socket();
   ASSERT_GE(fd, 0);
   const auto me = sin(kLocal, 1234);
-  ASSERT_EQ(ns.bind(fd, &me), 0);
-  ASSERT_EQ(ns.setsockopt(fd, SOL_IP, IP_MTU_DISCOVER, IP_PMTUDISC_DO), 0);
+  ASSERT_EQ(files.bind(fd, &me), 0);
+  ASSERT_EQ(files.setsockopt(fd, SOL_IP, IP_MTU_DISCOVER, IP_PMTUDISC_DO), 0);
   EXPECT_EQ(send_str(fd, "hello", kPeer, 5678), 5);
   ASSERT_EQ(nd.frames.size(), 1u);
   const std::vector<uint8_t> want = {
@@ -47,10 +47,10 @@ TEST_F(Udp, HelloDatagramMatchesHandComputedBytes) {
 TEST_F(Udp, ChecksumOfZeroIsSentAsAllOnes) {
   const int fd = udp_socket();
   const auto me = sin(kLocal, 1234);
-  ASSERT_EQ(ns.bind(fd, &me), 0);
+  ASSERT_EQ(files.bind(fd, &me), 0);
   const uint8_t payload[2] = {0xd0, 0xd7};
   const auto to = sin(kPeer, 5678);
-  EXPECT_EQ(ns.sendto(fd, payload, 2, 0, &to), 2);
+  EXPECT_EQ(files.sendto(fd, payload, 2, 0, &to), 2);
   ASSERT_EQ(nd.frames.size(), 1u);
   EXPECT_EQ(rd16(frame(0), 34 + 6), 0xffff);
 }
@@ -59,16 +59,16 @@ TEST_F(Udp, ChecksumOfZeroIsSentAsAllOnes) {
 TEST_F(Udp, ConnectAutobindsAnEphemeralPortAndSendUsesTheDefaultDestination) {
   const int fd = udp_socket();
   const auto peer = sin(kPeer, 9);
-  ASSERT_EQ(ns.connect(fd, &peer), 0);
+  ASSERT_EQ(files.connect(fd, &peer), 0);
   sockaddr_in_host me;
-  ASSERT_EQ(ns.getsockname(fd, &me), 0);
+  ASSERT_EQ(files.getsockname(fd, &me), 0);
   EXPECT_EQ(me.sin_addr, kLocal);
   EXPECT_GE(me.sin_port, 32768);
   EXPECT_LE(me.sin_port, 60999);
   sockaddr_in_host them;
-  ASSERT_EQ(ns.getpeername(fd, &them), 0);
+  ASSERT_EQ(files.getpeername(fd, &them), 0);
   EXPECT_EQ(them.sin_port, 9);
-  EXPECT_EQ(ns.send(fd, "x", 1), 1);
+  EXPECT_EQ(files.send(fd, "x", 1), 1);
   ASSERT_EQ(nd.frames.size(), 1u);
   EXPECT_EQ(rd16(frame(0), 34), me.sin_port);
   EXPECT_EQ(rd16(frame(0), 36), 9);
@@ -81,31 +81,33 @@ TEST_F(Udp, ConnectAutobindsAnEphemeralPortAndSendUsesTheDefaultDestination) {
 TEST_F(Udp, ConnectedSocketIdsCountUpFromARandomSeed) {
   const int fd = udp_socket();
   const auto peer = sin(kPeer, 9);
-  ASSERT_EQ(ns.connect(fd, &peer), 0);
-  for (int i = 0; i < 3; ++i) ASSERT_EQ(ns.send(fd, "x", 1), 1);
+  ASSERT_EQ(files.connect(fd, &peer), 0);
+  for (int i = 0; i < 3; ++i) ASSERT_EQ(files.send(fd, "x", 1), 1);
   ASSERT_EQ(nd.frames.size(), 3u);
   EXPECT_EQ(ip_frag(0) & IP_DF, IP_DF);
   EXPECT_EQ(static_cast<uint16_t>(ip_id(1) - ip_id(0)), 1);
   EXPECT_EQ(static_cast<uint16_t>(ip_id(2) - ip_id(1)), 1);
 
   // Determinism: a second stack with the same seed and history gives the same first ID.
-  PhysMem ram2(1u << 20);
-  KernelHeap mem2(ram2);
-  net ns2(mem2, 42);
+  kernel_ctx kern2;
+  PhysMem mem2_ram(1u << 20);
+  KernelHeap mem2(mem2_ram);
+  net ns2(kern2, mem2, 42);
+  files_struct files2(ns2);
   FakeNetdev nd2;
   ns2.register_netdevice(&nd2.dev);
   ns2.inet_addr_add(&nd2.dev, kLocal, 24);
   ns2.neigh_add(&nd2.dev, kPeer, kPeerMac);
-  const int fd2 = ns2.socket(AF_INET, SOCK_DGRAM, 0);
-  ASSERT_EQ(ns2.connect(fd2, &peer), 0);
-  ASSERT_EQ(ns2.send(fd2, "x", 1), 1);
+  const int fd2 = files2.socket(AF_INET, SOCK_DGRAM, 0);
+  ASSERT_EQ(files2.connect(fd2, &peer), 0);
+  ASSERT_EQ(files2.send(fd2, "x", 1), 1);
   EXPECT_EQ(rd16(nd2.frames.at(0).bytes, 18), ip_id(0));
 }
 
 // IP ID, unconnected with DF that may not be fragmented locally (IP_PMTUDISC_DO): ID 0.
 TEST_F(Udp, UnconnectedDfDatagramHasIdZero) {
   const int fd = udp_socket();
-  ASSERT_EQ(ns.setsockopt(fd, SOL_IP, IP_MTU_DISCOVER, IP_PMTUDISC_DO), 0);
+  ASSERT_EQ(files.setsockopt(fd, SOL_IP, IP_MTU_DISCOVER, IP_PMTUDISC_DO), 0);
   ASSERT_EQ(send_str(fd, "a", kPeer, 7), 1);
   ASSERT_EQ(send_str(fd, "b", kPeer, 7), 1);
   EXPECT_EQ(ip_frag(0), IP_DF);
@@ -118,7 +120,7 @@ TEST_F(Udp, WithoutDfIdsComeFromAPerDestinationCounter) {
   const uint32_t other = ipv4(10, 0, 0, 3);
   ASSERT_EQ(ns.neigh_add(&nd.dev, other, kGwMac), 0);
   const int fd = udp_socket();
-  ASSERT_EQ(ns.setsockopt(fd, SOL_IP, IP_MTU_DISCOVER, IP_PMTUDISC_DONT), 0);
+  ASSERT_EQ(files.setsockopt(fd, SOL_IP, IP_MTU_DISCOVER, IP_PMTUDISC_DONT), 0);
   ASSERT_EQ(send_str(fd, "a", kPeer, 7), 1);
   ASSERT_EQ(send_str(fd, "b", other, 7), 1);
   ASSERT_EQ(send_str(fd, "c", kPeer, 7), 1);
@@ -147,15 +149,15 @@ TEST_F(Udp, TtlAndTosDefaultAndFollowSetsockopt) {
   EXPECT_EQ(frame(0)[14 + 8], 64);
   EXPECT_EQ(frame(0)[14 + 1], 0);
   EXPECT_EQ(nd.frames[0].priority, 0u);
-  ASSERT_EQ(ns.setsockopt(fd, SOL_IP, IP_TTL, 5), 0);
-  ASSERT_EQ(ns.setsockopt(fd, SOL_IP, IP_TOS, 0x10), 0);
+  ASSERT_EQ(files.setsockopt(fd, SOL_IP, IP_TTL, 5), 0);
+  ASSERT_EQ(files.setsockopt(fd, SOL_IP, IP_TOS, 0x10), 0);
   ASSERT_EQ(send_str(fd, "b", kPeer, 7), 1);
   EXPECT_EQ(frame(1)[14 + 8], 5);
   EXPECT_EQ(frame(1)[14 + 1], 0x10);
   EXPECT_EQ(nd.frames[1].priority, 6u);
   EXPECT_TRUE(ip_header_ok(1));
-  ASSERT_EQ(ns.setsockopt(fd, SOL_IP, IP_TTL, -1), 0);  // back to the default
-  EXPECT_EQ(ns.setsockopt(fd, SOL_IP, IP_TTL, 256), -EINVAL);
+  ASSERT_EQ(files.setsockopt(fd, SOL_IP, IP_TTL, -1), 0);  // back to the default
+  EXPECT_EQ(files.setsockopt(fd, SOL_IP, IP_TTL, 256), -EINVAL);
   ASSERT_EQ(send_str(fd, "c", kPeer, 7), 1);
   EXPECT_EQ(frame(2)[14 + 8], 64);
 }
@@ -179,7 +181,7 @@ TEST_F(Udp, ChecksumOffloadLeavesPseudoHeaderSumForTheNic) {
   nd.dev.features |= NETIF_F_IP_CSUM;
   const int fd = udp_socket();
   const auto me = sin(kLocal, 1234);
-  ASSERT_EQ(ns.bind(fd, &me), 0);
+  ASSERT_EQ(files.bind(fd, &me), 0);
   EXPECT_EQ(send_str(fd, "hello", kPeer, 5678), 5);
   ASSERT_EQ(nd.frames.size(), 1u);
   const auto &f = nd.frames[0];
@@ -202,7 +204,7 @@ TEST_F(Udp, QdiscDropCountsSndbufErrorsAndSendStillSucceeds) {
   EXPECT_EQ(ns.udp_stats.SndbufErrors, 1u);
   EXPECT_EQ(ns.udp_stats.OutDatagrams, 1u);
   EXPECT_EQ(ns.ip_stats.OutDiscards, 1u);
-  ASSERT_EQ(ns.setsockopt(fd, SOL_IP, IP_RECVERR, 1), 0);
+  ASSERT_EQ(files.setsockopt(fd, SOL_IP, IP_RECVERR, 1), 0);
   EXPECT_EQ(send_str(fd, "3", kPeer, 7), -ENOBUFS);
   EXPECT_EQ(ns.udp_stats.SndbufErrors, 2u);
   EXPECT_EQ(skb_counters().dropped[static_cast<int>(skb_drop_reason::QDISC_DROP)], 2u);
@@ -215,7 +217,7 @@ TEST_F(Udp, QdiscDropCountsSndbufErrorsAndSendStillSucceeds) {
 TEST_F(Udp, SoPriorityPicksThePfifoFastBand) {
   netif_stop_queue(&nd.dev);
   const int bulk = udp_socket(), urgent = udp_socket();
-  ASSERT_EQ(ns.setsockopt(urgent, SOL_SOCKET, SO_PRIORITY, 6), 0);
+  ASSERT_EQ(files.setsockopt(urgent, SOL_SOCKET, SO_PRIORITY, 6), 0);
   EXPECT_EQ(send_str(bulk, "b1", kPeer, 7), 2);
   EXPECT_EQ(send_str(bulk, "b2", kPeer, 7), 2);
   EXPECT_EQ(send_str(urgent, "u", kPeer, 7), 1);

@@ -5,7 +5,7 @@
 
 #include "frames.hpp"
 #include "sim/app/iptables.hpp"
-#include "stack/core/dev.hpp"
+#include "stack/core/netdevice.hpp"
 #include "stack/ipv4/netfilter/ip_tables.hpp"
 #include "stack/netfilter/netfilter.hpp"
 #include "stack/netfilter/nf_conntrack.hpp"
@@ -31,7 +31,7 @@ protected:
   int bound(uint32_t addr, uint16_t port) {
     const int fd = udp_socket();
     const auto me = sin(addr, port);
-    EXPECT_EQ(ns.bind(fd, &me), 0);
+    EXPECT_EQ(files.bind(fd, &me), 0);
     return fd;
   }
   uint32_t src_ip(size_t i) const { return rd32(frame(i), 26); }
@@ -292,9 +292,9 @@ TEST_F(Nf, MarkSetInMangleIsSeenByFilter) {
   // --set-xmark keeps bits outside the mask; TOS matches with a mask.
   load("*mangle\n-A OUTPUT -m tos --tos 0x10/0x1e -j MARK --set-xmark 0x30/0xf0\nCOMMIT\n"
        "*filter\n-A OUTPUT -m mark ! --mark 0x35 -j DROP\nCOMMIT\n");
-  ASSERT_EQ(ns.setsockopt(fd, SOL_SOCKET, SO_MARK, 0x5), 0);
+  ASSERT_EQ(files.setsockopt(fd, SOL_SOCKET, SO_MARK, 0x5), 0);
   EXPECT_EQ(send_str(fd, "x", kPeer, 8), -EPERM);  // tos 0: no MARK, mark 0x5
-  ASSERT_EQ(ns.setsockopt(fd, SOL_IP, IP_TOS, 0x10), 0);
+  ASSERT_EQ(files.setsockopt(fd, SOL_IP, IP_TOS, 0x10), 0);
   EXPECT_EQ(send_str(fd, "x", kPeer, 8), 1);  // (0x5 & ~0xf0) ^ 0x30 = 0x35
   EXPECT_EQ(nd.frames.size(), 2u);
 }
@@ -332,7 +332,7 @@ TEST_F(Nf, QueueTargetAsksTheCallback) {
 TEST_F(Nf, LogTargetWritesTheKernelLineAndCounts) {
   load("*filter\n-A OUTPUT -p udp -j LOG --log-prefix \"OUT \"\nCOMMIT\n");
   const int fd = bound(kLocal, 1234);
-  ASSERT_EQ(ns.setsockopt(fd, SOL_IP, IP_MTU_DISCOVER, IP_PMTUDISC_DO), 0);
+  ASSERT_EQ(files.setsockopt(fd, SOL_IP, IP_MTU_DISCOVER, IP_PMTUDISC_DO), 0);
   EXPECT_EQ(send_str(fd, "hello", kPeer, 5678), 5);
   EXPECT_EQ(send_str(fd, "hello", kPeer, 5678), 5);
   ASSERT_EQ(nf_net(ns).log.size(), 2u);
