@@ -3,7 +3,7 @@
 // per host, created by whoever builds the host (System, a test fixture)
 // before its struct net, which refers to it (net::kernel) and must not
 // outlive it. Usage:
-//   kernel_ctx kern;  HostMemory mem;  net ns(kern, mem, /*seed=*/1);
+//   kernel_ctx kern;  PhysMem ram;  KernelHeap mem(ram);  net ns(kern, mem, /*seed=*/1);
 //   kern.timers.run_timers(now_ns);   kern.sched.sk_wait = ...;
 #pragma once
 
