@@ -10,6 +10,8 @@
 #include "stack/core/net_namespace.hpp"
 #include "stack/core/netdevice.hpp"
 #include "stack/core/skbuff.hpp"
+#include "stack/ipv4/inet_connection_sock.hpp"
+#include "stack/ipv4/inet_hashtables.hpp"
 #include "stack/socket.hpp"
 
 namespace wirepath {
@@ -23,7 +25,7 @@ const proto tcp_prot = {
     /*connect=*/tcp_v4_connect,
     /*disconnect=*/tcp_disconnect,
     /*sendmsg=*/tcp_sendmsg,
-    /*get_port=*/tcp_v4_get_port,
+    /*get_port=*/inet_csk_get_port,
     /*unhash=*/tcp_unhash,
     /*destroy=*/tcp_v4_destroy_sock,
     /*close=*/tcp_close,

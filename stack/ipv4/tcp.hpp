@@ -291,10 +291,7 @@ int tcp_v4_rcv(net &n, sk_buff *skb);
 int tcp_v4_err(net &n, sk_buff *skb, uint32_t info);
 void tcp_v4_send_check(sock *sk, sk_buff *skb);
 void tcp_v4_send_reset(net &n, sk_buff *skb);
-int tcp_v4_get_port(sock *sk, uint16_t snum);
-void tcp_unhash(sock *sk);
 void tcp_v4_destroy_sock(sock *sk);
-sock *__inet_lookup(net &n, uint32_t saddr, uint16_t sport, uint32_t daddr, uint16_t dport);
 
 // tcp_offload.c: software GSO, what a NIC's TSO does (tests, drivers without TSO).
 // Splits a TSO skb (gso_size set) into MSS segments with their own headers,
