@@ -258,8 +258,6 @@ inline void tcp_set_ca_state(tcp_sock *tp, uint8_t state) {
 void tcp_init_xmit_timers(sock *sk);
 void tcp_retransmit_timer(sock *sk);
 void tcp_write_timer(sock *sk);
-void inet_csk_reset_xmit_timer(sock *sk, uint64_t when_ns);
-void inet_csk_clear_xmit_timer(sock *sk);
 
 // tcp_minisocks.c
 void tcp_time_wait(sock *sk, uint8_t state, uint64_t timeo_ns);
