@@ -18,8 +18,24 @@ struct socket;
 struct sock;
 struct sk_buff;
 
-// Socket states (include/net/tcp_states.h); UDP uses ESTABLISHED and CLOSE.
-enum : uint8_t { TCP_ESTABLISHED = 1, TCP_CLOSE = 7 };
+// Socket states (include/net/tcp_states.h, which include/net/sock.h
+// includes); UDP uses ESTABLISHED and CLOSE.
+enum : uint8_t {
+  TCP_ESTABLISHED = 1,
+  TCP_SYN_SENT = 2,
+  TCP_SYN_RECV = 3,
+  TCP_FIN_WAIT1 = 4,
+  TCP_FIN_WAIT2 = 5,
+  TCP_TIME_WAIT = 6,
+  TCP_CLOSE = 7,
+  TCP_CLOSE_WAIT = 8,
+  TCP_LAST_ACK = 9,
+  TCP_LISTEN = 10,
+  TCP_CLOSING = 11,
+};
+
+// sk_shutdown bits.
+constexpr uint8_t SEND_SHUTDOWN = 2;
 
 enum : uint8_t { SOCK_SNDBUF_LOCK = 1, SOCK_RCVBUF_LOCK = 2, SOCK_BINDADDR_LOCK = 4, SOCK_BINDPORT_LOCK = 8 };
 
@@ -107,6 +123,7 @@ struct sock {
   uint64_t sk_wmem_alloc = 0;
   uint64_t sk_wmem_queued = 0;
   int sk_err = 0;        // pending error (positive errno), reported once by sock_error
+  uint8_t sk_shutdown = 0;  // SEND_SHUTDOWN: TCP after close() or the connection's end
   bool sock_dead = false;  // SOCK_DEAD: closed, freed when its last skb is
   bool sock_nospace = false;  // SOCK_NOSPACE: a sender found the buffer full
 
@@ -153,5 +170,27 @@ inline bool sock_writeable(const sock *sk) { return sk->sk_wmem_alloc < (sk->sk_
 // sched_hooks::sk_wait, see kernel/sched.hpp), then alloc_skb owned by sk. nullptr
 // with *err = -EAGAIN, a pending sk_err, or -ENOBUFS (host memory full).
 sk_buff *sock_alloc_send_skb(sock *sk, uint32_t size, bool noblock, int *err);
+
+// Stream sockets (TCP): the write queue's charge sk_wmem_queued against
+// sk_sndbuf. sk_stream_memory_free: the write queue may grow.
+inline bool sk_stream_memory_free(const sock *sk) { return sk->sk_wmem_queued < sk->sk_sndbuf; }
+// sk_stream_wspace: free space; sk_stream_min_wspace: what must be free
+// before a sleeping sender is woken (half of what is queued).
+inline int64_t sk_stream_wspace(const sock *sk) {
+  return int64_t{sk->sk_sndbuf} - static_cast<int64_t>(sk->sk_wmem_queued);
+}
+inline int64_t sk_stream_min_wspace(const sock *sk) { return static_cast<int64_t>(sk->sk_wmem_queued >> 1); }
+
+// net/core/stream.c. sk_stream_write_space: wake a sender (sched_hooks::sk_write_space)
+// once sk_stream_min_wspace is free and the queue may grow; clears SOCK_NOSPACE.
+void sk_stream_write_space(sock *sk);
+// sk_stream_wait_connect: 0 once the handshake is over; -EPIPE unless it is
+// under way; sleeps (sched_hooks::sk_wait, woken by sk_state_change) until it
+// ends, -EAGAIN when it cannot (nonblock), or the pending sk_err.
+int sk_stream_wait_connect(sock *sk, bool nonblock);
+// sk_stream_wait_memory: sleep (sched_hooks::sk_wait, woken by sk_write_space
+// when ACKs free the queue, or by sk_state_change) until the write queue has
+// room. -EPIPE after an error or SEND_SHUTDOWN, -EAGAIN when it cannot sleep.
+int sk_stream_wait_memory(sock *sk, bool nonblock);
 
 }  // namespace wirepath

@@ -93,10 +93,30 @@ int ip_rcv_finish(net &n, sk_buff *skb);
 int ip_local_deliver(net &n, sk_buff *skb);
 int ip_local_deliver_finish(net &n, sk_buff *skb);
 
-// The IP ID rules (ip_select_ident_segs / __ip_select_ident).
-void ip_select_ident_segs(net &n, sk_buff *skb, sock *sk, uint32_t segs);
-inline void ip_select_ident(net &n, sk_buff *skb, sock *sk) { ip_select_ident_segs(n, skb, sk, 1); }
+// The IP ID rules. __ip_select_ident (route.cpp): one counter per destination.
 void __ip_select_ident(net &n, iphdr *iph, uint32_t segs);
+// ip_select_ident_segs: the IDs of segs datagrams (a TSO skb's segments).
+inline void ip_select_ident_segs(net &n, sk_buff *skb, sock *sk, uint32_t segs) {
+  iphdr *iph = ip_hdr(skb);
+  // A connected socket uses its private generator (atomic_add_return: the
+  // first ID is the seed + segs).
+  if (sk && sk->inet_daddr) {
+    if (sk->sk_protocol == IPPROTO_TCP) {
+      // TCP (socket lock held): the current value, then advance by segs.
+      iph->id = cpu_to_be16(sk->inet_id);
+      sk->inet_id = static_cast<uint16_t>(sk->inet_id + segs);
+      return;
+    }
+    sk->inet_id = static_cast<uint16_t>(sk->inet_id + segs);
+    iph->id = cpu_to_be16(sk->inet_id);
+    return;
+  }
+  if ((iph->frag_off & cpu_to_be16(IP_DF)) && !skb->ignore_df)
+    iph->id = 0;  // DF and never fragmented locally: the ID is meaningless (RFC 6864)
+  else
+    __ip_select_ident(n, iph, segs);
+}
+inline void ip_select_ident(net &n, sk_buff *skb, sock *sk) { ip_select_ident_segs(n, skb, sk, 1); }
 
 // ip_sk_ignore_df: local fragmentation allowed despite DF.
 inline bool ip_sk_ignore_df(const sock *sk) {

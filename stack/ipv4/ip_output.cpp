@@ -28,27 +28,6 @@ static uint8_t ip_select_ttl(const net &n, const sock *sk) {
   return static_cast<uint8_t>(sk->uc_ttl >= 0 ? sk->uc_ttl : n.sysctl.ip_default_ttl);
 }
 
-void ip_select_ident_segs(net &n, sk_buff *skb, sock *sk, uint32_t segs) {
-  iphdr *iph = ip_hdr(skb);
-  // A connected socket uses its private generator (atomic_add_return: the
-  // first ID is the seed + segs).
-  if (sk && sk->inet_daddr) {
-    if (sk->sk_protocol == IPPROTO_TCP) {
-      // TCP (socket lock held): the current value, then advance by segs.
-      iph->id = cpu_to_be16(sk->inet_id);
-      sk->inet_id = static_cast<uint16_t>(sk->inet_id + segs);
-      return;
-    }
-    sk->inet_id = static_cast<uint16_t>(sk->inet_id + segs);
-    iph->id = cpu_to_be16(sk->inet_id);
-    return;
-  }
-  if ((iph->frag_off & cpu_to_be16(IP_DF)) && !skb->ignore_df)
-    iph->id = 0;  // DF and never fragmented locally: the ID is meaningless (RFC 6864)
-  else
-    __ip_select_ident(n, iph, segs);
-}
-
 sk_buff *ip_make_skb(sock *sk, const flowi4 &fl4, const rtable *rt, const uint8_t *payload, size_t length,
                      uint32_t transhdrlen, int flags, int *err) {
   net &n = *sk->sk_net;

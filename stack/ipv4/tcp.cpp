@@ -10,6 +10,8 @@
 #include "stack/core/net_namespace.hpp"
 #include "stack/core/netdevice.hpp"
 #include "stack/core/skbuff.hpp"
+#include "stack/ipv4/inet_connection_sock.hpp"
+#include "stack/ipv4/inet_hashtables.hpp"
 #include "stack/socket.hpp"
 
 namespace wirepath {
@@ -23,7 +25,7 @@ const proto tcp_prot = {
     /*connect=*/tcp_v4_connect,
     /*disconnect=*/tcp_disconnect,
     /*sendmsg=*/tcp_sendmsg,
-    /*get_port=*/tcp_v4_get_port,
+    /*get_port=*/inet_csk_get_port,
     /*unhash=*/tcp_unhash,
     /*destroy=*/tcp_v4_destroy_sock,
     /*close=*/tcp_close,
@@ -85,7 +87,7 @@ void tcp_done(sock *sk) {
   tcp_set_state(sk, TCP_CLOSE);
   inet_csk_clear_xmit_timer(sk);
   n.kernel.timers.del_timer(&tp->tw_timer);
-  tp->sk_shutdown = SEND_SHUTDOWN;
+  sk->sk_shutdown = SEND_SHUTDOWN;
   // sk_state_change: wake a connect() or send() sleeping on the socket.
   if (!tp->orphan && n.kernel.sched.sk_state_change) n.kernel.sched.sk_state_change(sk);
 }
@@ -99,31 +101,6 @@ static bool forced_push(const tcp_sock *tp) { return after(tp->write_seq, tp->pu
 static void tcp_mark_push(tcp_sock *tp, tcp_wqe &wqe) {
   wqe.cb.tcp_flags |= TCPHDR_PSH;
   tp->pushed_seq = tp->write_seq;
-}
-
-// sk_stream_wait_connect: -EPIPE unless the handshake is under way; sleeps
-// (sched_hooks::sk_wait, woken by sk_state_change) until it ends when it can.
-static int sk_stream_wait_connect(sock *sk, bool nonblock) {
-  net &n = *sk->sk_net;
-  for (;;) {
-    if (const int e = sock_error(sk)) return e;
-    if (!((1u << sk->sk_state) & ((1u << TCP_SYN_SENT) | (1u << TCP_SYN_RECV)))) return -EPIPE;
-    if (nonblock || !n.kernel.sched.sk_wait || !n.kernel.sched.sk_wait(sk)) return -EAGAIN;
-    if ((1u << sk->sk_state) & ((1u << TCP_ESTABLISHED) | (1u << TCP_CLOSE_WAIT))) return 0;
-  }
-}
-
-// sk_stream_wait_memory: sleep (sched_hooks::sk_wait, woken by sk_write_space when
-// ACKs free the queue, or by sk_state_change) until the write queue has room.
-static int sk_stream_wait_memory(sock *sk, bool nonblock) {
-  tcp_sock *tp = tcp_sk(sk);
-  net &n = *sk->sk_net;
-  for (;;) {
-    if (sk->sk_err || (tp->sk_shutdown & SEND_SHUTDOWN)) return -EPIPE;
-    if (sk_stream_memory_free(sk)) return 0;
-    sk->sock_nospace = true;  // SOCK_NOSPACE: tcp_check_space wakes us
-    if (nonblock || !n.kernel.sched.sk_wait || !n.kernel.sched.sk_wait(sk)) return -EAGAIN;
-  }
 }
 
 bool sk_can_gso(const sock *sk) {
@@ -178,7 +155,7 @@ int tcp_sendmsg(sock *sk, kmsghdr *msg, size_t size) {
     err = sk_stream_wait_connect(sk, nonblock);
     if (err) return err;  // sk_stream_error: EPIPE (SIGPIPE is not modelled)
   }
-  if (sk->sk_err || (tp->sk_shutdown & SEND_SHUTDOWN)) return -EPIPE;
+  if (sk->sk_err || (sk->sk_shutdown & SEND_SHUTDOWN)) return -EPIPE;
 
   mss_now = tcp_send_mss(sk, &size_goal, flags);
   while (copied < size) {
@@ -292,7 +269,7 @@ void tcp_close(sock *sk, long timeout) {
   // The orphan lives on in the namespace until its connection is over.
   n.tcp.orphans.emplace_back(sk);
   tp->orphan = true;
-  tp->sk_shutdown = SEND_SHUTDOWN;
+  sk->sk_shutdown = SEND_SHUTDOWN;
   if (tcp_close_state(sk)) tcp_send_fin(sk);
   if (sk->sk_state == TCP_CLOSE) tcp_done(sk);
   tcp_reap(sk);

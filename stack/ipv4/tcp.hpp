@@ -10,8 +10,8 @@
 //
 // Sequence numbers, windows and ports in host order; time in ns from
 // the host's timer base (net::kernel.timers, kernel/timer.hpp). The send buffer is
-// struct sock's (sk_sndbuf, sk_wmem_queued, sk_err); blocking calls sleep in
-// sched_hooks::sk_wait. No SACK, no timestamps (see netns_tcp_sysctl), no TLP,
+// struct sock's (sk_sndbuf, sk_wmem_queued, sk_err, sk_shutdown); blocking
+// calls sleep in sched_hooks::sk_wait (core/stream.cpp). No SACK, no timestamps (see netns_tcp_sysctl), no TLP,
 // RACK, F-RTO, autocorking or TSQ.
 #pragma once
 
@@ -42,18 +42,7 @@ constexpr int TCP_MAXSEG = 2;
 constexpr int TCP_CORK = 3;
 #endif
 
-// Socket states beyond sock.hpp's ESTABLISHED and CLOSE (include/net/tcp_states.h).
-enum : uint8_t {
-  TCP_SYN_SENT = 2,
-  TCP_SYN_RECV = 3,
-  TCP_FIN_WAIT1 = 4,
-  TCP_FIN_WAIT2 = 5,
-  TCP_TIME_WAIT = 6,
-  TCP_CLOSE_WAIT = 8,
-  TCP_LAST_ACK = 9,
-  TCP_LISTEN = 10,
-  TCP_CLOSING = 11,
-};
+// The socket states (TCP_SYN_SENT, ...) are in sock.hpp, as tcp_states.h.
 const char *tcp_state_name(uint8_t state);
 
 // Header flags (TCPHDR_*).
@@ -180,7 +169,6 @@ struct tcp_sock : sock {
   // Queues: sk_write_queue holds what is not yet sent, tcp_rtx_queue what
   // is in flight (sent, not yet acknowledged), both in sequence order.
   std::deque<tcp_wqe> sk_write_queue, tcp_rtx_queue;
-  uint8_t sk_shutdown = 0;  // SEND_SHUTDOWN after close()
   bool orphan = false;
 
   // Counters (tcp_info).
@@ -188,7 +176,6 @@ struct tcp_sock : sock {
   uint64_t rto_events = 0, fast_retrans_events = 0;
 };
 inline tcp_sock *tcp_sk(sock *sk) { return static_cast<tcp_sock *>(sk); }
-constexpr uint8_t SEND_SHUTDOWN = 2;
 
 extern const proto tcp_prot;
 
@@ -206,8 +193,6 @@ void tcp_reap(sock *sk);
 // Free what waits to be sent or acknowledged (a socket's end).
 void tcp_write_queue_purge(tcp_sock *tp);
 bool sk_can_gso(const sock *sk);
-// sk_stream_memory_free: the write queue may grow.
-inline bool sk_stream_memory_free(const sock *sk) { return sk->sk_wmem_queued < sk->sk_sndbuf; }
 uint32_t tcp_send_mss(sock *sk, uint32_t *size_goal, int flags);
 
 // tcp_output.c
@@ -239,8 +224,8 @@ void tcp_rtt_estimator(sock *sk, int64_t mrtt_us);
 void tcp_set_rto(sock *sk);
 void tcp_rearm_rto(sock *sk);
 void tcp_sndbuf_expand(sock *sk);
-// tcp_check_space -> sk_stream_write_space: wake a sender that found the
-// write queue full once a third of the buffer is free (sched_hooks::sk_write_space).
+// tcp_check_space: a sender found the write queue full (SOCK_NOSPACE):
+// sk_stream_write_space may wake it (once a third of the buffer is free).
 void tcp_check_space(sock *sk);
 
 // tcp_cong.c
@@ -273,8 +258,6 @@ inline void tcp_set_ca_state(tcp_sock *tp, uint8_t state) {
 void tcp_init_xmit_timers(sock *sk);
 void tcp_retransmit_timer(sock *sk);
 void tcp_write_timer(sock *sk);
-void inet_csk_reset_xmit_timer(sock *sk, uint64_t when_ns);
-void inet_csk_clear_xmit_timer(sock *sk);
 
 // tcp_minisocks.c
 void tcp_time_wait(sock *sk, uint8_t state, uint64_t timeo_ns);
@@ -291,10 +274,7 @@ int tcp_v4_rcv(net &n, sk_buff *skb);
 int tcp_v4_err(net &n, sk_buff *skb, uint32_t info);
 void tcp_v4_send_check(sock *sk, sk_buff *skb);
 void tcp_v4_send_reset(net &n, sk_buff *skb);
-int tcp_v4_get_port(sock *sk, uint16_t snum);
-void tcp_unhash(sock *sk);
 void tcp_v4_destroy_sock(sock *sk);
-sock *__inet_lookup(net &n, uint32_t saddr, uint16_t sport, uint32_t daddr, uint16_t dport);
 
 // tcp_offload.c: software GSO, what a NIC's TSO does (tests, drivers without TSO).
 // Splits a TSO skb (gso_size set) into MSS segments with their own headers,

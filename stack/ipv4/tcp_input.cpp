@@ -10,6 +10,7 @@
 #include "stack/ipv4/ip.hpp"
 #include "stack/core/net_namespace.hpp"
 #include "stack/core/skbuff.hpp"
+#include "stack/ipv4/inet_connection_sock.hpp"
 #include "stack/ipv4/tcp.hpp"
 
 namespace wirepath {
@@ -521,7 +522,7 @@ int tcp_rcv_state_process(sock *sk, sk_buff *skb) {
     case TCP_FIN_WAIT1:
       if (fin_acked) {
         tcp_set_state(sk, TCP_FIN_WAIT2);
-        tp->sk_shutdown |= SEND_SHUTDOWN;
+        sk->sk_shutdown |= SEND_SHUTDOWN;
         inet_csk_clear_xmit_timer(sk);
         if (!(th->flags & TCPHDR_FIN))
           tcp_time_wait(sk, TCP_FIN_WAIT2, uint64_t(sk->sk_net->tcp.sysctl.tcp_fin_timeout_s) * 1'000'000'000);
@@ -575,15 +576,10 @@ int tcp_rcv_state_process(sock *sk, sk_buff *skb) {
 }
 
 void tcp_check_space(sock *sk) {
-  // Only when a sender found the queue full (SOCK_NOSPACE), and then as
-  // sk_stream_write_space: free space of at least half what is queued
-  // (sk_stream_wspace >= sk_stream_min_wspace) and room for a new skb.
-  if (!sk->sock_nospace) return;
-  const uint64_t queued = sk->sk_wmem_queued;
-  if (sk->sk_sndbuf < queued || sk->sk_sndbuf - queued < queued / 2 || !sk_stream_memory_free(sk)) return;
-  sk->sock_nospace = false;
-  net &n = *sk->sk_net;
-  if (n.kernel.sched.sk_write_space) n.kernel.sched.sk_write_space(sk);
+  // Only when a sender found the queue full (SOCK_NOSPACE); tcp_new_space
+  // then calls sk->sk_write_space, sk_stream_write_space for TCP (its
+  // tcp_sndbuf_expand is done in tcp_ack here).
+  if (sk->sock_nospace) sk_stream_write_space(sk);
 }
 
 void tcp_sndbuf_expand(sock *sk) {

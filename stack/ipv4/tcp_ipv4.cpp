@@ -1,16 +1,18 @@
-// TCP over IPv4 (net/ipv4/tcp_ipv4.c, inet_hashtables.c): connect, port
-// selection, the socket hash, tcp_v4_rcv and resets.
-#include <algorithm>
+// TCP over IPv4 (net/ipv4/tcp_ipv4.c): connect, tcp_v4_rcv, ICMP errors,
+// resets and the checksum. The socket table and port choice are in
+// inet_hashtables.cpp and inet_connection_sock.cpp.
 #include <cerrno>
 #include <cstring>
 #include <new>
 
 #include "stack/core/checksum.hpp"
 #include "stack/ipv4/icmp.hpp"
+#include "stack/ipv4/inet_hashtables.hpp"
 #include "stack/ipv4/ip.hpp"
 #include "stack/core/net_namespace.hpp"
 #include "stack/core/netdevice.hpp"
 #include "stack/core/skbuff.hpp"
+#include "stack/ipv4/inet_connection_sock.hpp"
 #include "stack/ipv4/tcp.hpp"
 
 namespace wirepath {
@@ -28,71 +30,6 @@ void tcp_v4_destroy_sock(sock *sk) {
   tcp_sock *tp = tcp_sk(sk);
   inet_csk_clear_xmit_timer(sk);
   tcp_write_queue_purge(tp);
-}
-
-static bool tcp_port_in_use(const net &n, uint16_t port, const sock *self) {
-  return std::any_of(n.tcp.hash.begin(), n.tcp.hash.end(),
-                     [&](const sock *s) { return s != self && s->inet_num == port; });
-}
-
-static void tcp_hash(sock *sk) {
-  auto &h = sk->sk_net->tcp.hash;
-  if (std::find(h.begin(), h.end(), sk) == h.end()) h.push_back(sk);
-}
-
-int tcp_v4_get_port(sock *sk, uint16_t snum) {
-  net &n = *sk->sk_net;
-  if (snum == 0) {
-    // inet_csk_find_open_port: bind() prefers odd ports (connect() takes the even ones).
-    const uint32_t low = n.sysctl.ip_local_port_range[0], high = n.sysctl.ip_local_port_range[1];
-    const uint32_t remaining = high - low + 1;
-    const uint32_t offset = n.get_random_u32_below(remaining) | 1;
-    for (uint32_t i = 0; i < remaining; ++i) {
-      const auto port = static_cast<uint16_t>(low + (offset + i) % remaining);
-      if (!tcp_port_in_use(n, port, sk)) {
-        snum = port;
-        break;
-      }
-    }
-    if (!snum) return -EADDRINUSE;
-  } else if (tcp_port_in_use(n, snum, sk)) {
-    return -EADDRINUSE;  // no SO_REUSEADDR yet
-  }
-  sk->inet_num = snum;
-  tcp_hash(sk);
-  return 0;
-}
-
-void tcp_unhash(sock *sk) {
-  auto &h = sk->sk_net->tcp.hash;
-  h.erase(std::remove(h.begin(), h.end(), sk), h.end());
-  if (!(sk->sk_userlocks & SOCK_BINDPORT_LOCK)) {
-    sk->inet_num = 0;
-    sk->inet_sport = 0;
-  }
-}
-
-// __inet_hash_connect: an ephemeral port for connect(), even ones first.
-static int inet_hash_connect(sock *sk) {
-  net &n = *sk->sk_net;
-  if (sk->inet_num) {
-    tcp_hash(sk);
-    return 0;
-  }
-  const uint32_t low = n.sysctl.ip_local_port_range[0], high = n.sysctl.ip_local_port_range[1];
-  const uint32_t remaining = high - low + 1;
-  const uint32_t offset = n.get_random_u32_below(remaining) & ~1u;
-  for (uint32_t parity = 0; parity < 2; ++parity) {
-    for (uint32_t i = parity; i < remaining; i += 2) {
-      const auto port = static_cast<uint16_t>(low + (offset + i) % remaining);
-      if (tcp_port_in_use(n, port, sk)) continue;
-      sk->inet_num = port;
-      sk->inet_sport = port;
-      tcp_hash(sk);
-      return 0;
-    }
-  }
-  return -EADDRNOTAVAIL;
 }
 
 int tcp_v4_connect(sock *sk, const sockaddr_in_host *usin, uint32_t addr_len) {
@@ -136,14 +73,6 @@ int tcp_v4_connect(sock *sk, const sockaddr_in_host *usin, uint32_t addr_len) {
     sk->dst_cached = false;
   }
   return err;
-}
-
-sock *__inet_lookup(net &n, uint32_t saddr, uint16_t sport, uint32_t daddr, uint16_t dport) {
-  for (sock *sk : n.tcp.hash)
-    if (sk->inet_num == dport && sk->inet_dport == sport && sk->inet_daddr == saddr &&
-        (!sk->inet_rcv_saddr || sk->inet_rcv_saddr == daddr))
-      return sk;
-  return nullptr;
 }
 
 void tcp_v4_send_reset(net &n, sk_buff *in) {

@@ -1,6 +1,7 @@
 // TIME-WAIT (net/ipv4/tcp_minisocks.c): what is left of a connection after
 // its FIN handshake until the TIME-WAIT (or FIN-WAIT-2) timer ends it.
 #include "stack/core/net_namespace.hpp"
+#include "stack/ipv4/inet_connection_sock.hpp"
 #include "stack/ipv4/tcp.hpp"
 
 namespace wirepath {

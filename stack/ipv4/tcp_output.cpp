@@ -11,6 +11,7 @@
 #include "stack/core/net_namespace.hpp"
 #include "stack/core/netdevice.hpp"
 #include "stack/core/skbuff.hpp"
+#include "stack/ipv4/inet_connection_sock.hpp"
 #include "stack/ipv4/tcp.hpp"
 
 namespace wirepath {

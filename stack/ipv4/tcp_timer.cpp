@@ -5,17 +5,10 @@
 #include <cerrno>
 
 #include "stack/core/net_namespace.hpp"
+#include "stack/ipv4/inet_connection_sock.hpp"
 #include "stack/ipv4/tcp.hpp"
 
 namespace wirepath {
-
-void inet_csk_reset_xmit_timer(sock *sk, uint64_t when_ns) {
-  tcp_sock *tp = tcp_sk(sk);
-  net &n = *sk->sk_net;
-  n.kernel.timers.mod_timer(&tp->icsk_retransmit_timer, n.kernel.timers.now() + std::min(when_ns, TCP_RTO_MAX));
-}
-
-void inet_csk_clear_xmit_timer(sock *sk) { sk->sk_net->kernel.timers.del_timer(&tcp_sk(sk)->icsk_retransmit_timer); }
 
 void tcp_init_xmit_timers(sock *sk) {
   tcp_sock *tp = tcp_sk(sk);
