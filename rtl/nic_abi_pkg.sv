@@ -3,7 +3,7 @@
 // (driver/e1000_hw.hpp is the C++ side; test_nic_reg_map checks it against
 // this package through a Verilated model), plus the CRC-32 and XGMII
 // constants the TX modules share. The internal queue entry types are in
-// nic_types_pkg. Verilator traces a package's parameters under its name, so
+// nic_abi_types_pkg. Verilator traces a package's parameters under its name, so
 // a parameter moved out of this package changes every VCD.
 // Packages come first on a command line (rtl/*_pkg.sv rtl/*.sv); guarded
 // because that names them twice.

@@ -27,11 +27,11 @@ module nic_data_dma #(
   output logic                    idle_o,       // no packet in progress, nothing queued
   // Descriptors
   input  logic                    desc_valid_i,
-  input  nic_types_pkg::desc_entry_t    desc_i,
+  input  nic_abi_types_pkg::desc_entry_t    desc_i,
   output logic                    desc_ready_o,
   // Completion queue
   output logic                    cpl_push_o,
-  output nic_types_pkg::cpl_entry_t     cpl_o,
+  output nic_abi_types_pkg::cpl_entry_t     cpl_o,
   input  logic                    cpl_full_i,
   // AR request (to the read mux)
   output logic                    ar_valid_o,
@@ -48,7 +48,7 @@ module nic_data_dma #(
   output logic                    tx_push_o,
   output logic [63:0]             tx_data_o,
   output logic                    meta_push_o,
-  output nic_types_pkg::tx_meta_t       meta_o,
+  output nic_abi_types_pkg::tx_meta_t       meta_o,
   output logic                    dma_err_o,
   input  logic                    tx_pop_i,
   input  logic                    meta_pop_i,
@@ -60,7 +60,7 @@ module nic_data_dma #(
   output logic                    bad_desc_o
 );
   import nic_abi_pkg::*;
-  import nic_types_pkg::*;
+  import nic_abi_types_pkg::*;
 
   localparam int unsigned BeatOffW  = $clog2(BeatBytes);
   localparam int unsigned TxCredW   = $clog2(TxFifoWords) + 1;

@@ -30,12 +30,12 @@ module nic_desc_fetch #(
   output logic                      r_ready_o,
   // Fetched descriptors, in ring order
   output logic                      desc_valid_o,
-  output nic_types_pkg::desc_entry_t      desc_o,
+  output nic_abi_types_pkg::desc_entry_t      desc_o,
   input  logic                      desc_ready_i,
   output logic                      idle_o        // nothing fetched, in flight or to fetch
 );
   import nic_abi_pkg::*;
-  import nic_types_pkg::*;
+  import nic_abi_types_pkg::*;
 
   localparam int unsigned DescPerBeat = BeatBytes / DescBytes;
   localparam int unsigned SlotW       = (DescPerBeat > 1) ? $clog2(DescPerBeat) : 1;

@@ -14,7 +14,7 @@ module nic_dma_packer #(
   input  logic                    rst_ni,
   // Commands from the request side
   input  logic                    cmd_push_i,
-  input  nic_types_pkg::dma_cmd_t       cmd_i,
+  input  nic_abi_types_pkg::dma_cmd_t       cmd_i,
   output logic                    cmd_full_o,
   // R beats with ID 1
   input  logic                    r_valid_i,
@@ -26,12 +26,12 @@ module nic_dma_packer #(
   output logic                    tx_push_o,
   output logic [63:0]             tx_data_o,
   output logic                    meta_push_o,
-  output nic_types_pkg::tx_meta_t       meta_o,
+  output nic_abi_types_pkg::tx_meta_t       meta_o,
   output logic                    dma_err_o,  // with meta_push_o: a read failed
   output logic                    idle_o      // no command, no byte held
 );
   import nic_abi_pkg::*;
-  import nic_types_pkg::*;
+  import nic_abi_types_pkg::*;
 
   localparam int unsigned BeatOffW = $clog2(BeatBytes);
 

@@ -66,7 +66,7 @@ module nic_top #(
   output logic [7:0]                xgmii_txc_o
 );
   import nic_abi_pkg::*;
-  import nic_types_pkg::*;
+  import nic_abi_types_pkg::*;
 
   localparam int unsigned TxFifoWords = TxFifoBytes / 8;
   localparam int unsigned MetaDepth   = 64;

@@ -15,8 +15,8 @@ module nic_tx_csum (
   input  logic [63:0]           word_i,
   input  logic                  frame_end_i,   // the frame ends (after word_i if valid)
   input  logic [15:0]           frame_len_i,   // bytes stored, VLAN tag included
-  input  nic_types_pkg::tx_offload_t  ol_i,
-  output nic_types_pkg::tx_meta_t     meta_o         // offload fields only
+  input  nic_abi_types_pkg::tx_offload_t  ol_i,
+  output nic_abi_types_pkg::tx_meta_t     meta_o         // offload fields only
 );
   import nic_abi_pkg::*;
 

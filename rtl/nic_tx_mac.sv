@@ -15,7 +15,7 @@ module nic_tx_mac (
   input  logic                tx_empty_i,
   output logic                tx_pop_o,
   // Metadata FIFO
-  input  nic_types_pkg::tx_meta_t   meta_i,
+  input  nic_abi_types_pkg::tx_meta_t   meta_i,
   input  logic                meta_empty_i,
   output logic                meta_pop_o,
   // XGMII

@@ -14,7 +14,7 @@ module nic_writeback #(
   input  logic                      rst_ni,
   // Completion queue pushes from the data DMA
   input  logic                      cpl_push_i,
-  input  nic_types_pkg::cpl_entry_t       cpl_i,
+  input  nic_abi_types_pkg::cpl_entry_t       cpl_i,
   output logic                      cpl_full_o,
   input  logic                      frame_end_i,  // frame sent or dropped
   // Ring state
@@ -45,7 +45,7 @@ module nic_writeback #(
   output logic                      m_axi_bready_o
 );
   import nic_abi_pkg::*;
-  import nic_types_pkg::*;
+  import nic_abi_types_pkg::*;
 
   localparam int unsigned BeatOffW = $clog2(BeatBytes);
   localparam int unsigned PendW    = $clog2(CplDepth) + 1;

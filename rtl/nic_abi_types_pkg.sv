@@ -1,11 +1,11 @@
-// nic_types_pkg: the queue entry types the NIC TX path modules pass between
+// nic_abi_types_pkg: the queue entry types the NIC TX path modules pass between
 // them (fetched descriptors, completions, DMA commands, offload controls,
 // per-frame metadata). Internal: the driver sees none of it (the register
 // map and descriptor layout are in nic_abi_pkg, which must come first).
 // Guarded in case a command line names it twice.
-`ifndef NIC_TYPES_PKG_SV
-`define NIC_TYPES_PKG_SV
-package nic_types_pkg;
+`ifndef NIC_ABI_TYPES_PKG_SV
+`define NIC_ABI_TYPES_PKG_SV
+package nic_abi_types_pkg;
   import nic_abi_pkg::RingIdxW;
   import nic_abi_pkg::tx_desc_t;
 
@@ -80,4 +80,4 @@ package nic_types_pkg;
   } dma_cmd_t;
 
 endpackage
-`endif  // NIC_TYPES_PKG_SV
+`endif  // NIC_ABI_TYPES_PKG_SV
