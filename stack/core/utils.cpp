@@ -2,8 +2,15 @@
 #include "stack/core/byteorder.hpp"
 #include "stack/core/checksum.hpp"
 #include "stack/core/skbuff.hpp"
+#include "stack/core/utils.hpp"
+
+#include <fmt/format.h>
 
 namespace wirepath {
+
+std::string ip4_str(uint32_t a) {
+  return fmt::format("{}.{}.{}.{}", a >> 24, (a >> 16) & 255, (a >> 8) & 255, a & 255);
+}
 
 void inet_proto_csum_replace4(uint16_t *sum, const sk_buff *skb, uint32_t from, uint32_t to, bool pseudohdr) {
   if (skb->ip_summed != CHECKSUM_PARTIAL) {

@@ -5,6 +5,7 @@
 #include <fmt/format.h>
 
 #include "stack/core/byteorder.hpp"
+#include "stack/core/utils.hpp"
 #include "stack/ipv4/icmp.hpp"
 #include "stack/ipv4/ip.hpp"
 #include "stack/core/net_namespace.hpp"
@@ -40,8 +41,6 @@ const char *proto_name(uint8_t p) {
   }
   return "proto";
 }
-std::string ip_str(uint32_t a) { return fmt::format("{}.{}.{}.{}", a >> 24, (a >> 16) & 255, (a >> 8) & 255, a & 255); }
-
 // The per-protocol packet handler: refresh the timeout.
 void nf_ct_refresh(net &n, nf_conn *ct, const sk_buff *skb) {
   const nf_conntrack_tuple &t = ct->tuplehash[IP_CT_DIR_ORIGINAL];
@@ -69,7 +68,7 @@ void nf_ct_refresh(net &n, nf_conn *ct, const sk_buff *skb) {
 }  // namespace
 
 std::string nf_conntrack_tuple::str() const {
-  return fmt::format("{} {}:{} -> {}:{}", proto_name(protonum), ip_str(src), sport, ip_str(dst), dport);
+  return fmt::format("{} {}:{} -> {}:{}", proto_name(protonum), ip4_str(src), sport, ip4_str(dst), dport);
 }
 
 nf_conntrack_net &nf_ct_net(net &n) {

@@ -1,6 +1,7 @@
 // The LOG target (net/netfilter/xt_LOG.c): one line per packet in the net's
 // kernel log ring (netns_nf::log, the last 1000), and the packet goes on.
 #include "stack/netfilter/xt_LOG.hpp"
+#include "stack/core/utils.hpp"
 
 #include <fmt/format.h>
 
@@ -16,8 +17,6 @@
 namespace wirepath {
 
 namespace {
-
-std::string ip_str(uint32_t a) { return fmt::format("{}.{}.{}.{}", a >> 24, (a >> 16) & 255, (a >> 8) & 255, a & 255); }
 
 unsigned log_tg(sk_buff *skb, const xt_action_param &par) {
   const auto &info = xt_info<xt_log_info>(par.targinfo);
@@ -39,8 +38,8 @@ std::string nf_log_packet_line(const sk_buff *skb, const nf_hook_state &state, c
   const iphdr *iph = ip_hdr(skb);
   std::string s = fmt::format("{}IN={} OUT={} ", prefix, state.in ? state.in->name : "", state.out ? state.out->name : "");
   const uint16_t frag = be16_to_cpu(iph->frag_off);
-  s += fmt::format("SRC={} DST={} LEN={} TOS=0x{:02X} PREC=0x{:02X} TTL={} ID={} ", ip_str(be32_to_cpu(iph->saddr)),
-                   ip_str(be32_to_cpu(iph->daddr)), be16_to_cpu(iph->tot_len), iph->tos & 0x1e, iph->tos & 0xe0,
+  s += fmt::format("SRC={} DST={} LEN={} TOS=0x{:02X} PREC=0x{:02X} TTL={} ID={} ", ip4_str(be32_to_cpu(iph->saddr)),
+                   ip4_str(be32_to_cpu(iph->daddr)), be16_to_cpu(iph->tot_len), iph->tos & 0x1e, iph->tos & 0xe0,
                    iph->ttl, be16_to_cpu(iph->id));
   if (frag & 0x8000) s += "CE ";
   if (frag & IP_DF) s += "DF ";
