@@ -67,6 +67,11 @@ int sc_main(int argc, char **argv) {
   cli.add_flag("--arp", arp, "resolve the link partner with ARP instead of a static (PERMANENT) neighbour entry");
   cli.add_option("--quantum", cfg.nic.quantum_cycles, "NIC cycles per SystemC sync (capped by the lookahead)")
       ->default_val(cfg.nic.quantum_cycles);
+  // TCP options our stack offers in its SYN (net.ipv4.tcp_timestamps, tcp_sack; both on as in Linux).
+  bool no_tcp_ts = false, no_tcp_sack = false;
+  cli.add_flag("--no-tcp-timestamps", no_tcp_ts, "sysctl net.ipv4.tcp_timestamps=0: no TSval/TSecr (segments carry 1460 bytes)")
+      ->group("TCP options");
+  cli.add_flag("--no-tcp-sack", no_tcp_sack, "sysctl net.ipv4.tcp_sack=0: no SACK, NewReno recovery")->group("TCP options");
   bool no_idle_skip = false;
   cli.add_flag("--no-idle-skip", no_idle_skip,
                "clock the NIC RTL every cycle even while it is idle (the result is the same, only slower)");
@@ -120,6 +125,8 @@ int sc_main(int argc, char **argv) {
       System sys("sys", cfg);
       load_rules(sys);
       sys.stack().tcp.sysctl.tcp_congestion_control = cc == "reno" ? "reno" : "cubic";
+      sys.stack().tcp.sysctl.tcp_timestamps = no_tcp_ts ? 0 : 1;
+      sys.stack().tcp.sysctl.tcp_sack = no_tcp_sack ? 0 : 1;
       TcpScenarioResult result;
       sys.app = [&](System &s) { result = run_tcp_scenario(s, tc); };
       fmt::print("wirepath: TCP transfer of {} bytes to {}.{}.{}.{}:{} ({}), rtt {} us, loss {}, reorder {}, seed {}\n",
