@@ -200,7 +200,6 @@ void tcp_fastretrans_alert(sock *sk, uint32_t prior_snd_una, uint32_t num_dupack
   bool do_lost = num_dupack || ((*flag & FLAG_DATA_SACKED) && tcp_force_fast_retransmit(tp));
   bool fast_rexmit = false;
   bool reno_newreno_lost = false;
-  (void)prior_snd_una;
   if (!tp->packets_out && tp->sacked_out) tp->sacked_out = 0;
 
   // The end of a recovery episode: everything sent before it is acknowledged.
