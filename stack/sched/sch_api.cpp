@@ -187,6 +187,30 @@ void qdisc_tree_reduce_backlog(Qdisc *sch, int n, int len) {
   }
 }
 
+void qdisc_purge_queue(Qdisc *q) {
+  const uint32_t qlen = q->q.qlen, backlog = q->qstats.backlog;
+  qdisc_reset(q);
+  qdisc_tree_reduce_backlog(q, static_cast<int>(qlen), static_cast<int>(backlog));
+}
+
+Qdisc *qdisc_replace(Qdisc *sch, Qdisc *new_q, Qdisc **pold) {
+  (void)sch;
+  Qdisc *old = *pold;
+  *pold = new_q;
+  // What the old child held leaves the ancestors' counts.
+  if (old) qdisc_purge_queue(old);
+  return old;
+}
+
+void qdisc_tree_flush_backlog(Qdisc *sch) {
+  qdisc_tree_reduce_backlog(sch, static_cast<int>(sch->q.qlen), static_cast<int>(sch->qstats.backlog));
+}
+
+void qdisc_hash_add(Qdisc *q, bool invisible) {
+  static uint64_t seq = 0;
+  if (!invisible) q->hash_seq = ++seq;
+}
+
 // --- the tc requests ------------------------------------------------------------------
 
 static Qdisc *qdisc_leaf(Qdisc *p, uint32_t classid) {
@@ -197,11 +221,6 @@ static Qdisc *qdisc_leaf(Qdisc *p, uint32_t classid) {
   return cops->leaf(p, cl);
 }
 
-// The new visible qdisc gets a dump position (qdisc_hash_add).
-static void qdisc_hash_add(Qdisc *q) {
-  static uint64_t seq = 0;
-  q->hash_seq = ++seq;
-}
 
 // qdisc_graft: put new_q at parent p's class classid, or at the root (p nullptr).
 static int qdisc_graft(net_device *dev, Qdisc *p, uint32_t classid, Qdisc *new_q, netlink_ext_ack *extack) {
@@ -342,7 +361,7 @@ int tc_modify_qdisc(net_device *dev, uint16_t flags, const tcmsg &t, const std::
     NL_SET_ERR_MSG(extack, "Specified class not found");
     return -ENOENT;
   }
-  qdisc_hash_add(nq);
+  qdisc_hash_add(nq, false);
   err = qdisc_graft(dev, p, clid, nq, extack);
   if (err) {
     qdisc_put(nq);
@@ -487,6 +506,7 @@ static void tc_dump_tclass_qdisc(Qdisc *q, std::vector<tc_dump_msg> *out) {
     m.kind = sch->ops->id;
     m.t.tcm_ifindex = qdisc_dev(sch)->ifindex;
     m.t.tcm_parent = sch->handle;
+    m.t.tcm_handle = sch->handle;
     if (cops->dump) cops->dump(sch, cl, &m);
     if (cops->dump_stats) cops->dump_stats(sch, cl, &m.stats);
     out->push_back(std::move(m));

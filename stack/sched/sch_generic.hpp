@@ -206,6 +206,16 @@ Qdisc *qdisc_lookup(net_device *dev, uint32_t handle);
 uint32_t qdisc_alloc_handle(net_device *dev);
 // A child lost n packets / len bytes it had (drop, reset, graft): fix every ancestor's counters.
 void qdisc_tree_reduce_backlog(Qdisc *sch, int n, int len);
+// qdisc_replace: *pold = new_q; the old child is purged (its packets leave
+// the ancestors' counters) and returned for the caller to qdisc_put.
+Qdisc *qdisc_replace(Qdisc *sch, Qdisc *new_q, Qdisc **pold);
+// qdisc_purge_queue: reset q and take its packets off its ancestors' counts.
+void qdisc_purge_queue(Qdisc *q);
+// qdisc_tree_flush_backlog: the ancestors forget everything sch holds.
+void qdisc_tree_flush_backlog(Qdisc *sch);
+// qdisc_hash_add: a child the user created shows in dumps; invisible ones
+// (default children of classes) do not.
+void qdisc_hash_add(Qdisc *q, bool invisible);
 // sch_tree_lock in the model: nothing (one thread drives a stack).
 
 // --- the run loop (sch_generic.cpp) ---------------------------------------------------
