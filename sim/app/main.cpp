@@ -67,6 +67,9 @@ int sc_main(int argc, char **argv) {
   cli.add_flag("--arp", arp, "resolve the link partner with ARP instead of a static (PERMANENT) neighbour entry");
   cli.add_option("--quantum", cfg.nic.quantum_cycles, "NIC cycles per SystemC sync (capped by the lookahead)")
       ->default_val(cfg.nic.quantum_cycles);
+  bool no_bql = false;  // BQL (issue 8): on by default as in Linux
+  cli.add_flag("--no-bql", no_bql, "no byte queue limits in the driver: the TX ring alone bounds what waits below the qdisc")
+      ->group("Traffic control");
   bool no_idle_skip = false;
   cli.add_flag("--no-idle-skip", no_idle_skip,
                "clock the NIC RTL every cycle even while it is idle (the result is the same, only slower)");
@@ -76,6 +79,7 @@ int sc_main(int argc, char **argv) {
     return cli.exit(e);
   }
   cfg.nic.idle_skip = !no_idle_skip;
+  cfg.e1000.bql = !no_bql;
   want_vcd = vcd_opt->count() > 0;
   if (want_vcd) {
     if (vcd.empty()) vcd = "waves/wirepath.vcd";

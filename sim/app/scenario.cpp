@@ -133,6 +133,15 @@ std::string format_nic_summary(const NicStats &n) {
   return out;
 }
 
+std::string format_bql_summary(const System &sys) {
+  const E1000TxStats &d = sys.adapter().stats();
+  if (!sys.adapter().config().bql)
+    return fmt::format("bql         off (--no-bql); queue stopped {} times by a full ring\n", d.ring_full_stops);
+  const dql &q = sys.netdev().dql;
+  return fmt::format("bql         limit {} bytes, {} in flight; queue stopped {} times by BQL, {} by a full ring\n",
+                     q.limit, q.num_queued - q.num_completed, sys.netdev().bql_stops, d.ring_full_stops);
+}
+
 std::string format_tcp_summary(const System &sys, const TcpScenarioResult &r) {
   const WireStats &w = sys.wire();
   const LinkPartnerStats &p = sys.partner().stats();
@@ -164,6 +173,7 @@ std::string format_tcp_summary(const System &sys, const TcpScenarioResult &r) {
                      p.tcp_csum_errors);
   const skb_stats &s = skb_counters();
   out += fmt::format("skbs        {} dropped, {} still live\n", s.total_dropped(), s.live());
+  out += format_bql_summary(sys);
   out += format_nic_summary(sys.nic().stats());
   out += fmt::format("sim time    {:.3f} us\n", r.done / 1e6);
   return out;
@@ -212,6 +222,7 @@ std::string format_summary(const System &sys, const UdpScenarioResult &r) {
   const NicStats &n = sys.nic().stats();
   out += fmt::format("driver      {} doorbells, {} busy, {} interrupts, {} polls, {} cleaned\n", d.doorbells, d.busy,
                      d.irqs, d.polls, d.cleaned);
+  out += format_bql_summary(sys);
   out += format_nic_summary(n);
   out += fmt::format("sim time    {:.3f} us\n", r.finished / 1e6);
   return out;

@@ -55,6 +55,9 @@ struct TcpScenarioResult {
 TcpScenarioResult run_tcp_scenario(System &sys, const TcpScenarioConfig &cfg);
 // The NIC's counters ("nic" line; "idle skip" when cycles were skipped).
 std::string format_nic_summary(const NicStats &n);
+// BQL: the dynamic limit now, queue stops by BQL (STACK_XOFF) vs by a full
+// ring (DRV_XOFF), or that BQL is off.
+std::string format_bql_summary(const System &sys);
 std::string format_tcp_summary(const System &sys, const TcpScenarioResult &r);
 // True when the partner received exactly the bytes written, in order.
 bool tcp_stream_intact(const System &sys, const TcpScenarioResult &r);
