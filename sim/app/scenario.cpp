@@ -114,6 +114,9 @@ TcpScenarioResult run_tcp_scenario(System &sys, const TcpScenarioConfig &cfg) {
     r.cwnd = tp->snd_cwnd;
     r.ssthresh = tp->snd_ssthresh;
     r.mss = tp->mss_cache;
+    r.tsq_throttled = tp->tsq_throttled;
+    r.wmem_alloc_max = tp->wmem_alloc_max;
+    r.pacing_rate = tp->sk_pacing_rate;
   }
   r.done = now_ps();
   return r;
@@ -165,6 +168,10 @@ std::string format_tcp_summary(const System &sys, const TcpScenarioResult &r) {
                      "srtt {} us, cwnd {}, ssthresh {}, mss {}\n",
                      m.OutSegs, m.RetransSegs, r.fast_retrans, r.timeouts, r.srtt_us, r.cwnd,
                      r.ssthresh == TCP_INFINITE_SSTHRESH ? std::string("inf") : std::to_string(r.ssthresh), r.mss);
+  const uint32_t tlob = sys.stack().tcp.sysctl.tcp_limit_output_bytes;
+  out += fmt::format("tsq         throttled {} times, at most {} bytes below TCP (limit min(pacing {:.2f} Gb/s >> 10 "
+                     "= {} bytes, tcp_limit_output_bytes {}))\n",
+                     r.tsq_throttled, r.wmem_alloc_max, r.pacing_rate * 8 / 1e9, r.pacing_rate >> 10, tlob);
   // Frames offered at the partner's port, what the wire lost or delayed on
   // the way, then what the partner did.
   out += fmt::format("partner     {} frames, {} lost, {} reordered, {} ACKs sent ({} duplicate), "

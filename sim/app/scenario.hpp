@@ -50,6 +50,9 @@ struct TcpScenarioResult {
   // tcp_info of the socket at close()
   uint64_t retrans = 0, fast_retrans = 0, timeouts = 0, segs_out = 0;
   uint32_t srtt_us = 0, cwnd = 0, ssthresh = 0, mss = 0;
+  // TSQ: times the socket was throttled, most bytes it had below TCP at once,
+  // its pacing rate (bytes/s) at the end.
+  uint64_t tsq_throttled = 0, wmem_alloc_max = 0, pacing_rate = 0;
 };
 
 TcpScenarioResult run_tcp_scenario(System &sys, const TcpScenarioConfig &cfg);

@@ -177,7 +177,7 @@ struct tcp_sock : sock {
   unsigned sk_tsq_flags = 0;
   uint64_t sk_pacing_rate = ~uint64_t{0}, sk_max_pacing_rate = ~uint64_t{0};
   uint8_t sk_pacing_shift = 10;
-  uint64_t tsq_throttled = 0;
+  uint64_t tsq_throttled = 0, wmem_alloc_max = 0;  // wmem_alloc_max: peak sk_wmem_alloc
 
   // Counters (tcp_info).
   uint64_t segs_out = 0, data_segs_out = 0, total_retrans = 0, bytes_acked = 0, bytes_sent = 0, segs_in = 0;

@@ -48,6 +48,8 @@ void tcp_skb_set_owner_w(sk_buff *skb, sock *sk) {
   skb->sk = sk;
   skb->destructor = tcp_wfree;
   sk->sk_wmem_alloc += skb->truesize;
+  tcp_sock *tp = tcp_sk(sk);
+  tp->wmem_alloc_max = std::max(tp->wmem_alloc_max, sk->sk_wmem_alloc);
 }
 
 void tcp_wfree(sk_buff *skb) {
