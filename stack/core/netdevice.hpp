@@ -85,7 +85,8 @@ struct net_device {
   bool stack_xoff = false;
   struct dql dql;
   uint64_t bql_stops = 0;
-  std::unique_ptr<Qdisc> qdisc;
+  std::unique_ptr<Qdisc> qdisc;       // the root qdisc (net/sched)
+  uint32_t qdisc_autohandle = 0x80000000u;  // last handle qdisc_alloc_handle gave (8001: first)
 
   net_device();
   ~net_device();

@@ -45,6 +45,8 @@ enum class skb_drop_reason : uint8_t {
   UNHANDLED_PROTO, // no handler for the ethertype
   PKT_LEN,         // received packet shorter than its headers
   NO_SOCKET,       // received datagram for a port nobody has bound
+  QDISC_OVERLIMIT, // fq_codel/sfq over its packet or memory limit: dropped from the fattest flow
+  QDISC_CONGESTED, // CoDel: sojourn time above target for an interval (AQM drop)
   NUM_REASONS,
 };
 const char *skb_drop_reason_name(skb_drop_reason r);
@@ -95,6 +97,8 @@ struct sk_buff {
   // skb->_nfct: the conntrack entry and ctinfo (nf_conntrack.hpp).
   std::shared_ptr<nf_conn> nfct;
   uint8_t nfctinfo = 0;
+  // skb->cb: per-layer scratch space; the qdisc layer keeps qdisc_skb_cb here.
+  alignas(8) uint8_t cb[48] = {};
 
   uint32_t headlen() const { return len - data_len; }
   uint32_t headroom() const { return static_cast<uint32_t>(data - head); }
