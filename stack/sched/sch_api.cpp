@@ -508,7 +508,10 @@ static void tc_dump_tclass_qdisc(Qdisc *q, std::vector<tc_dump_msg> *out) {
     m.t.tcm_parent = sch->handle;
     m.t.tcm_handle = sch->handle;
     if (cops->dump) cops->dump(sch, cl, &m);
-    if (cops->dump_stats) cops->dump_stats(sch, cl, &m.stats);
+    if (cops->dump_stats)
+      cops->dump_stats(sch, cl, &m.stats);
+    else
+      m.stats.has_stats = false;
     out->push_back(std::move(m));
     return 0;
   };

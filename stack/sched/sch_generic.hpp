@@ -86,6 +86,7 @@ struct gnet_dump {
   gnet_stats_basic bstats;
   gnet_stats_queue qstats;
   std::vector<uint8_t> xstats;  // gnet_stats_copy_app: the kind's struct tc_<kind>_xstats
+  bool has_stats = true;  // false: a class whose kind has no dump_stats (tc prints no Sent line)
 };
 
 // One object of a tc dump: a qdisc (RTM_NEWQDISC), class (RTM_NEWTCLASS) or filter.
