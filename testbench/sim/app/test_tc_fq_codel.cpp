@@ -1,4 +1,4 @@
-// tc's fq_codel: iproute2's option syntax and errors, and `tc -s qdisc show`
+// tc's fq_codel and sfq: iproute2's option syntax and errors, and `tc -s qdisc show`
 // in iproute2's format (tc/q_fq_codel.c: the option line, then maxpacket /
 // drop_overlimit / new_flow_count / ecn_mark and new_flows_len / old_flows_len).
 #include <gtest/gtest.h>
@@ -49,4 +49,18 @@ TEST(TcFqCodel, BadOptionIsRefused) {
   EXPECT_STREQ(dev.qdisc->id(), "pfifo_fast");
   EXPECT_FALSE(tc_batch(&dev, "qdisc add dev eth0 root fq_codel target soon\n", &err));
   EXPECT_EQ(err, "line 1: Illegal \"target\"");
+}
+
+// SFQ's defaults (limit 127, quantum MTU + 14, depth 127, divisor 1024) as `tc qdisc show` prints them.
+TEST(TcSfq, DefaultsAndOptionsPrintAsIproute2) {
+  net_device dev;
+  std::string err;
+  ASSERT_TRUE(tc_batch(&dev, "qdisc add dev eth0 root sfq\n", &err)) << err;
+  EXPECT_EQ(tc_qdisc_show(&dev, false), "qdisc sfq 8001: root refcnt 2 limit 127p quantum 1514b depth 127 divisor 1024 \n");
+  ASSERT_TRUE(tc_batch(&dev, "qdisc replace dev eth0 root handle 2: sfq perturb 10 limit 64 depth 16 headdrop\n", &err))
+      << err;
+  EXPECT_EQ(tc_qdisc_show(&dev, false),
+            "qdisc sfq 2: root refcnt 2 limit 64p quantum 1514b depth 16 headdrop divisor 1024 perturb 10sec \n");
+  EXPECT_FALSE(tc_batch(&dev, "qdisc add dev eth0 root sfq flows x\n", &err));
+  EXPECT_EQ(err, "line 1: Illegal \"flows\"");
 }
