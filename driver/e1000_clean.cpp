@@ -3,10 +3,12 @@
 #include <algorithm>
 
 #include "driver/e1000.hpp"
+#include "stack/kernel/cpu_cost.hpp"
 
 namespace wirepath {
 
 bool E1000Adapter::e1000_intr_msi() {
+  KFUNC_SCOPE("e1000_intr_msi");
   stats_.irqs++;
   const uint32_t icr = mmio_.readl(E1000_ICR);  // reading clears the causes
   if (!icr) {
@@ -21,6 +23,7 @@ bool E1000Adapter::e1000_intr_msi() {
 }
 
 bool E1000Adapter::e1000_clean_tx_irq(int budget) {
+  KFUNC_SCOPE("e1000_clean_tx_irq");
   uint32_t i = ring_.next_to_clean;
   uint32_t count = 0;
   int32_t eop = ring_.buffer_info[i].next_to_watch;
@@ -29,7 +32,10 @@ bool E1000Adapter::e1000_clean_tx_irq(int budget) {
     for (bool cleaned = false; !cleaned; count++) {
       cleaned = (i == static_cast<uint32_t>(eop));
       e1000_buffer &bi = ring_.buffer_info[i];
-      if (bi.skb) stats_.cleaned++;
+      if (bi.skb) {
+        stats_.cleaned++;
+        cpu_charge_bytes("napi_consume_skb", 0);
+      }
       unmap_and_free(bi, true);
       desc(i)->status = 0;
       i = (i + 1) % ring_.count;

@@ -25,6 +25,7 @@
 #include "sim/pcie/pcie_config.hpp"
 #include "stack/core/net_namespace.hpp"
 #include "stack/core/netdevice.hpp"
+#include "stack/kernel/cpu_cost.hpp"
 
 namespace wirepath {
 
@@ -69,6 +70,15 @@ public:
   // calls it before using the stack again.
   void sync_stack_clock();
 
+  // CPU time of software (stack/kernel/cpu_cost.hpp): the host's clock is
+  // the active one while the Host lives. cpu_sync waits out what the calling
+  // thread has charged; every wait of a host thread does it first, and so
+  // does HostCpu before an MMIO access.
+  cpu_clock &cpu() { return cpu_clock_; }
+  bool cpu_sync();  // true if it waited
+  cpu_thread *current_cpu_thread();
+  const std::map<const void *, cpu_thread> &cpu_threads() const { return cpu_threads_; }
+
   bool driver_up() const { return driver_up_; }
   bool app_done() const { return app_done_; }
   bool drained() const { return drained_; }
@@ -91,6 +101,8 @@ private:
   // (send-buffer space freed) and sk_state_change (TCP connected / reset /
   // closed) wake it.
   sc_core::sc_event sk_wq_ev_;
+  cpu_clock cpu_clock_;
+  std::map<const void *, cpu_thread> cpu_threads_;  // by SystemC process, made on first charge
   uint64_t wire_frames_ = 0, rx_frames_ = 0;
   bool app_done_ = false, drained_ = false, driver_up_ = false;
 };

@@ -1,6 +1,7 @@
 // Generic qdisc machinery (net/sched/sch_generic.c): the qdisc_restart loop
 // that feeds the driver and the requeue on NETDEV_TX_BUSY.
 #include "stack/sched/sch_generic.hpp"
+#include "stack/kernel/cpu_cost.hpp"
 
 #include "stack/core/netdevice.hpp"
 
@@ -85,6 +86,7 @@ void __netif_schedule(Qdisc *q) {
 }
 
 void qdisc_run(Qdisc *q) {
+  KFUNC_SCOPE("qdisc_run");
   if (q->running) {
     // Someone (e.g. the driver from inside ndo_start_xmit) asked while we
     // run: note it so the running loop goes round once more.
