@@ -101,7 +101,13 @@ int sc_main(int argc, char **argv) {
   auto attach_trace = [&](System &sys) {
     if (!trace_path.empty()) trace = std::make_unique<TraceRecorder>(sys, trace_opt);
   };
-  auto write_trace = [&] {
+  auto write_trace = [&](System &sys) {
+    // Where the software's time went: each host thread's CPU time.
+    std::string busy;
+    for (const auto &[p, t] : sys.host().cpu_threads())
+      busy += fmt::format("{}{} {:.1f} us", busy.empty() ? "" : ", ", t.name, t.busy_ps / 1e6);
+    fmt::print("cpu         {} ({})\n", busy.empty() ? "no CPU time charged" : busy,
+               cfg.cpu_costs.entries().empty() ? "--cpu-costs none" : cfg.cpu_costs.source);
     if (!trace) return;
     const TraceFileStats st = trace->write(trace_path);
     fmt::print("trace       {} ({} events, {} packets, {} KiB; open in ui.perfetto.dev)\n", trace_path, st.events,
@@ -164,7 +170,7 @@ int sc_main(int argc, char **argv) {
       }
       fmt::print("{}", format_tcp_summary(sys, result));
       print_rules(sys);
-      write_trace();
+      write_trace(sys);
       if (!cfg.pcap_path.empty())
         fmt::print("pcap        {} (tshark -o eth.fcs:TRUE -o eth.check_fcs:TRUE -r {})\n", cfg.pcap_path,
                    cfg.pcap_path);
@@ -189,7 +195,7 @@ int sc_main(int argc, char **argv) {
     }
     fmt::print("{}", format_summary(sys, result));
     print_rules(sys);
-    write_trace();
+    write_trace(sys);
     if (!cfg.pcap_path.empty())
       fmt::print("pcap        {} (tshark -o eth.fcs:TRUE -o eth.check_fcs:TRUE -r {})\n", cfg.pcap_path,
                  cfg.pcap_path);

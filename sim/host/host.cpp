@@ -23,7 +23,9 @@ Host::Host(sc_core::sc_module_name name, net &stack, net_device &dev, E1000Adapt
       sync_stack_clock();
       return true;
     }
+    kernel_exit();
     sc_core::wait(sk_wq_ev_);
+    kernel_enter();
     sync_stack_clock();
     return true;
   };
@@ -76,6 +78,26 @@ bool Host::cpu_sync() {
   return true;
 }
 
+void Host::kernel_enter() {
+  if (!kernel_lock_used()) return;
+  const void *me = sc_core::sc_get_current_process_b();
+  if (!kernel_owner_) kernel_owner_ = me;
+  if (kernel_owner_ == me) return;
+  // Handed over in arrival order (a ticket lock), so nobody is starved.
+  kernel_waiters_.push_back(me);
+  while (kernel_owner_ != me) sc_core::wait(kernel_free_ev_);
+}
+
+void Host::kernel_exit() {
+  if (kernel_owner_ != sc_core::sc_get_current_process_b()) return;
+  kernel_owner_ = nullptr;
+  if (!kernel_waiters_.empty()) {
+    kernel_owner_ = kernel_waiters_.front();
+    kernel_waiters_.pop_front();
+    kernel_free_ev_.notify(sc_core::SC_ZERO_TIME);
+  }
+}
+
 void Host::sync_stack_clock() { stack_.kernel.timers.run_timers(now_ps() / kNs); }
 
 void Host::netif_rx(std::vector<uint8_t> frame, ps_t arrive) {
@@ -89,12 +111,14 @@ void Host::on_wire_frame() {
 }
 
 void Host::boot_thread() {
+  kernel_enter();
   adapter_.e1000e_open();
   if (on_driver_up) on_driver_up();
   driver_up_ = true;
   sync_stack_clock();
   if (app) app();
   cpu_sync();
+  kernel_exit();
   app_done_ = true;
   drained_ = wait_for_tx_idle(50'000'000 * kNs);
   sc_core::sc_stop();
@@ -103,7 +127,9 @@ void Host::boot_thread() {
 void Host::irq_thread() {
   for (;;) {
     cpu_sync();
+    kernel_exit();
     while (bridge_.take_interrupts() == 0) sc_core::wait(bridge_.interrupt_event());
+    kernel_enter();
     if (!adapter_.e1000_intr_msi()) continue;
     sync_stack_clock();
     // NAPI runs in softirq context right after the handler.
@@ -113,6 +139,7 @@ void Host::irq_thread() {
 
 void Host::softirq_thread() {
   for (;;) {
+    kernel_enter();
     const ps_t now = now_ps();
     // TIMER_SOFTIRQ runs before NET_RX_SOFTIRQ: timers due by now, then the
     // frames that arrived (their skbs see timer_base::now() == now).
@@ -129,6 +156,7 @@ void Host::softirq_thread() {
     stack_ev_.notify(sc_core::SC_ZERO_TIME);
     // Sleep until the next thing due, or until something new arrives.
     cpu_sync();
+    kernel_exit();
     const uint64_t peer_next = peer_next_event_ns ? peer_next_event_ns() : TIMER_NONE;
     const uint64_t next = std::min(peer_next, stack_.kernel.timers.next_timer());
     ps_t next_ps = next == TIMER_NONE ? ~ps_t{0} : next * kNs;
@@ -142,15 +170,21 @@ void Host::softirq_thread() {
 
 bool Host::wait_for_stack(ps_t timeout) {
   cpu_sync();
+  kernel_exit();
   sc_core::wait(ps_time(timeout), stack_ev_);
+  kernel_enter();
   sync_stack_clock();
   return stack_ev_.triggered();
 }
 
 void Host::cpu_work(ps_t t) {
   cpu_sync();
-  if (!t) return;
-  sc_core::wait(ps_time(t));
+  if (!kernel_lock_used() && !t) return;
+  // The app's own work, not the kernel's: the other threads may run the
+  // kernel meanwhile (with none: for a delta cycle, so they are not starved).
+  kernel_exit();
+  sc_core::wait(t ? ps_time(t) : sc_core::SC_ZERO_TIME);
+  kernel_enter();
   sync_stack_clock();
 }
 
@@ -159,7 +193,9 @@ bool Host::wait_for_frames(uint64_t n, ps_t timeout) {
   const ps_t deadline = now_ps() + timeout;
   while (wire_frames_ < n) {
     if (now_ps() >= deadline) return false;
+    kernel_exit();
     sc_core::wait(ps_time(deadline - now_ps()), wire_ev_);
+    kernel_enter();
     sync_stack_clock();
   }
   return true;
@@ -174,7 +210,9 @@ bool Host::wait_for_tx_idle(ps_t timeout) {
     const e1000_ring &r = adapter_.tx_ring();
     if (dev_.qdisc->qlen() == 0 && r.next_to_clean == r.next_to_use) return true;
     if (now_ps() >= deadline) return false;
+    kernel_exit();
     sc_core::wait(ps_time(poll));
+    kernel_enter();
     sync_stack_clock();
   }
 }

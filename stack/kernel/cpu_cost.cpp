@@ -69,7 +69,6 @@ cpu_cost_table cpu_cost_table::measured_defaults() {
   t.set("ip_fragment", {150, 0.0464});        // per fragment: new skb and a copy of its bytes
   t.set("__dev_queue_xmit", {300, 0});        // txq pick, qdisc lock
   t.set("qdisc_run", {150, 0});               // __qdisc_run / sch_direct_xmit
-  t.set("skb_gso_segment", {300, 0.0464});    // software GSO copies the payload into segments
   t.set("dev_hard_start_xmit", {100, 0});
   t.set("e1000_xmit_frame", {500, 0});        // descriptors, dma_map_single, tail write
   // TCP: the lo series' per call less the IP/device/driver part above, per byte its copy
