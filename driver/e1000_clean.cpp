@@ -3,10 +3,12 @@
 #include <algorithm>
 
 #include "driver/e1000.hpp"
+#include "stack/kernel/cpu_cost.hpp"
 
 namespace wirepath {
 
 bool E1000Adapter::e1000_intr_msi() {
+  KFUNC_SCOPE("e1000_intr_msi");
   stats_.irqs++;
   const uint32_t icr = mmio_.readl(E1000_ICR);  // reading clears the causes
   if (!icr) {
@@ -21,6 +23,7 @@ bool E1000Adapter::e1000_intr_msi() {
 }
 
 bool E1000Adapter::e1000_clean_tx_irq(int budget) {
+  KFUNC_SCOPE("e1000_clean_tx_irq");
   uint32_t i = ring_.next_to_clean;
   uint32_t count = 0, pkts_compl = 0, bytes_compl = 0;
   int32_t eop = ring_.buffer_info[i].next_to_watch;
@@ -33,6 +36,7 @@ bool E1000Adapter::e1000_clean_tx_irq(int budget) {
         stats_.cleaned++;
         pkts_compl++;
         bytes_compl += bi.bytecount;
+        cpu_charge_bytes("napi_consume_skb", 0);
       }
       unmap_and_free(bi, true);
       desc(i)->status = 0;

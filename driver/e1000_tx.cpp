@@ -7,6 +7,7 @@
 #include <algorithm>
 
 #include "driver/e1000.hpp"
+#include "stack/kernel/cpu_cost.hpp"
 #include "stack/core/byteorder.hpp"
 #include "stack/core/checksum.hpp"
 #include "stack/ethernet/eth.hpp"
@@ -189,6 +190,7 @@ void E1000Adapter::e1000_tx_queue(uint32_t tx_flags, uint32_t start, int count, 
 }
 
 netdev_tx_t E1000Adapter::e1000_xmit_frame(sk_buff *skb) {
+  KFUNC_SCOPE("e1000_xmit_frame");
   if (!open_) {
     kfree_skb_reason(skb, skb_drop_reason::DEV_READY);
     return NETDEV_TX_OK;

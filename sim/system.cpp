@@ -24,13 +24,18 @@ System::System(sc_core::sc_module_name name, const SystemConfig &cfg)
   adapter_ = std::make_unique<E1000Adapter>(nic_dev_, cpu_, dev_, cfg_.e1000);
   dev_.features &= ~cfg_.disable_features;
   host_ = std::make_unique<Host>("host", *stack_, dev_, *adapter_, bridge_, cfg_.e1000.napi_weight);
+  host_->cpu().costs = cfg_.cpu_costs;
+  cpu_.before_access = [this] { host_->cpu_sync(); };
   host_->app = [this] {
     if (app) app(*this);
   };
 
   // Doorbell-to-wire latency, observed on the bus and the wire.
   host_->on_driver_up = [this] { lat_.set_ring(adapter_->tx_ring().dma); };
-  adapter_->on_doorbell = [this](const std::vector<TxPacketRecord> &pkts) { lat_.doorbell(pkts, now_ps()); };
+  adapter_->on_doorbell = [this](const std::vector<TxPacketRecord> &pkts) {
+    host_->cpu_sync();  // the doorbell rings after the software in front of it
+    lat_.doorbell(pkts, now_ps());
+  };
   nic_.on_mmio_write = [this](uint32_t reg, uint32_t, ps_t t) {
     if (reg == E1000_TDT && host_->driver_up()) lat_.tdt_arrived(t);
   };

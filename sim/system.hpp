@@ -79,6 +79,9 @@ struct SystemConfig {
   // `ethtool -K eth0 tx off tso off` does: the stack then checksums and
   // segments in software.
   uint32_t disable_features = 0;
+  // CPU time each kernel function costs (stack/kernel/cpu_cost.hpp). Empty:
+  // software takes no time (tests); the CLI loads the measured defaults.
+  cpu_cost_table cpu_costs;
 };
 
 class System : public sc_core::sc_module {
@@ -96,6 +99,8 @@ public:
   // are on the wire, the TX ring is idle, or the stack did something.
   void cpu_work(ps_t t) { host_->cpu_work(t); }
   bool wait_for_frames(uint64_t n, ps_t timeout) { return host_->wait_for_frames(n, timeout); }
+  // Another observer of every frame on the wire (after the built-in ones).
+  void attach_wire_observer(WireFanout::Observer o) { fanout_.attach(std::move(o)); }
   bool wait_for_tx_idle(ps_t timeout) { return host_->wait_for_tx_idle(timeout); }
   bool wait_for_stack(ps_t timeout) { return host_->wait_for_stack(timeout); }
   void sync_stack_clock() { host_->sync_stack_clock(); }

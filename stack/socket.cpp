@@ -1,6 +1,7 @@
 // The socket syscalls (net/socket.c) over a process's fd table. Each returns
 // the result or -errno, as the raw syscall does.
 #include "stack/socket.hpp"
+#include "stack/kernel/cpu_cost.hpp"
 
 #include <cerrno>
 #include <algorithm>
@@ -14,7 +15,10 @@
 
 namespace wirepath {
 
-int sock_sendmsg(socket *sock, kmsghdr *msg) { return sock->ops->sendmsg(sock, msg, msg->len); }
+int sock_sendmsg(socket *sock, kmsghdr *msg) {
+  KFUNC_SCOPE("sock_sendmsg");
+  return sock->ops->sendmsg(sock, msg, msg->len);
+}
 
 files_struct::~files_struct() {
   // exit_files -> close_files: every descriptor still open, lowest first.
@@ -62,6 +66,7 @@ int files_struct::connect(int fd, const sockaddr_in_host *addr, uint32_t addrlen
 
 long files_struct::sendto(int fd, const void *buf, size_t len, int flags, const sockaddr_in_host *dest_addr,
                  uint32_t addrlen) {
+  KFUNC_SCOPE("__sys_sendto");
   struct socket *sock = sockfd_lookup(fd);
   if (!sock) return -EBADF;
   constexpr size_t MAX_RW_COUNT = INT_MAX & ~size_t{4095};
@@ -84,6 +89,7 @@ long files_struct::sendto(int fd, const void *buf, size_t len, int flags, const 
 long files_struct::send(int fd, const void *buf, size_t len, int flags) { return sendto(fd, buf, len, flags, nullptr, 0); }
 
 long files_struct::write(int fd, const void *buf, size_t len) {
+  KFUNC_SCOPE("ksys_write");
   // sock_write_iter: no flags but O_NONBLOCK's; zero bytes is a no-op (SYSV).
   struct socket *sock = sockfd_lookup(fd);
   if (!sock) return -EBADF;

@@ -15,6 +15,7 @@
 #include "sim/system.hpp"
 #include "sim/app/iptables.hpp"
 #include "sim/app/tc/tc.hpp"
+#include "sim/trace/trace_recorder.hpp"
 
 using namespace wirepath;
 
@@ -30,12 +31,12 @@ int sc_main(int argc, char **argv) {
   cfg.pcap_path = "wirepath.pcap";
   std::string vcd;
   bool want_vcd = false;
-  unsigned send_cost_ns = 1000;
+  unsigned send_cost_ns = 0;
   cli.add_option("-n,--datagrams", sc.datagrams, "UDP datagrams to send")->default_val(sc.datagrams);
   cli.add_option("--min-size", sc.min_payload, "smallest UDP payload, bytes")->default_val(sc.min_payload);
   cli.add_option("--max-size", sc.max_payload, "largest UDP payload, bytes (1472 fits MTU 1500)")
       ->default_val(sc.max_payload);
-  cli.add_option("--send-cost-ns", send_cost_ns, "CPU time per send() call, ns")->default_val(send_cost_ns);
+  cli.add_option("--send-cost-ns", send_cost_ns, "extra user-space CPU time per send() call, ns (the kernel's own is --cpu-costs)")->default_val(send_cost_ns);
   cli.add_option("--seed", cfg.seed, "seed for sizes, payloads and the stack's IDs")->default_val(cfg.seed);
   cli.add_option("--pcap", cfg.pcap_path, "pcap output (FCS included)")->default_val(cfg.pcap_path);
   auto *vcd_opt = cli.add_option("--vcd", vcd, "write a VCD of the RTL (default path waves/wirepath.vcd)")
@@ -93,6 +94,18 @@ int sc_main(int argc, char **argv) {
   bool no_idle_skip = false;
   cli.add_flag("--no-idle-skip", no_idle_skip,
                "clock the NIC RTL every cycle even while it is idle (the result is the same, only slower)");
+  // Software time and the per-packet timeline (docs/architecture.md "Software takes time", README "Trace").
+  std::string cpu_costs = "measured", trace_path;
+  TraceOptions trace_opt;
+  cli.add_option("--cpu-costs", cpu_costs, "CPU cost of each kernel function: 'measured' (compiled-in), 'none', or a JSON file")
+      ->default_val(cpu_costs)->group("Software time and trace");
+  cli.add_option("--trace", trace_path, "write a Chrome Trace Event file (open in ui.perfetto.dev)")->group("Software time and trace");
+  cli.add_option("--trace-packets", trace_opt.max_packets, "trace: only the first N packets (0: all)")
+      ->default_val(trace_opt.max_packets)->group("Software time and trace");
+  cli.add_option("--trace-from-us", trace_opt.from_us, "trace: only events from this simulated time, us")
+      ->check(CLI::NonNegativeNumber)->group("Software time and trace");
+  cli.add_option("--trace-to-us", trace_opt.to_us, "trace: only events up to this simulated time, us")
+      ->check(CLI::NonNegativeNumber)->group("Software time and trace");
   try {
     cli.parse(argc, argv);
   } catch (const CLI::ParseError &e) {
@@ -100,6 +113,30 @@ int sc_main(int argc, char **argv) {
   }
   cfg.nic.idle_skip = !no_idle_skip;
   cfg.e1000.bql = !no_bql;
+  try {
+    if (cpu_costs == "measured") cfg.cpu_costs = cpu_cost_table::measured_defaults();
+    else if (cpu_costs != "none") cfg.cpu_costs = cpu_cost_table::load(cpu_costs);
+    if (trace_opt.to_us < trace_opt.from_us) throw std::invalid_argument("--trace-to-us is before --trace-from-us");
+  } catch (const std::invalid_argument &e) {
+    fmt::print(stderr, "wirepath: error: {}\n", e.what());
+    return 2;
+  }
+  std::unique_ptr<TraceRecorder> trace;  // attached to the System once it exists
+  auto attach_trace = [&](System &sys) {
+    if (!trace_path.empty()) trace = std::make_unique<TraceRecorder>(sys, trace_opt);
+  };
+  auto write_trace = [&](System &sys) {
+    // Where the software's time went: each host thread's CPU time.
+    std::string busy;
+    for (const auto &[p, t] : sys.host().cpu_threads())
+      busy += fmt::format("{}{} {:.1f} us", busy.empty() ? "" : ", ", t.name, t.busy_ps / 1e6);
+    fmt::print("cpu         {} ({})\n", busy.empty() ? "no CPU time charged" : busy,
+               cfg.cpu_costs.entries().empty() ? "--cpu-costs none" : cfg.cpu_costs.source);
+    if (!trace) return;
+    const TraceFileStats st = trace->write(trace_path);
+    fmt::print("trace       {} ({} events, {} packets, {} KiB; open in ui.perfetto.dev)\n", trace_path, st.events,
+               st.packets, st.bytes / 1024);
+  };
   want_vcd = vcd_opt->count() > 0;
   if (want_vcd) {
     if (vcd.empty()) vcd = "waves/wirepath.vcd";
@@ -155,6 +192,7 @@ int sc_main(int argc, char **argv) {
       cfg.faults.validate();
       System sys("sys", cfg);
       load_rules(sys);
+      attach_trace(sys);
       sys.stack().tcp.sysctl.tcp_congestion_control = cc == "reno" ? "reno" : "cubic";
       sys.stack().tcp.sysctl.tcp_timestamps = no_tcp_ts ? 0 : 1;
       sys.stack().tcp.sysctl.tcp_sack = no_tcp_sack ? 0 : 1;
@@ -171,6 +209,7 @@ int sc_main(int argc, char **argv) {
       }
       fmt::print("{}", format_tcp_summary(sys, result));
       print_rules(sys);
+      write_trace(sys);
       if (!cfg.pcap_path.empty())
         fmt::print("pcap        {} (tshark -o eth.fcs:TRUE -o eth.check_fcs:TRUE -r {})\n", cfg.pcap_path,
                    cfg.pcap_path);
@@ -182,6 +221,7 @@ int sc_main(int argc, char **argv) {
     sc.validate();
     System sys("sys", cfg);
     load_rules(sys);
+    attach_trace(sys);
     UdpScenarioResult result;
     sys.app = [&](System &s) { result = run_udp_scenario(s, sc); };
     fmt::print("wirepath: {} UDP datagrams of {}..{} payload bytes to {}.{}.{}.{}:{}, seed {}\n", sc.datagrams,
@@ -194,6 +234,7 @@ int sc_main(int argc, char **argv) {
     }
     fmt::print("{}", format_summary(sys, result));
     print_rules(sys);
+    write_trace(sys);
     if (!cfg.pcap_path.empty())
       fmt::print("pcap        {} (tshark -o eth.fcs:TRUE -o eth.check_fcs:TRUE -r {})\n", cfg.pcap_path,
                  cfg.pcap_path);

@@ -14,6 +14,7 @@
 #pragma once
 
 #include <cstdint>
+#include <deque>
 #include <functional>
 #include <map>
 #include <vector>
@@ -25,6 +26,7 @@
 #include "sim/pcie/pcie_config.hpp"
 #include "stack/core/net_namespace.hpp"
 #include "stack/core/netdevice.hpp"
+#include "stack/kernel/cpu_cost.hpp"
 
 namespace wirepath {
 
@@ -69,6 +71,15 @@ public:
   // calls it before using the stack again.
   void sync_stack_clock();
 
+  // CPU time of software (stack/kernel/cpu_cost.hpp): the host's clock is
+  // the active one while the Host lives. cpu_sync waits out what the calling
+  // thread has charged; every wait of a host thread does it first, and so
+  // does HostCpu before an MMIO access.
+  cpu_clock &cpu() { return cpu_clock_; }
+  bool cpu_sync();  // true if it waited
+  cpu_thread *current_cpu_thread();
+  const std::map<const void *, cpu_thread> &cpu_threads() const { return cpu_threads_; }
+
   bool driver_up() const { return driver_up_; }
   bool app_done() const { return app_done_; }
   bool drained() const { return drained_; }
@@ -91,6 +102,21 @@ private:
   // (send-buffer space freed) and sk_state_change (TCP connected / reset /
   // closed) wake it.
   sc_core::sc_event sk_wq_ev_;
+  cpu_clock cpu_clock_;
+  std::map<const void *, cpu_thread> cpu_threads_;  // by SystemC process, made on first charge
+  // While software takes time, a thread waits it out in the middle of the
+  // stack (before an MMIO access); Linux's locks keep the other threads out
+  // of what it is working on. Here one lock for the whole kernel does: a
+  // host thread holds it while it runs and lets go only where it sleeps
+  // (a wait of its loop, sk_wait, the app's own waits). With no costs
+  // charged nobody waits mid-stack and the lock is not used (the schedule
+  // is exactly the one before software took time).
+  void kernel_enter();
+  void kernel_exit();
+  bool kernel_lock_used() const { return !cpu_clock_.costs.entries().empty(); }
+  const void *kernel_owner_ = nullptr;
+  std::deque<const void *> kernel_waiters_;
+  sc_core::sc_event kernel_free_ev_;
   uint64_t wire_frames_ = 0, rx_frames_ = 0;
   bool app_done_ = false, drained_ = false, driver_up_ = false;
 };

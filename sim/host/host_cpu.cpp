@@ -9,6 +9,7 @@ namespace wirepath {
 HostCpu::HostCpu(sc_core::sc_module_name name) : sc_core::sc_module(name), mmio_socket("mmio_socket") {}
 
 sc_core::sc_time HostCpu::access(tlm::tlm_command cmd, uint32_t reg, uint32_t *value) {
+  if (before_access) before_access();
   tlm::tlm_generic_payload trans;
   trans.set_command(cmd);
   trans.set_address(reg);

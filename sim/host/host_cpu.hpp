@@ -4,6 +4,7 @@
 #pragma once
 
 #include <cstdint>
+#include <functional>
 
 #include <systemc>
 #include <tlm>
@@ -20,6 +21,10 @@ public:
   explicit HostCpu(sc_core::sc_module_name name);
   void writel(uint32_t value, uint32_t reg) override;
   uint32_t readl(uint32_t reg) override;  // call only from an SC_THREAD
+
+  // Runs before each access: the host waits out the software's CPU time
+  // in front of it (Host::cpu_sync), so the access happens after it.
+  std::function<void()> before_access;
 
   uint64_t writes() const { return writes_; }
   uint64_t reads() const { return reads_; }

@@ -24,6 +24,7 @@ ps_t PcieDirection::send(Stream s, ps_t ready, uint32_t wire_bytes) {
   stream_end_[s] = end;
   tlps_++;
   bytes_ += wire_bytes;
+  if (on_tlp) on_tlp(s, start, end, wire_bytes);
   // Nothing becomes ready 100 us before the newest request: forget the past.
   newest_ready_ = std::max(newest_ready_, ready);
   constexpr ps_t kHorizon = 100'000'000;

@@ -7,6 +7,7 @@
 #pragma once
 
 #include <cstdint>
+#include <functional>
 #include <map>
 
 #include "sim/pcie/pcie_config.hpp"
@@ -24,6 +25,8 @@ public:
   ps_t last_end(Stream s) const { return stream_end_[s]; }
   uint64_t tlps() const { return tlps_; }
   uint64_t bytes() const { return bytes_; }
+  // Sees every TLP as it is scheduled (the --trace timeline).
+  std::function<void(Stream s, ps_t start, ps_t end, uint32_t wire_bytes)> on_tlp;
 
 private:
   double ps_per_byte_;

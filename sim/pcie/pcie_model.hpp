@@ -46,6 +46,13 @@ public:
   // ... and arrival of its completion back at the CPU, given when the NIC answered.
   ps_t mmio_read_completion(ps_t answered, uint32_t len);
 
+  // Every TLP in either direction (up: NIC -> host), as it is scheduled.
+  using TlpObserver = std::function<void(bool up, PcieDirection::Stream s, ps_t start, ps_t end, uint32_t wire_bytes)>;
+  void observe_tlps(TlpObserver o) {
+    up_.on_tlp = [o](PcieDirection::Stream s, ps_t a, ps_t b, uint32_t n) { o(true, s, a, b, n); };
+    down_.on_tlp = [o](PcieDirection::Stream s, ps_t a, ps_t b, uint32_t n) { o(false, s, a, b, n); };
+  }
+
   PcieLinkStats stats() const { return {up_.tlps(), down_.tlps(), up_.bytes(), down_.bytes()}; }
 
 private:

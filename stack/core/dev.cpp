@@ -6,6 +6,7 @@
 #include <utility>
 
 #include "stack/core/net_namespace.hpp"
+#include "stack/kernel/cpu_cost.hpp"
 #include "stack/core/netdevice.hpp"
 #include "stack/core/skbuff.hpp"
 #include "stack/ethernet/eth.hpp"
@@ -77,6 +78,8 @@ void netdev_tx_reset_queue(net_device *dev) {
 }
 
 netdev_tx_t dev_hard_start_xmit(sk_buff *skb, net_device *dev) {
+  KFUNC_SCOPE("dev_hard_start_xmit");
+  cpu_pkt_mark(skb->trace_id, cpu_pkt_event::dequeued);
   if (!dev->ops.ndo_start_xmit) return NETDEV_TX_BUSY;
   return dev->ops.ndo_start_xmit(skb, dev);
 }
@@ -99,6 +102,8 @@ uint16_t netdev_pick_tx(net_device *dev, sk_buff *skb) {
 }
 
 int __dev_queue_xmit(sk_buff *skb) {
+  KFUNC_SCOPE("__dev_queue_xmit");
+  cpu_pkt_start(skb->trace_id);  // a packet of its own from here (trace id), queued
   net_device *dev = skb->dev;
   skb->reset_mac_header();
   skb->dst = nullptr;  // skb_dst_drop: the route does not travel into the qdisc

@@ -1,5 +1,6 @@
 // Socket-level helpers (net/core/sock.c).
 #include "stack/core/sock.hpp"
+#include "stack/kernel/cpu_cost.hpp"
 
 #include <algorithm>
 #include <cerrno>
@@ -54,6 +55,7 @@ int sock_error(sock *sk) {
 }
 
 sk_buff *sock_alloc_send_skb(sock *sk, uint32_t size, bool noblock, int *err) {
+  KFUNC_SCOPE("sock_alloc_send_skb");
   for (;;) {
     if (const int e = sock_error(sk)) {
       *err = e;

@@ -1,5 +1,6 @@
 // IPv4 output (net/ipv4/ip_output.c).
 #include "stack/ipv4/ip.hpp"
+#include "stack/kernel/cpu_cost.hpp"
 
 #include <algorithm>
 #include <cerrno>
@@ -30,6 +31,7 @@ static uint8_t ip_select_ttl(const net &n, const sock *sk) {
 
 sk_buff *ip_make_skb(sock *sk, const flowi4 &fl4, const rtable *rt, const uint8_t *payload, size_t length,
                      uint32_t transhdrlen, int flags, int *err) {
+  KFUNC_SCOPE("ip_make_skb");
   net &n = *sk->sk_net;
   net_device *dev = rt->dev;
   const uint32_t mtu = rt->mtu();
@@ -48,7 +50,10 @@ sk_buff *ip_make_skb(sock *sk, const flowi4 &fl4, const rtable *rt, const uint8_
   sk_buff *skb = sock_alloc_send_skb(sk, hh_len + datalen, (flags & MSG_DONTWAIT) != 0, err);
   if (!skb) return nullptr;
   skb->reserve(hh_len + fragheaderlen + transhdrlen);
-  if (length) std::memcpy(skb->put(static_cast<uint32_t>(length)), payload, length);
+  if (length) {
+    KFUNC_SCOPE_BYTES("skb_copy_from_user", length);
+    std::memcpy(skb->put(static_cast<uint32_t>(length)), payload, length);
+  }
   skb->push(transhdrlen);
   skb->reset_transport_header();
   skb->push(fragheaderlen);
@@ -144,6 +149,7 @@ int __ip_local_out(net &n, sock *sk, sk_buff *skb) {
 }
 
 int ip_local_out(net &n, sock *sk, sk_buff *skb) {
+  KFUNC_SCOPE("ip_local_out");
   int err = __ip_local_out(n, sk, skb);
   if (err == 1) err = dst_output(n, sk, skb);
   return err;
@@ -153,6 +159,7 @@ int ip_local_out(net &n, sock *sk, sk_buff *skb) {
 int dst_output(net &n, sock *sk, sk_buff *skb) { return ip_output(n, sk, skb); }
 
 int ip_output(net &n, sock *sk, sk_buff *skb) {
+  KFUNC_SCOPE("ip_output");
   skb->dev = skb->dst->dev;
   skb->protocol = ETH_P_IP;
   const int v = nf_hook(NFPROTO_IPV4, NF_INET_POST_ROUTING, n, sk, skb, nullptr, skb->dev);
@@ -170,6 +177,7 @@ int ip_finish_output(net &n, sock *sk, sk_buff *skb) {
 }
 
 int ip_finish_output2(net &n, sock *sk, sk_buff *skb) {
+  KFUNC_SCOPE("ip_finish_output2");
   const rtable *rt = skb->dst;
   net_device *dev = rt->dev;
   if (skb->headroom() < LL_RESERVED_SPACE(dev))
@@ -183,6 +191,7 @@ int ip_finish_output2(net &n, sock *sk, sk_buff *skb) {
 }
 
 int ip_fragment(net &n, sock *sk, sk_buff *skb, uint32_t mtu, ip_output_fn output) {
+  KFUNC_SCOPE_BYTES("ip_fragment", skb->len);
   const iphdr *iph = ip_hdr(skb);
   if ((iph->frag_off & cpu_to_be16(IP_DF)) == 0) return ip_do_fragment(n, sk, skb, output, mtu);
   if (!skb->ignore_df) {

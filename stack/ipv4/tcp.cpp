@@ -1,6 +1,7 @@
 // TCP socket calls (net/ipv4/tcp.c): sock init, tcp_sendmsg with its write
 // queue, tcp_push, setsockopt (TCP_NODELAY, TCP_CORK, TCP_MAXSEG), close.
 #include "stack/ipv4/tcp.hpp"
+#include "stack/kernel/cpu_cost.hpp"
 
 #include <algorithm>
 #include <cerrno>
@@ -140,6 +141,7 @@ void tcp_push(sock *sk, int flags, uint32_t mss_now, int nonagle, uint32_t size_
 }
 
 int tcp_sendmsg(sock *sk, kmsghdr *msg, size_t size) {
+  KFUNC_SCOPE_BYTES("tcp_sendmsg", size);
   tcp_sock *tp = tcp_sk(sk);
   net &n = *sk->sk_net;
   const int flags = msg->msg_flags;

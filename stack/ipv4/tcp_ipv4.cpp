@@ -6,6 +6,7 @@
 #include <new>
 
 #include "stack/core/checksum.hpp"
+#include "stack/kernel/cpu_cost.hpp"
 #include "stack/ipv4/icmp.hpp"
 #include "stack/ipv4/inet_hashtables.hpp"
 #include "stack/ipv4/ip.hpp"
@@ -132,6 +133,7 @@ void tcp_v4_send_reset(net &n, sk_buff *in) {
 }
 
 int tcp_v4_rcv(net &n, sk_buff *skb) {
+  KFUNC_SCOPE("tcp_v4_rcv");
   // skb->data is at the TCP header (ip_local_deliver_finish pulled the IP header).
   if (skb->len < sizeof(tcphdr)) goto bad;
   {

@@ -7,6 +7,7 @@
 #include <new>
 
 #include "stack/core/checksum.hpp"
+#include "stack/kernel/cpu_cost.hpp"
 #include "stack/ipv4/ip.hpp"
 #include "stack/core/net_namespace.hpp"
 #include "stack/core/netdevice.hpp"
@@ -179,6 +180,7 @@ static uint16_t tcp_select_window(tcp_sock *tp) {
 // sent, so the queued skb must stay ours). Returns 0 or -errno / NET_XMIT_*.
 static int __tcp_transmit_skb(sock *sk, const uint8_t *payload, uint32_t len, const tcp_skb_cb &cb,
                               uint32_t gso_mss) {
+  KFUNC_SCOPE("__tcp_transmit_skb");
   tcp_sock *tp = tcp_sk(sk);
   net &n = *sk->sk_net;
   uint8_t opts[40];
@@ -395,6 +397,7 @@ static void tcp_cwnd_validate(tcp_sock *tp, bool is_cwnd_limited) {
 }
 
 bool tcp_write_xmit(sock *sk, uint32_t mss_now, int nonagle, int push_one) {
+  KFUNC_SCOPE("tcp_write_xmit");
   tcp_sock *tp = tcp_sk(sk);
   uint32_t sent_pkts = 0;
   bool is_cwnd_limited = false;

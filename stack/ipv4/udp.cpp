@@ -1,5 +1,6 @@
 // UDP send path (net/ipv4/udp.c).
 #include "stack/ipv4/udp.hpp"
+#include "stack/kernel/cpu_cost.hpp"
 
 #include <cerrno>
 
@@ -75,6 +76,7 @@ int udp_disconnect(sock *sk, int flags) {
 void udp_destroy_sock(sock *sk) { udp_flush_pending_frames(sk); }
 
 int udp_send_skb(sk_buff *skb, const flowi4 &fl4) {
+  KFUNC_SCOPE("udp_send_skb");
   sock *sk = skb->sk;
   net &n = *sk->sk_net;
   const uint32_t offset = skb->transport_header - static_cast<uint32_t>(skb->data - skb->head);
@@ -93,6 +95,7 @@ int udp_send_skb(sk_buff *skb, const flowi4 &fl4) {
     uh->check = cpu_to_be16(static_cast<uint16_t>(~csum_tcpudp_magic(fl4.saddr, fl4.daddr, len, IPPROTO_UDP, 0)));
   } else {
     // Software checksum over header + payload and the pseudo-header.
+    cpu_charge_bytes("csum_partial", len);
     const uint32_t csum = csum_partial(uh, len, 0);
     uint16_t check = csum_tcpudp_magic(fl4.saddr, fl4.daddr, len, IPPROTO_UDP, csum);
     if (check == 0) check = CSUM_MANGLED_0;
@@ -155,6 +158,7 @@ static int udp_cork_wait_wmem(sock *sk, bool noblock) {
 }
 
 int udp_sendmsg(sock *sk, kmsghdr *msg, size_t len) {
+  KFUNC_SCOPE("udp_sendmsg");
   net &n = *sk->sk_net;
   if (len > 0xffff) return -EMSGSIZE;
   if (msg->msg_flags & MSG_OOB) return -EOPNOTSUPP;  // no OOB data on datagram sockets

@@ -2,6 +2,7 @@
 // that feeds the driver, the requeue on NETDEV_TX_BUSY, the helpers every
 // kind uses (enqueue_tail, dequeue_head, drops with a reason).
 #include "stack/sched/sch_generic.hpp"
+#include "stack/kernel/cpu_cost.hpp"
 
 #include <cstring>
 
@@ -165,6 +166,7 @@ static void __qdisc_run(Qdisc *q) {
 }
 
 void qdisc_run(Qdisc *q) {
+  KFUNC_SCOPE("qdisc_run");
   if (q->running) {
     // Someone (the driver from inside ndo_start_xmit, a watchdog) asked
     // while we run: note it so the running loop goes round once more.
