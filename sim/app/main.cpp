@@ -1,5 +1,9 @@
-// wirepath: UDP datagrams from send() to the wire through a Verilated NIC.
-// With no arguments it runs the default scenario and prints a summary.
+// wirepath: UDP datagrams (or a TCP transfer) from send() to the wire through
+// a Verilated NIC. With no arguments it runs the default scenario and prints
+// a summary. Exit status: 0 every packet on the wire or in a counted drop and
+// the run complete, 1 the run failed or did not finish, 2 bad input.
+#include <unistd.h>
+
 #include <cstdio>
 #include <cstdlib>
 #include <exception>
@@ -11,11 +15,35 @@
 #include <fmt/format.h>
 #include <systemc>
 
-#include "sim/app/scenario.hpp"
-#include "sim/system.hpp"
+#include "sim/app/cli_util.hpp"
 #include "sim/app/iptables.hpp"
+#include "sim/app/options.hpp"
+#include "sim/app/run_loop.hpp"
+#include "sim/app/scenario.hpp"
+#include "sim/sc_time_util.hpp"
+#include "sim/system.hpp"
+
+#ifndef WIREPATH_VERSION
+#define WIREPATH_VERSION "unknown"
+#endif
 
 using namespace wirepath;
+
+namespace {
+
+std::string ip_str(uint32_t ip) {
+  return fmt::format("{}.{}.{}.{}", ip >> 24, (ip >> 16) & 255, (ip >> 8) & 255, ip & 255);
+}
+
+// One line of progress for a terminal: where the run is and how fast.
+std::string progress_line(const System &sys) {
+  const WireStats &w = sys.wire();
+  const double t = now_ps() * 1e-12;
+  return fmt::format("wirepath: sim {:.3f} ms, {} frames, {:.1f} MB on the wire, {:.2f} Gb/s", t * 1e3, w.frames,
+                     w.bytes / 1e6, t > 0 ? w.bytes * 8 / t / 1e9 : 0.0);
+}
+
+}  // namespace
 
 int sc_main(int argc, char **argv) {
   // The kernel's note that sc_stop() was called (how every run ends) says
@@ -23,153 +51,137 @@ int sc_main(int argc, char **argv) {
   sc_core::sc_report_handler::set_actions("/OSCI/SystemC", sc_core::SC_INFO, sc_core::SC_DO_NOTHING);
   CLI::App cli{"wirepath: co-simulation of the Linux UDP/TCP/IPv4 TX path, an e1000e-style driver, a PCIe link model\n"
                "and a Verilated 10G NIC. Sends UDP datagrams of mixed sizes (or a TCP transfer to a link partner, --tcp) and reports wire bytes, FCS errors,\n"
-               "throughput and doorbell-to-wire latency; writes every frame to a pcap file."};
-  UdpScenarioConfig sc;
-  SystemConfig cfg;
-  cfg.pcap_path = "wirepath.pcap";
-  std::string vcd;
-  bool want_vcd = false;
-  unsigned send_cost_ns = 1000;
-  cli.add_option("-n,--datagrams", sc.datagrams, "UDP datagrams to send")->default_val(sc.datagrams);
-  cli.add_option("--min-size", sc.min_payload, "smallest UDP payload, bytes")->default_val(sc.min_payload);
-  cli.add_option("--max-size", sc.max_payload, "largest UDP payload, bytes (1472 fits MTU 1500)")
-      ->default_val(sc.max_payload);
-  cli.add_option("--send-cost-ns", send_cost_ns, "CPU time per send() call, ns")->default_val(send_cost_ns);
-  cli.add_option("--seed", cfg.seed, "seed for sizes, payloads and the stack's IDs")->default_val(cfg.seed);
-  cli.add_option("--pcap", cfg.pcap_path, "pcap output (FCS included)")->default_val(cfg.pcap_path);
-  auto *vcd_opt = cli.add_option("--vcd", vcd, "write a VCD of the RTL (default path waves/wirepath.vcd)")
-                      ->expected(0, 1)
-                      ->default_str("waves/wirepath.vcd");
-  cli.add_option("--ring", cfg.e1000.tx_ring_count, "TX descriptors (multiple of 8, 16..4096)")
-      ->default_val(cfg.e1000.tx_ring_count);
-  cli.add_option("--tipg", cfg.e1000.tipg, "inter-frame gap in bytes (TIPG.IPGT, minimum used is 12)")
-      ->default_val(cfg.e1000.tipg);
-  TcpScenarioConfig tc;
-  uint64_t tcp_bytes = 0;
-  double rtt_us = cfg.partner.rtt_ns / 1000.0;
-  std::string cc = "cubic";
-  cli.add_option("--tcp", tcp_bytes, "TCP bulk transfer of BYTES to the link partner instead of UDP");
-  cli.add_option("--write-size", tc.write_size, "bytes per send() in the TCP transfer")->default_val(tc.write_size);
-  cli.add_flag("--nodelay", tc.nodelay, "TCP_NODELAY on the TCP socket");
-  cli.add_option("--cc", cc, "TCP congestion control")->check(CLI::IsMember({"cubic", "reno"}))->default_val(cc);
-  cli.add_option("--rtt-us", rtt_us, "link partner: our frame on the wire to its reply in the stack, us")
-      ->default_val(rtt_us);
-  cli.add_option("--loss", cfg.faults.loss, "wire: probability a TCP data segment to the link partner is lost")
-      ->default_val(cfg.faults.loss);
-  cli.add_option("--reorder", cfg.faults.reorder, "wire: probability a frame to the link partner is delayed (reordered)")
-      ->default_val(cfg.faults.reorder);
-  bool arp = false, no_offload = false;
-  std::string rules_path;
-  cli.add_option("--iptables", rules_path, "load netfilter rules from an iptables-save file (as iptables-restore)")
-      ->check(CLI::ExistingFile);
-  cli.add_flag("--no-offload", no_offload,
-               "checksums and TCP segmentation in software (ethtool -K tx off tso off sg on)");
-  cli.add_flag("--arp", arp, "resolve the link partner with ARP instead of a static (PERMANENT) neighbour entry");
-  cli.add_option("--quantum", cfg.nic.quantum_cycles, "NIC cycles per SystemC sync (capped by the lookahead)")
-      ->default_val(cfg.nic.quantum_cycles);
-  bool no_idle_skip = false;
-  cli.add_flag("--no-idle-skip", no_idle_skip,
-               "clock the NIC RTL every cycle even while it is idle (the result is the same, only slower)");
+               "throughput and doorbell-to-wire latency; writes every frame to a pcap file.\n"
+               "Exit status: 0 ok (every packet on the wire or in a counted drop), 1 run failed or incomplete, 2 bad input."};
+  CliOptions o;
+  add_options(cli, o);
+  cli.set_config("--config", "", "read options from a TOML file: key = value, keys are the long option names "
+                                 "(scenarios/*.toml); the command line wins")
+      ->type_name("FILE")
+      ->group("Run");
+  cli.set_version_flag("--version", std::string("wirepath ") + WIREPATH_VERSION)->group("Run");
+  if (const int rc = parse_or_exit(cli, argc, argv); rc >= 0) return rc;
   try {
-    cli.parse(argc, argv);
+    check_options(cli, o);
   } catch (const CLI::ParseError &e) {
-    return cli.exit(e);
+    cli.exit(e);
+    return kExitBadInput;
   }
-  cfg.nic.idle_skip = !no_idle_skip;
-  want_vcd = vcd_opt->count() > 0;
-  if (want_vcd) {
-    if (vcd.empty()) vcd = "waves/wirepath.vcd";
-    cfg.nic.vcd_path = vcd;
-    const auto dir = std::filesystem::path(vcd).parent_path();
-    if (!dir.empty()) std::filesystem::create_directories(dir);
-  }
-  sc.send_cost = ps_t{send_cost_ns} * kNs;
-  tc.send_cost = sc.send_cost;
-  tc.bytes = tcp_bytes;
-  if (rtt_us < 0) return cli.exit(CLI::ValidationError("--rtt-us", "must be >= 0"));
-  cfg.partner.rtt_ns = static_cast<uint64_t>(rtt_us * 1000.0);
-  cfg.partner.seed = cfg.seed;
-  cfg.net.static_neighbours = !arp;
-  if (no_offload) cfg.disable_features = NETIF_F_IP_CSUM | NETIF_F_TSO;
+  SystemConfig &cfg = o.sys;
 
   std::string rules;
-  if (!rules_path.empty()) {
-    std::ifstream in(rules_path);
-    rules.assign(std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>());
+  std::unique_ptr<System> sysp;
+  try {
+    if (!o.wave.path.empty()) {
+      cfg.nic.vcd_path = o.wave.path;
+      cfg.nic.wave_from = static_cast<ps_t>(std::llround(o.wave.from_us * 1e6));
+      cfg.nic.wave_to = o.wave.to_us < 0 ? ~ps_t{0} : static_cast<ps_t>(std::llround(o.wave.to_us * 1e6));
+      cfg.nic.wave_depth = o.wave.depth;
+      const auto dir = std::filesystem::path(o.wave.path).parent_path();
+      std::error_code ec;
+      if (!dir.empty() && !std::filesystem::create_directories(dir, ec) && ec)
+        throw std::runtime_error(fmt::format("waves: cannot create directory '{}': {}", dir.string(), ec.message()));
+    }
+    if (!o.rules_path.empty()) {
+      std::ifstream in(o.rules_path);
+      rules.assign(std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>());
+      if (in.bad()) throw std::runtime_error(fmt::format("iptables: cannot read '{}'", o.rules_path));
+    }
+    if (o.tcp_mode()) {
+      o.tcp.validate();
+      cfg.partner.validate();
+      cfg.faults.validate();
+    } else {
+      o.udp.validate();
+    }
+    sysp = std::make_unique<System>("sys", cfg);
+    if (!rules.empty()) {
+      std::string err;
+      if (iptables_restore(sysp->stack(), rules, &err))
+        throw std::invalid_argument(fmt::format("iptables: {}: {}", o.rules_path, err));
+    }
+  } catch (const std::exception &e) {
+    fmt::print(stderr, "wirepath: error: {}\n", e.what());
+    return kExitBadInput;
   }
-  // iptables-restore into the system's namespace; errors name the line.
-  auto load_rules = [&](System &sys) {
-    if (rules.empty()) return;
-    std::string err;
-    if (iptables_restore(sys.stack(), rules, &err))
-      throw std::invalid_argument(fmt::format("iptables: {}: {}", rules_path, err));
-  };
-  auto print_rules = [&](System &sys) {
-    if (rules.empty()) return;
+  System &sys = *sysp;
+
+  UdpScenarioResult udp;
+  TcpScenarioResult tcp;
+  if (o.tcp_mode()) {
+    sys.stack().tcp.sysctl.tcp_congestion_control = o.cc == "reno" ? "reno" : "cubic";
+    sys.app = [&](System &s) { run_tcp_scenario(s, o.tcp, tcp); };
+    fmt::print("wirepath: TCP transfer of {} bytes to {}:{} ({}), rtt {} us, loss {}, reorder {}, seed {}\n",
+               o.tcp.bytes, ip_str(cfg.net.peer_ip), o.tcp.dst_port, o.cc, o.rtt_us, cfg.faults.loss,
+               cfg.faults.reorder, cfg.seed);
+  } else {
+    sys.app = [&](System &s) { run_udp_scenario(s, o.udp, udp); };
+    fmt::print("wirepath: {} UDP datagrams of {}..{} payload bytes to {}:{}, seed {}\n", o.udp.datagrams,
+               o.udp.min_payload, o.udp.max_payload, ip_str(cfg.net.peer_ip), o.udp.dst_port, cfg.seed);
+  }
+  std::fflush(stdout);
+
+  RunLoopConfig rl;
+  rl.limit = o.time_limit_s > 0 ? static_cast<ps_t>(std::llround(o.time_limit_s * 1e12)) : default_time_limit(o);
+  rl.progress = !o.quiet && isatty(STDERR_FILENO);
+  rl.progress_after_s = o.progress_after_s;
+  rl.progress_line = [&] { return progress_line(sys); };
+  RunEnd end;
+  try {
+    end = run_loop(rl);
+  } catch (const std::exception &e) {
+    fmt::print(stderr, "wirepath: error: {}\n", e.what());
+    return kExitRunFailed;
+  }
+
+  const bool complete = end == RunEnd::done && sys.app_done();
+  bool ok = complete;
+  if (o.tcp_mode()) {
+    fmt::print("{}", format_tcp_summary(sys, tcp));
+    ok = ok && tcp.finished && !tcp.error && tcp_stream_intact(sys, tcp);
+  } else {
+    fmt::print("{}", format_summary(sys, udp));
+    // Every packet the driver took must be on the wire exactly once, intact.
+    ok = ok && skb_counters().total_dropped() == 0;
+    if (complete && !ok)
+      fmt::print(stderr, "wirepath: error: {} frames expected from the driver's packets, {} on the wire, {} drops\n",
+                 sys.adapter().stats().frames, sys.wire().frames, skb_counters().total_dropped());
+  }
+  ok = ok && sys.adapter().stats().frames == sys.wire().frames && sys.wire().fcs_errors == 0 && sys.drained() &&
+       skb_counters().live() == 0;
+  if (!complete || !sys.drained() || skb_counters().live()) fmt::print("{}", format_in_flight(sys));
+  if (!rules.empty()) {
     for (const char *table : {"raw", "mangle", "nat", "filter"}) {
       const std::string list = iptables_list(sys.stack(), table);
       if (list.find("pkts") != std::string::npos) fmt::print("netfilter   table {}:\n{}", table, list);
     }
-  };
-
-  try {
-    if (tcp_bytes) {
-      tc.validate();
-      cfg.partner.validate();
-      cfg.faults.validate();
-      System sys("sys", cfg);
-      load_rules(sys);
-      sys.stack().tcp.sysctl.tcp_congestion_control = cc == "reno" ? "reno" : "cubic";
-      TcpScenarioResult result;
-      sys.app = [&](System &s) { result = run_tcp_scenario(s, tc); };
-      fmt::print("wirepath: TCP transfer of {} bytes to {}.{}.{}.{}:{} ({}), rtt {} us, loss {}, reorder {}, seed {}\n",
-                 tc.bytes, cfg.net.peer_ip >> 24, (cfg.net.peer_ip >> 16) & 255, (cfg.net.peer_ip >> 8) & 255,
-                 cfg.net.peer_ip & 255, tc.dst_port, cc, rtt_us, cfg.faults.loss, cfg.faults.reorder, cfg.seed);
-      sys.run(10'000'000'000'000ull);  // 10 s of simulated time at most
-      if (!sys.app_done()) {
-        fmt::print(stderr, "wirepath: error: the transfer did not finish within 10 s of simulated time\n");
-        return 1;
-      }
-      fmt::print("{}", format_tcp_summary(sys, result));
-      print_rules(sys);
-      if (!cfg.pcap_path.empty())
-        fmt::print("pcap        {} (tshark -o eth.fcs:TRUE -o eth.check_fcs:TRUE -r {})\n", cfg.pcap_path,
-                   cfg.pcap_path);
-      const bool ok = result.finished && !result.error && tcp_stream_intact(sys, result) &&
-                      sys.wire().fcs_errors == 0 && sys.drained() &&
-                      sys.adapter().stats().frames == sys.wire().frames;
-      return ok ? 0 : 1;
-    }
-    sc.validate();
-    System sys("sys", cfg);
-    load_rules(sys);
-    UdpScenarioResult result;
-    sys.app = [&](System &s) { result = run_udp_scenario(s, sc); };
-    fmt::print("wirepath: {} UDP datagrams of {}..{} payload bytes to {}.{}.{}.{}:{}, seed {}\n", sc.datagrams,
-               sc.min_payload, sc.max_payload, cfg.net.peer_ip >> 24, (cfg.net.peer_ip >> 16) & 255,
-               (cfg.net.peer_ip >> 8) & 255, cfg.net.peer_ip & 255, sc.dst_port, cfg.seed);
-    sys.run(1'000'000'000'000ull);  // 1 s of simulated time at most
-    if (!sys.app_done()) {
-      fmt::print(stderr, "wirepath: error: the scenario did not finish within 1 s of simulated time\n");
-      return 1;
-    }
-    fmt::print("{}", format_summary(sys, result));
-    print_rules(sys);
-    if (!cfg.pcap_path.empty())
-      fmt::print("pcap        {} (tshark -o eth.fcs:TRUE -o eth.check_fcs:TRUE -r {})\n", cfg.pcap_path,
-                 cfg.pcap_path);
-    if (want_vcd) fmt::print("vcd         {} (gtkwave {} waves/wirepath.gtkw)\n", vcd, vcd);
-    // Every packet the driver took must be on the wire exactly once, intact.
-    const bool ok = sys.adapter().stats().frames == sys.wire().frames && sys.wire().fcs_errors == 0 &&
-                    sys.drained() && skb_counters().total_dropped() == 0;
-    if (!ok)
-      fmt::print(stderr, "wirepath: error: {} frames expected from the driver's packets, {} on the wire, {} drops\n",
-                 sys.adapter().stats().frames, sys.wire().frames, skb_counters().total_dropped());
-    return ok ? 0 : 1;
-  } catch (const std::exception &e) {
-    fmt::print(stderr, "wirepath: error: {}\n", e.what());
-    return 2;
   }
+  if (PcapWriter *pcap = sys.pcap()) {
+    const std::string err = pcap->close();
+    if (!err.empty()) {
+      fmt::print(stderr, "wirepath: error: {}\n", err);
+      ok = false;
+    } else {
+      fmt::print("pcap        {} (tshark -o eth.fcs:TRUE -o eth.check_fcs:TRUE -r {})\n", pcap->path(), pcap->path());
+    }
+  }
+  if (!o.wave.path.empty()) {
+    const std::string err = sys.nic().close_waves();
+    if (!err.empty()) {
+      fmt::print(stderr, "wirepath: error: {}\n", err);
+      ok = false;
+    } else {
+      fmt::print("waves       {} (gtkwave {} waves/wirepath.gtkw)\n", o.wave.path, o.wave.path);
+    }
+  }
+  if (end == RunEnd::time_limit)
+    fmt::print(stderr, "wirepath: INCOMPLETE: stopped at the time limit, {:.6f} s of simulated time (--time-limit)\n",
+               rl.limit * 1e-12);
+  else if (end == RunEnd::signal)
+    fmt::print(stderr, "wirepath: INCOMPLETE: stopped by a signal at {:.6f} s of simulated time\n", now_ps() * 1e-12);
+  else if (!complete)
+    fmt::print(stderr, "wirepath: INCOMPLETE: the scenario did not finish\n");
+  return ok ? kExitOk : kExitRunFailed;
 }
 
 // Our main() takes precedence over libsystemc's, so the kernel's banner can be

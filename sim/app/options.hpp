@@ -1,0 +1,50 @@
+// wirepath's command line: every option, grouped by what it is for (the
+// groups of --help), and the checks that need more than one option. A
+// feature adds its options as one add_*_options() block in options.cpp,
+// called from add_options(); its cross-checks go in check_options().
+#pragma once
+
+#include <cstdint>
+#include <string>
+
+#include <CLI/CLI.hpp>
+
+#include "sim/app/scenario.hpp"
+#include "sim/system.hpp"
+
+namespace wirepath {
+
+struct WaveOptions {
+  std::string path;        // .vcd or .fst; empty: no waves
+  double from_us = 0;      // window of simulated time to dump
+  double to_us = -1;       // < 0: to the end
+  int depth = 0;           // scope levels under the top (Verilator's trace levels); 0: all
+};
+
+struct CliOptions {
+  UdpScenarioConfig udp;
+  TcpScenarioConfig tcp;
+  SystemConfig sys;
+  uint64_t tcp_bytes = 0;  // 0: the UDP scenario
+  unsigned send_cost_ns = 1000;
+  double rtt_us = 0;
+  std::string cc = "cubic";
+  std::string rules_path;
+  bool arp = false, no_offload = false, no_idle_skip = false, quiet = false;
+  double time_limit_s = 0;  // 0: scales with the work (default_time_limit)
+  double progress_after_s = 2.0;  // wall time before the progress line appears
+  WaveOptions wave;
+
+  bool tcp_mode() const { return tcp_bytes != 0; }
+};
+
+// Adds every option to cli, bound to o (defaults are o's values).
+void add_options(CLI::App &cli, CliOptions &o);
+// After parsing: cross-option checks and derived settings (SystemConfig
+// fields from the user's units). Throws CLI::ValidationError.
+void check_options(const CLI::App &cli, CliOptions &o);
+// Simulated time a run may take when --time-limit is not given: generous
+// for the work asked (datagrams, bytes), so that only a stuck run hits it.
+ps_t default_time_limit(const CliOptions &o);
+
+}  // namespace wirepath
