@@ -386,6 +386,7 @@ int tcp_ack(sock *sk, sk_buff *skb, int flag) {
     tp->icsk_retransmits = 0;
   }
   flag |= tcp_ack_update_window(sk, s, ack);
+  tp->icsk_probes_out = 0;  // the peer answers: zero-window probing may go on
   if (!prior_packets) return 1;  // nothing in flight: a window update at most
 
   uint32_t pkts_acked = 0;
