@@ -20,6 +20,7 @@
 #include "sim/app/options.hpp"
 #include "sim/app/run_loop.hpp"
 #include "sim/app/scenario.hpp"
+#include "sim/nic/wave_file.hpp"
 #include "sim/sc_time_util.hpp"
 #include "sim/system.hpp"
 
@@ -171,7 +172,8 @@ int sc_main(int argc, char **argv) {
       fmt::print(stderr, "wirepath: error: {}\n", err);
       ok = false;
     } else {
-      fmt::print("waves       {} (gtkwave {} waves/wirepath.gtkw)\n", o.wave.path, o.wave.path);
+      fmt::print("{}         {} (gtkwave {} waves/wirepath.gtkw)\n",
+                 WaveFile::format_of(o.wave.path) == WaveFile::Format::fst ? "fst" : "vcd", o.wave.path, o.wave.path);
     }
   }
   if (end == RunEnd::time_limit)
