@@ -20,7 +20,6 @@
 #include "sim/app/options.hpp"
 #include "sim/app/run_loop.hpp"
 #include "sim/app/scenario.hpp"
-#include "sim/nic/wave_file.hpp"
 #include "sim/sc_time_util.hpp"
 #include "sim/system.hpp"
 
@@ -60,6 +59,7 @@ int sc_main(int argc, char **argv) {
                                  "(scenarios/*.toml); the command line wins")
       ->type_name("FILE")
       ->group("Run");
+  cli.allow_config_extras(CLI::config_extras_mode::error);  // a misspelt key is an error, not ignored
   cli.set_version_flag("--version", std::string("wirepath ") + WIREPATH_VERSION)->group("Run");
   if (const int rc = parse_or_exit(cli, argc, argv); rc >= 0) return rc;
   try {
@@ -173,7 +173,7 @@ int sc_main(int argc, char **argv) {
       ok = false;
     } else {
       fmt::print("{}         {} (gtkwave {} waves/wirepath.gtkw)\n",
-                 WaveFile::format_of(o.wave.path) == WaveFile::Format::fst ? "fst" : "vcd", o.wave.path, o.wave.path);
+                 std::filesystem::path(o.wave.path).extension() == ".fst" ? "fst" : "vcd", o.wave.path, o.wave.path);
     }
   }
   if (end == RunEnd::time_limit)
