@@ -78,6 +78,7 @@ int sc_main(int argc, char **argv) {
       cfg.nic.wave_from = static_cast<ps_t>(std::llround(o.wave.from_us * 1e6));
       cfg.nic.wave_to = o.wave.to_us < 0 ? ~ps_t{0} : static_cast<ps_t>(std::llround(o.wave.to_us * 1e6));
       cfg.nic.wave_depth = o.wave.depth;
+      cfg.nic.wave_scope = o.wave.scope;
       const auto dir = std::filesystem::path(o.wave.path).parent_path();
       std::error_code ec;
       if (!dir.empty() && !std::filesystem::create_directories(dir, ec) && ec)
@@ -122,6 +123,12 @@ int sc_main(int argc, char **argv) {
   }
   std::fflush(stdout);
 
+  // A large dump is announced before it starts (and how to make it smaller).
+  if (const uint64_t wave_bytes = estimate_wave_bytes(o); wave_bytes >= 100'000'000)
+    fmt::print(stderr,
+               "wirepath: waves: about {:.0f} MB expected in {} (FST: --fst, ~10x smaller; a window: --wave-from-us/"
+               "--wave-to-us; fewer scopes: --wave-depth)\n",
+               wave_bytes / 1e6, o.wave.path);
   RunLoopConfig rl;
   rl.limit = o.time_limit_s > 0 ? static_cast<ps_t>(std::llround(o.time_limit_s * 1e12)) : default_time_limit(o);
   rl.progress = !o.quiet && isatty(STDERR_FILENO);

@@ -88,8 +88,10 @@ void add_output_options(CLI::App &cli, CliOptions &o) {
       ->check(finite_range(0, 1e9))->group(g);
   cli.add_option("--wave-to-us", o.wave.to_us, "end the waves at this simulated time, us (idle skip runs after)")
       ->check(finite_range(0, 1e9))->group(g);
-  cli.add_option("--wave-depth", o.wave.depth, "scope levels to trace below the top (1: nic_top's own signals); 0: all")
+  cli.add_option("--wave-depth", o.wave.depth, "scope levels to dump, as $dumpvars (1: the scope's own signals); 0: all")
       ->default_val(o.wave.depth)->check(CLI::Range(0, 99))->group(g);
+  cli.add_option("--wave-scope", o.wave.scope, "dump only this scope and below, e.g. nic.u_mac (names as in the VCD)")
+      ->group(g);
   cli.add_flag("-q,--quiet", o.quiet, "no progress line on stderr (it is shown only on a terminal, after ~2 s)")
       ->group(g);
 }
@@ -139,7 +141,7 @@ void check_options(const CLI::App &cli, CliOptions &o) {
   }
   const bool waves = cli.get_option("--vcd")->count() || cli.get_option("--fst")->count();
   if (waves && o.wave.path.empty()) throw refuse("--vcd", "needs a file name (give --vcd alone for waves/wirepath.vcd)");
-  if (!waves && (given("--wave-from-us") || given("--wave-to-us") || given("--wave-depth")))
+  if (!waves && (given("--wave-from-us") || given("--wave-to-us") || given("--wave-depth") || given("--wave-scope")))
     throw refuse("--wave-from-us", "the wave options need --vcd or --fst");
   if (o.wave.to_us >= 0 && o.wave.to_us <= o.wave.from_us)
     throw refuse("--wave-to-us", fmt::format("{} must be after --wave-from-us {}", o.wave.to_us, o.wave.from_us));
@@ -164,6 +166,24 @@ ps_t default_time_limit(const CliOptions &o) {
   // datagram of 44 fragments); TCP: 10 s plus 100 Mb/s for the bytes.
   if (o.tcp_mode()) return 10'000'000'000'000ull + o.tcp_bytes * 80 * kNs;
   return 1'000'000'000'000ull + uint64_t{o.udp.datagrams} * (o.udp.send_cost + 10'000 * kNs);
+}
+
+uint64_t estimate_wave_bytes(const CliOptions &o) {
+  if (o.wave.path.empty()) return 0;
+  // Busy time: UDP paced by the send cost or the wire (0.8 ns a byte),
+  // TCP at ~9 Gb/s of goodput; plus bring-up and drain.
+  double busy_s;
+  if (o.tcp_mode()) {
+    busy_s = o.tcp_bytes * 8 / 9e9 + 50e-6;
+  } else {
+    const double avg = (o.udp.min_payload + o.udp.max_payload) / 2.0 + 66;
+    busy_s = o.udp.datagrams * std::max(o.send_cost_ns * 1e-9, avg * 0.8e-9) + 20e-6;
+  }
+  const double from = o.wave.from_us * 1e-6;
+  const double to = o.wave.to_us < 0 ? busy_s : std::min(busy_s, o.wave.to_us * 1e-6);
+  const double cycles = std::max(0.0, to - from) / (o.sys.nic.clock_period * 1e-12);
+  const bool fst = o.wave.path.size() >= 4 && o.wave.path.compare(o.wave.path.size() - 4, 4, ".fst") == 0;
+  return static_cast<uint64_t>(cycles * (fst ? 180.0 : 1800.0));
 }
 
 }  // namespace wirepath

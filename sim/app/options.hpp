@@ -18,7 +18,8 @@ struct WaveOptions {
   std::string path;        // .vcd or .fst; empty: no waves
   double from_us = 0;      // window of simulated time to dump
   double to_us = -1;       // < 0: to the end
-  int depth = 0;           // scope levels under the top (Verilator's trace levels); 0: all
+  int depth = 0;           // scope levels, as $dumpvars; 0: all
+  std::string scope;       // only this scope and below (e.g. nic.u_mac); "": all
 };
 
 struct CliOptions {
@@ -46,5 +47,9 @@ void check_options(const CLI::App &cli, CliOptions &o);
 // Simulated time a run may take when --time-limit is not given: generous
 // for the work asked (datagrams, bytes), so that only a stuck run hits it.
 ps_t default_time_limit(const CliOptions &o);
+// Expected size of the waves in bytes, from the simulated time the work
+// should take (clipped to the wave window) at the measured ~1.8 KB of VCD per
+// NIC cycle (FST ~1/10 of that). Full depth; a smaller --wave-depth writes less.
+uint64_t estimate_wave_bytes(const CliOptions &o);
 
 }  // namespace wirepath

@@ -58,7 +58,12 @@ NicModel::NicModel(sc_core::sc_module_name name, const NicConfig &cfg, ps_t look
     ctx_->traceEverOn(true);
     wave_file_ = std::make_unique<WaveFile>(WaveFile::format_of(cfg_.vcd_path));
     vcd_ = std::make_unique<VerilatedVcdC>(wave_file_.get());
-    top_->trace(vcd_.get(), cfg_.wave_depth > 0 ? cfg_.wave_depth : 99);
+    // Depth and scope as $dumpvars(depth, scope) (trace()'s own levels
+    // argument is ignored by Verilator 5).
+    // Level 0 there means everything, whatever the scope; "" matches nothing.
+    if (cfg_.wave_depth > 0 || !cfg_.wave_scope.empty())
+      vcd_->dumpvars(cfg_.wave_depth > 0 ? cfg_.wave_depth : 99, cfg_.wave_scope.empty() ? "nic" : cfg_.wave_scope);
+    top_->trace(vcd_.get(), 99);
     // Opened now, whatever the window: a path that cannot be written fails
     // before the run. The first dump() in the window writes every value.
     vcd_->open(cfg_.vcd_path.c_str());

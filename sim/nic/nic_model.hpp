@@ -37,7 +37,8 @@ struct NicConfig {
   // Waves are dumped for clock edges in [wave_from, wave_to] only; outside
   // that window idle skip works as without waves.
   ps_t wave_from = 0, wave_to = ~ps_t{0};
-  int wave_depth = 0;            // scope levels traced below the top; 0: all
+  int wave_depth = 0;            // scope levels traced (as $dumpvars); 0: all
+  std::string wave_scope;        // only this scope and below, e.g. "nic.u_mac" (as $dumpvars); "": all
   uint64_t msi_address = 0xFEE0'0000;
   uint32_t msi_data = 0x0041;
   // Stop clocking the RTL while it reports idle_o and nothing is queued for
