@@ -1,15 +1,18 @@
 // Doorbell-to-wire latency against frame size, unloaded: one UDP datagram at a
 // time through the whole system (stack, driver, PCIe model, Verilated NIC),
 // far enough apart that nothing queues. Prints each stage's median per size.
-// Run by hand: build/bench/latency_sweep [--gap-us N] [--per-size N]
+// Run by hand: build/bench/latency_sweep [--gap-us N] [--per-size N] (--help)
 #include <cstdio>
 #include <cstdlib>
 #include <map>
 #include <string>
 #include <vector>
 
+#include <CLI/CLI.hpp>
 #include <fmt/format.h>
 #include <systemc>
+
+#include "sim/app/cli_util.hpp"
 
 #include "sim/system.hpp"
 
@@ -17,19 +20,12 @@ using namespace wirepath;
 
 int sc_main(int argc, char **argv) {
   unsigned gap_us = 20, per_size = 20;
-  for (int i = 1; i + 1 < argc; i += 2) {
-    const std::string a = argv[i];
-    if (a == "--gap-us") gap_us = static_cast<unsigned>(std::atoi(argv[i + 1]));
-    else if (a == "--per-size") per_size = static_cast<unsigned>(std::atoi(argv[i + 1]));
-    else {
-      fmt::print(stderr, "latency_sweep: unknown option {} (--gap-us N, --per-size N)\n", a);
-      return 2;
-    }
-  }
-  if (!gap_us || !per_size) {
-    fmt::print(stderr, "latency_sweep: --gap-us and --per-size must be >= 1\n");
-    return 2;
-  }
+  CLI::App cli{"latency_sweep: doorbell-to-wire latency against frame size, unloaded, through the whole system;\n"
+               "prints each stage's median per size."};
+  cli.add_option("--gap-us", gap_us, "simulated time between datagrams, us")
+      ->default_val(gap_us)->check(CLI::Range(1u, 1'000'000u));
+  cli.add_option("--per-size", per_size, "datagrams per frame size")->default_val(per_size)->check(CLI::Range(1u, 100'000u));
+  if (const int rc = parse_or_exit(cli, argc, argv); rc >= 0) return rc;
   sc_core::sc_report_handler::set_actions("/OSCI/SystemC", sc_core::SC_INFO, sc_core::SC_DO_NOTHING);
   // Frame sizes on the wire (DA..FCS) and the UDP payloads that give them.
   const std::vector<uint32_t> frames = {64, 128, 256, 512, 1024, 1280, 1518};

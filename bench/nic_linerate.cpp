@@ -1,13 +1,16 @@
 // nic_linerate: back-to-back frames through the Verilated NIC with a fixed
 // DMA read latency (default 1 us), per frame size: frames/s on XGMII,
 // the 10GbE theoretical rate (size + 8 preamble + 12 IFG bytes per frame) and
-// their ratio. Usage: nic_linerate [--all] [--latency-ns N] [--frames N]
+// their ratio. Usage: nic_linerate [--all] [--latency-ns N] [--frames N] (--help)
 //   default sizes 64 65 127 128 256 512 1024 1280 1518 9018; --all: 64..1518.
 #include <cstdio>
 #include <cstdlib>
-#include <cstring>
 #include <string>
 #include <vector>
+
+#include <CLI/CLI.hpp>
+
+#include "sim/app/cli_util.hpp"
 
 #include "Vnic_top.h"
 #include "nic_bench.hpp"
@@ -62,15 +65,15 @@ int main(int argc, char **argv) {
   bool all = false;
   double latency_ns = 1000.0;
   unsigned frames = 0;
-  for (int i = 1; i < argc; ++i) {
-    if (!std::strcmp(argv[i], "--all")) all = true;
-    else if (!std::strcmp(argv[i], "--latency-ns") && i + 1 < argc) latency_ns = std::atof(argv[++i]);
-    else if (!std::strcmp(argv[i], "--frames") && i + 1 < argc) frames = unsigned(std::atoi(argv[++i]));
-    else {
-      std::fprintf(stderr, "usage: nic_linerate [--all] [--latency-ns N] [--frames N]\n");
-      return 2;
-    }
-  }
+  CLI::App cli{"nic_linerate: back-to-back frames through the Verilated NIC with a fixed DMA read latency;\n"
+               "frames/s on XGMII against the 10GbE theoretical rate, per frame size."};
+  cli.add_flag("--all", all, "every size 64..1518 (default: 64 65 127 128 256 512 1024 1280 1518 9018)");
+  cli.add_option("--latency-ns", latency_ns, "DMA read latency, ns")
+      ->default_val(latency_ns)->check(finite_range(0, 1e6));
+  // The rate is measured between frames' starts: it needs two frames.
+  cli.add_option("--frames", frames, "frames per size, at least 2 (default: 300..4000 by size)")
+      ->check(CLI::Range(2u, 10'000'000u));
+  if (const int rc = parse_or_exit(cli, argc, argv); rc >= 0) return rc;
   std::vector<unsigned> sizes;
   if (all) for (unsigned s = 64; s <= 1518; ++s) sizes.push_back(s);
   else sizes = {64, 65, 127, 128, 256, 512, 1024, 1280, 1518, 9018};

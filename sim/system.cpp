@@ -34,10 +34,10 @@ System::System(sc_core::sc_module_name name, const SystemConfig &cfg)
   host_->on_driver_up = [this] { lat_.set_ring(adapter_->tx_ring().dma); };
   adapter_->on_doorbell = [this](const std::vector<TxPacketRecord> &pkts) {
     host_->cpu_sync();  // the doorbell rings after the software in front of it
-    lat_.doorbell(pkts, now_ps());
+    lat_.doorbell(pkts, adapter_->tx_ring().next_to_use, now_ps());
   };
-  nic_.on_mmio_write = [this](uint32_t reg, uint32_t, ps_t t) {
-    if (reg == E1000_TDT && host_->driver_up()) lat_.tdt_arrived(t);
+  nic_.on_mmio_write = [this](uint32_t reg, uint32_t value, ps_t t) {
+    if (reg == E1000_TDT && host_->driver_up()) lat_.tdt_arrived(value, t);
   };
   nic_.on_read_beat = [this](uint64_t addr, unsigned len, ps_t t) { lat_.read_beat(addr, len, t); };
 

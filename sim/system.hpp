@@ -130,6 +130,7 @@ public:
   LinkPartner &partner() { return *partner_; }
   const LinkPartner &partner() const { return *partner_; }
   uint64_t rx_frames() const { return host_->rx_frames(); }  // frames handed to the stack's receive path
+  PcapWriter *pcap() { return pcap_.get(); }  // null without a pcap; close() reports write errors
 
 private:
   void setup_stack();

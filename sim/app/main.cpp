@@ -1,5 +1,9 @@
-// wirepath: UDP datagrams from send() to the wire through a Verilated NIC.
-// With no arguments it runs the default scenario and prints a summary.
+// wirepath: UDP datagrams (or a TCP transfer) from send() to the wire through
+// a Verilated NIC. With no arguments it runs the default scenario and prints
+// a summary. Exit status: 0 every packet on the wire or in a counted drop and
+// the run complete, 1 the run failed or did not finish, 2 bad input.
+#include <unistd.h>
+
 #include <cstdio>
 #include <cstdlib>
 #include <exception>
@@ -11,13 +15,37 @@
 #include <fmt/format.h>
 #include <systemc>
 
-#include "sim/app/scenario.hpp"
-#include "sim/system.hpp"
+#include "sim/app/cli_util.hpp"
 #include "sim/app/iptables.hpp"
+#include "sim/app/options.hpp"
+#include "sim/app/run_loop.hpp"
+#include "sim/app/scenario.hpp"
 #include "sim/app/tc/tc.hpp"
+#include "sim/sc_time_util.hpp"
+#include "sim/system.hpp"
 #include "sim/trace/trace_recorder.hpp"
 
+#ifndef WIREPATH_VERSION
+#define WIREPATH_VERSION "unknown"
+#endif
+
 using namespace wirepath;
+
+namespace {
+
+std::string ip_str(uint32_t ip) {
+  return fmt::format("{}.{}.{}.{}", ip >> 24, (ip >> 16) & 255, (ip >> 8) & 255, ip & 255);
+}
+
+// One line of progress for a terminal: where the run is and how fast.
+std::string progress_line(const System &sys) {
+  const WireStats &w = sys.wire();
+  const double t = now_ps() * 1e-12;
+  return fmt::format("wirepath: sim {:.3f} ms, {} frames, {:.1f} MB on the wire, {:.2f} Gb/s", t * 1e3, w.frames,
+                     w.bytes / 1e6, t > 0 ? w.bytes * 8 / t / 1e9 : 0.0);
+}
+
+}  // namespace
 
 int sc_main(int argc, char **argv) {
   // The kernel's note that sc_stop() was called (how every run ends) says
@@ -25,231 +53,184 @@ int sc_main(int argc, char **argv) {
   sc_core::sc_report_handler::set_actions("/OSCI/SystemC", sc_core::SC_INFO, sc_core::SC_DO_NOTHING);
   CLI::App cli{"wirepath: co-simulation of the Linux UDP/TCP/IPv4 TX path, an e1000e-style driver, a PCIe link model\n"
                "and a Verilated 10G NIC. Sends UDP datagrams of mixed sizes (or a TCP transfer to a link partner, --tcp) and reports wire bytes, FCS errors,\n"
-               "throughput and doorbell-to-wire latency; writes every frame to a pcap file."};
-  UdpScenarioConfig sc;
-  SystemConfig cfg;
-  cfg.pcap_path = "wirepath.pcap";
-  std::string vcd;
-  bool want_vcd = false;
-  unsigned send_cost_ns = 0;
-  cli.add_option("-n,--datagrams", sc.datagrams, "UDP datagrams to send")->default_val(sc.datagrams);
-  cli.add_option("--min-size", sc.min_payload, "smallest UDP payload, bytes")->default_val(sc.min_payload);
-  cli.add_option("--max-size", sc.max_payload, "largest UDP payload, bytes (1472 fits MTU 1500)")
-      ->default_val(sc.max_payload);
-  cli.add_option("--send-cost-ns", send_cost_ns, "extra user-space CPU time per send() call, ns (the kernel's own is --cpu-costs)")->default_val(send_cost_ns);
-  cli.add_option("--seed", cfg.seed, "seed for sizes, payloads and the stack's IDs")->default_val(cfg.seed);
-  cli.add_option("--pcap", cfg.pcap_path, "pcap output (FCS included)")->default_val(cfg.pcap_path);
-  auto *vcd_opt = cli.add_option("--vcd", vcd, "write a VCD of the RTL (default path waves/wirepath.vcd)")
-                      ->expected(0, 1)
-                      ->default_str("waves/wirepath.vcd");
-  cli.add_option("--ring", cfg.e1000.tx_ring_count, "TX descriptors (multiple of 8, 16..4096)")
-      ->default_val(cfg.e1000.tx_ring_count);
-  cli.add_option("--tipg", cfg.e1000.tipg, "inter-frame gap in bytes (TIPG.IPGT, minimum used is 12)")
-      ->default_val(cfg.e1000.tipg);
-  TcpScenarioConfig tc;
-  uint64_t tcp_bytes = 0;
-  double rtt_us = cfg.partner.rtt_ns / 1000.0;
-  std::string cc = "cubic";
-  cli.add_option("--tcp", tcp_bytes, "TCP bulk transfer of BYTES to the link partner instead of UDP");
-  cli.add_option("--write-size", tc.write_size, "bytes per send() in the TCP transfer")->default_val(tc.write_size);
-  cli.add_flag("--nodelay", tc.nodelay, "TCP_NODELAY on the TCP socket");
-  cli.add_option("--cc", cc, "TCP congestion control")->check(CLI::IsMember({"cubic", "reno"}))->default_val(cc);
-  cli.add_option("--rtt-us", rtt_us, "link partner: our frame on the wire to its reply in the stack, us")
-      ->default_val(rtt_us);
-  cli.add_option("--loss", cfg.faults.loss, "wire: probability a TCP data segment to the link partner is lost")
-      ->default_val(cfg.faults.loss);
-  cli.add_option("--reorder", cfg.faults.reorder, "wire: probability a frame to the link partner is delayed (reordered)")
-      ->default_val(cfg.faults.reorder);
-  bool arp = false, no_offload = false;
-  std::string rules_path;
-  cli.add_option("--iptables", rules_path, "load netfilter rules from an iptables-save file (as iptables-restore)")
-      ->check(CLI::ExistingFile);
-  cli.add_flag("--no-offload", no_offload,
-               "checksums and TCP segmentation in software (ethtool -K tx off tso off sg on)");
-  cli.add_flag("--arp", arp, "resolve the link partner with ARP instead of a static (PERMANENT) neighbour entry");
-  cli.add_option("--quantum", cfg.nic.quantum_cycles, "NIC cycles per SystemC sync (capped by the lookahead)")
-      ->default_val(cfg.nic.quantum_cycles);
-  // TCP options our stack offers in its SYN (net.ipv4.tcp_timestamps, tcp_sack; both on as in Linux).
-  bool no_tcp_ts = false, no_tcp_sack = false;
-  cli.add_flag("--no-tcp-timestamps", no_tcp_ts, "sysctl net.ipv4.tcp_timestamps=0: no TSval/TSecr (segments carry 1460 bytes)")
-      ->group("TCP options");
-  cli.add_flag("--no-tcp-sack", no_tcp_sack, "sysctl net.ipv4.tcp_sack=0: no SACK, NewReno recovery")->group("TCP options");
-  // Traffic control: tc commands applied before the run, the report after it.
-  std::string tc_path;
-  uint32_t txqueuelen = 1000;
-  bool tc_stats = false;
-  cli.add_option("--tc", tc_path, "tc commands, one per line (tc qdisc|class|filter add ...), applied before the run")
-      ->check(CLI::ExistingFile)->group("Traffic control");
-  cli.add_option("--txqueuelen", txqueuelen, "the device's txqueuelen (qdisc limits default to it)")
-      ->default_val(txqueuelen)->group("Traffic control");
-  cli.add_flag("--tc-stats", tc_stats, "print tc -s qdisc/class show dev eth0 after the run (on with --tc)")
-      ->group("Traffic control");
-  bool no_bql = false;  // BQL (issue 8): on by default as in Linux
-  cli.add_flag("--no-bql", no_bql, "no byte queue limits in the driver: the TX ring alone bounds what waits below the qdisc")
-      ->group("Traffic control");
-  uint32_t tcp_limit_output_bytes = 4194304;  // net.ipv4.tcp_limit_output_bytes, Linux's default
-  cli.add_option("--tcp-limit-output-bytes", tcp_limit_output_bytes,
-                 "TSQ: most bytes one TCP socket may have in the qdisc and the ring (sysctl net.ipv4.tcp_limit_output_bytes)")
-      ->default_val(tcp_limit_output_bytes)->check(CLI::PositiveNumber)->group("Traffic control");
-  bool no_idle_skip = false;
-  cli.add_flag("--no-idle-skip", no_idle_skip,
-               "clock the NIC RTL every cycle even while it is idle (the result is the same, only slower)");
-  // Software time and the per-packet timeline (docs/architecture.md "Software takes time", README "Trace").
-  std::string cpu_costs = "measured", trace_path;
-  TraceOptions trace_opt;
-  cli.add_option("--cpu-costs", cpu_costs, "CPU cost of each kernel function: 'measured' (compiled-in), 'none', or a JSON file")
-      ->default_val(cpu_costs)->group("Software time and trace");
-  cli.add_option("--trace", trace_path, "write a Chrome Trace Event file (open in ui.perfetto.dev)")->group("Software time and trace");
-  cli.add_option("--trace-packets", trace_opt.max_packets, "trace: only the first N packets (0: all)")
-      ->default_val(trace_opt.max_packets)->group("Software time and trace");
-  cli.add_option("--trace-from-us", trace_opt.from_us, "trace: only events from this simulated time, us")
-      ->check(CLI::NonNegativeNumber)->group("Software time and trace");
-  cli.add_option("--trace-to-us", trace_opt.to_us, "trace: only events up to this simulated time, us")
-      ->check(CLI::NonNegativeNumber)->group("Software time and trace");
+               "throughput and doorbell-to-wire latency; writes every frame to a pcap file.\n"
+               "Exit status: 0 ok (every packet on the wire or in a counted drop), 1 run failed or incomplete, 2 bad input."};
+  CliOptions o;
+  add_options(cli, o);
+  cli.set_config("--config", "", "read options from a TOML file: key = value, keys are the long option names "
+                                 "(scenarios/*.toml); the command line wins")
+      ->type_name("FILE")
+      ->group("Run");
+  cli.allow_config_extras(CLI::config_extras_mode::error);  // a misspelt key is an error, not ignored
+  cli.set_version_flag("--version", std::string("wirepath ") + WIREPATH_VERSION)->group("Run");
+  if (const int rc = parse_or_exit(cli, argc, argv); rc >= 0) return rc;
   try {
-    cli.parse(argc, argv);
+    check_options(cli, o);
   } catch (const CLI::ParseError &e) {
-    return cli.exit(e);
+    cli.exit(e);
+    return kExitBadInput;
   }
-  cfg.nic.idle_skip = !no_idle_skip;
-  cfg.e1000.bql = !no_bql;
-  try {
-    if (cpu_costs == "measured") cfg.cpu_costs = cpu_cost_table::measured_defaults();
-    else if (cpu_costs != "none") cfg.cpu_costs = cpu_cost_table::load(cpu_costs);
-    if (trace_opt.to_us < trace_opt.from_us) throw std::invalid_argument("--trace-to-us is before --trace-from-us");
-  } catch (const std::invalid_argument &e) {
-    fmt::print(stderr, "wirepath: error: {}\n", e.what());
-    return 2;
-  }
-  std::unique_ptr<TraceRecorder> trace;  // attached to the System once it exists
-  auto attach_trace = [&](System &sys) {
-    if (!trace_path.empty()) trace = std::make_unique<TraceRecorder>(sys, trace_opt);
-  };
-  auto write_trace = [&](System &sys) {
-    // Where the software's time went: each host thread's CPU time.
-    std::string busy;
-    for (const auto &[p, t] : sys.host().cpu_threads())
-      busy += fmt::format("{}{} {:.1f} us", busy.empty() ? "" : ", ", t.name, t.busy_ps / 1e6);
-    fmt::print("cpu         {} ({})\n", busy.empty() ? "no CPU time charged" : busy,
-               cfg.cpu_costs.entries().empty() ? "--cpu-costs none" : cfg.cpu_costs.source);
-    if (!trace) return;
-    const TraceFileStats st = trace->write(trace_path);
-    fmt::print("trace       {} ({} events, {} packets, {} KiB; open in ui.perfetto.dev)\n", trace_path, st.events,
-               st.packets, st.bytes / 1024);
-  };
-  want_vcd = vcd_opt->count() > 0;
-  if (want_vcd) {
-    if (vcd.empty()) vcd = "waves/wirepath.vcd";
-    cfg.nic.vcd_path = vcd;
-    const auto dir = std::filesystem::path(vcd).parent_path();
-    if (!dir.empty()) std::filesystem::create_directories(dir);
-  }
-  sc.send_cost = ps_t{send_cost_ns} * kNs;
-  tc.send_cost = sc.send_cost;
-  tc.bytes = tcp_bytes;
-  if (rtt_us < 0) return cli.exit(CLI::ValidationError("--rtt-us", "must be >= 0"));
-  cfg.partner.rtt_ns = static_cast<uint64_t>(rtt_us * 1000.0);
-  cfg.partner.seed = cfg.seed;
-  cfg.net.static_neighbours = !arp;
-  if (no_offload) cfg.disable_features = NETIF_F_IP_CSUM | NETIF_F_TSO;
+  SystemConfig &cfg = o.sys;
 
   std::string rules;
-  if (!rules_path.empty()) {
-    std::ifstream in(rules_path);
-    rules.assign(std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>());
-  }
-  // iptables-restore into the system's namespace; errors name the line.
-  auto load_rules = [&](System &sys) {
-    sys.netdev().tx_queue_len = txqueuelen;
-    if (!tc_path.empty()) {
-      std::ifstream tin(tc_path);
+  std::unique_ptr<System> sysp;
+  try {
+    if (!o.wave.path.empty()) {
+      cfg.nic.vcd_path = o.wave.path;
+      cfg.nic.wave_from = static_cast<ps_t>(std::llround(o.wave.from_us * 1e6));
+      cfg.nic.wave_to = o.wave.to_us < 0 ? ~ps_t{0} : static_cast<ps_t>(std::llround(o.wave.to_us * 1e6));
+      cfg.nic.wave_depth = o.wave.depth;
+      cfg.nic.wave_scope = o.wave.scope;
+      const auto dir = std::filesystem::path(o.wave.path).parent_path();
+      std::error_code ec;
+      if (!dir.empty() && !std::filesystem::create_directories(dir, ec) && ec)
+        throw std::runtime_error(fmt::format("waves: cannot create directory '{}': {}", dir.string(), ec.message()));
+    }
+    if (!o.rules_path.empty()) {
+      std::ifstream in(o.rules_path);
+      rules.assign(std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>());
+      if (in.bad()) throw std::runtime_error(fmt::format("iptables: cannot read '{}'", o.rules_path));
+    }
+    if (o.cpu_costs == "measured")
+      cfg.cpu_costs = cpu_cost_table::measured_defaults();
+    else if (o.cpu_costs != "none")
+      cfg.cpu_costs = cpu_cost_table::load(o.cpu_costs);
+    if (o.tcp_mode()) {
+      o.tcp.validate();
+      cfg.partner.validate();
+      cfg.faults.validate();
+    } else {
+      o.udp.validate();
+    }
+    sysp = std::make_unique<System>("sys", cfg);
+    // tc commands (all parsed and tried before any is applied), then iptables.
+    sysp->netdev().tx_queue_len = o.txqueuelen;
+    if (!o.tc_path.empty()) {
+      std::ifstream tin(o.tc_path);
       const std::string cmds((std::istreambuf_iterator<char>(tin)), std::istreambuf_iterator<char>());
       std::string err, warn;
-      if (!tc::tc_batch(&sys.netdev(), cmds, &err, &warn))
-        throw std::invalid_argument(fmt::format("tc: {}: {}", tc_path, err));
+      if (!tc::tc_batch(&sysp->netdev(), cmds, &err, &warn))
+        throw std::invalid_argument(fmt::format("tc: {}: {}", o.tc_path, err));
       fmt::print(stderr, "{}", warn);
     }
-    if (rules.empty()) return;
-    std::string err;
-    if (iptables_restore(sys.stack(), rules, &err))
-      throw std::invalid_argument(fmt::format("iptables: {}: {}", rules_path, err));
-  };
-  auto print_rules = [&](System &sys) {
-    if (!tc_path.empty() || tc_stats)
-      fmt::print("tc -s qdisc show dev {0}\n{1}tc -s class show dev {0}\n{2}", sys.netdev().name,
-                 tc::tc_qdisc_show(&sys.netdev(), true), tc::tc_class_show(&sys.netdev(), true));
-    if (rules.empty()) return;
+    if (!rules.empty()) {
+      std::string err;
+      if (iptables_restore(sysp->stack(), rules, &err))
+        throw std::invalid_argument(fmt::format("iptables: {}: {}", o.rules_path, err));
+    }
+  } catch (const std::exception &e) {
+    fmt::print(stderr, "wirepath: error: {}\n", e.what());
+    return kExitBadInput;
+  }
+  System &sys = *sysp;
+  std::unique_ptr<TraceRecorder> trace;
+  if (!o.trace_path.empty()) trace = std::make_unique<TraceRecorder>(sys, o.trace);
+
+  UdpScenarioResult udp;
+  TcpScenarioResult tcp;
+  if (o.tcp_mode()) {
+    sys.stack().tcp.sysctl.tcp_congestion_control = o.cc == "reno" ? "reno" : "cubic";
+    sys.stack().tcp.sysctl.tcp_timestamps = o.no_tcp_ts ? 0 : 1;
+    sys.stack().tcp.sysctl.tcp_sack = o.no_tcp_sack ? 0 : 1;
+    sys.stack().tcp.sysctl.tcp_limit_output_bytes = o.tcp_limit_output_bytes;
+    sys.app = [&](System &s) { run_tcp_scenario(s, o.tcp, tcp); };
+    fmt::print("wirepath: TCP transfer of {} bytes to {}:{} ({}), rtt {} us, loss {}, reorder {}, seed {}\n",
+               o.tcp.bytes, ip_str(cfg.net.peer_ip), o.tcp.dst_port, o.cc, o.rtt_us, cfg.faults.loss,
+               cfg.faults.reorder, cfg.seed);
+  } else {
+    sys.app = [&](System &s) { run_udp_scenario(s, o.udp, udp); };
+    fmt::print("wirepath: {} UDP datagrams of {}..{} payload bytes to {}:{}, seed {}\n", o.udp.datagrams,
+               o.udp.min_payload, o.udp.max_payload, ip_str(cfg.net.peer_ip), o.udp.dst_port, cfg.seed);
+  }
+  std::fflush(stdout);
+
+  // A large dump is announced before it starts (and how to make it smaller).
+  if (const uint64_t wave_bytes = estimate_wave_bytes(o); wave_bytes >= 100'000'000)
+    fmt::print(stderr,
+               "wirepath: waves: about {:.0f} MB expected in {} (FST: --fst, ~10x smaller; a window: --wave-from-us/"
+               "--wave-to-us; fewer scopes: --wave-depth)\n",
+               wave_bytes / 1e6, o.wave.path);
+  RunLoopConfig rl;
+  rl.limit = o.time_limit_s > 0 ? static_cast<ps_t>(std::llround(o.time_limit_s * 1e12)) : default_time_limit(o);
+  rl.progress = !o.quiet && isatty(STDERR_FILENO);
+  rl.progress_after_s = o.progress_after_s;
+  rl.progress_line = [&] { return progress_line(sys); };
+  RunEnd end;
+  try {
+    end = run_loop(rl);
+  } catch (const std::exception &e) {
+    fmt::print(stderr, "wirepath: error: {}\n", e.what());
+    return kExitRunFailed;
+  }
+
+  const bool complete = end == RunEnd::done && sys.app_done();
+  bool ok = complete;
+  if (o.tcp_mode()) {
+    fmt::print("{}", format_tcp_summary(sys, tcp));
+    ok = ok && tcp.finished && !tcp.error && tcp_stream_intact(sys, tcp);
+  } else {
+    fmt::print("{}", format_summary(sys, udp));
+  }
+  // Every packet the driver took is on the wire exactly once, intact; every
+  // other one ended in a drop counter with its reason (the summary's drops).
+  if (complete && sys.adapter().stats().frames != sys.wire().frames)
+    fmt::print(stderr, "wirepath: error: {} frames expected from the driver's packets, {} on the wire\n",
+               sys.adapter().stats().frames, sys.wire().frames);
+  ok = ok && sys.adapter().stats().frames == sys.wire().frames && sys.wire().fcs_errors == 0 && sys.drained() &&
+       skb_counters().live() == 0;
+  if (!complete || !sys.drained() || skb_counters().live()) fmt::print("{}", format_in_flight(sys));
+  if (!o.tc_path.empty() || o.tc_stats)
+    fmt::print("tc -s qdisc show dev {0}\n{1}tc -s class show dev {0}\n{2}", sys.netdev().name,
+               tc::tc_qdisc_show(&sys.netdev(), true), tc::tc_class_show(&sys.netdev(), true));
+  if (!rules.empty()) {
     for (const char *table : {"raw", "mangle", "nat", "filter"}) {
       const std::string list = iptables_list(sys.stack(), table);
       if (list.find("pkts") != std::string::npos) fmt::print("netfilter   table {}:\n{}", table, list);
     }
-  };
-
-  try {
-    if (tcp_bytes) {
-      tc.validate();
-      cfg.partner.validate();
-      cfg.faults.validate();
-      System sys("sys", cfg);
-      load_rules(sys);
-      attach_trace(sys);
-      sys.stack().tcp.sysctl.tcp_congestion_control = cc == "reno" ? "reno" : "cubic";
-      sys.stack().tcp.sysctl.tcp_timestamps = no_tcp_ts ? 0 : 1;
-      sys.stack().tcp.sysctl.tcp_sack = no_tcp_sack ? 0 : 1;
-      sys.stack().tcp.sysctl.tcp_limit_output_bytes = tcp_limit_output_bytes;
-      TcpScenarioResult result;
-      sys.app = [&](System &s) { result = run_tcp_scenario(s, tc); };
-      fmt::print("wirepath: TCP transfer of {} bytes to {}.{}.{}.{}:{} ({}), rtt {} us, loss {}, reorder {}, seed {}\n",
-                 tc.bytes, cfg.net.peer_ip >> 24, (cfg.net.peer_ip >> 16) & 255, (cfg.net.peer_ip >> 8) & 255,
-                 cfg.net.peer_ip & 255, tc.dst_port, cc, rtt_us, cfg.faults.loss, cfg.faults.reorder, cfg.seed);
-      sys.run(10'000'000'000'000ull);  // 10 s of simulated time at most
-      if (!sys.app_done()) {
-        fmt::print(stderr, "wirepath: error: the transfer did not finish within 10 s of simulated time\n");
-        return 1;
-      }
-      fmt::print("{}", format_tcp_summary(sys, result));
-      print_rules(sys);
-      write_trace(sys);
-      if (!cfg.pcap_path.empty())
-        fmt::print("pcap        {} (tshark -o eth.fcs:TRUE -o eth.check_fcs:TRUE -r {})\n", cfg.pcap_path,
-                   cfg.pcap_path);
-      const bool ok = result.finished && !result.error && tcp_stream_intact(sys, result) &&
-                      sys.wire().fcs_errors == 0 && sys.drained() &&
-                      sys.adapter().stats().frames == sys.wire().frames;
-      return ok ? 0 : 1;
-    }
-    sc.validate();
-    System sys("sys", cfg);
-    load_rules(sys);
-    attach_trace(sys);
-    UdpScenarioResult result;
-    sys.app = [&](System &s) { result = run_udp_scenario(s, sc); };
-    fmt::print("wirepath: {} UDP datagrams of {}..{} payload bytes to {}.{}.{}.{}:{}, seed {}\n", sc.datagrams,
-               sc.min_payload, sc.max_payload, cfg.net.peer_ip >> 24, (cfg.net.peer_ip >> 16) & 255,
-               (cfg.net.peer_ip >> 8) & 255, cfg.net.peer_ip & 255, sc.dst_port, cfg.seed);
-    sys.run(1'000'000'000'000ull);  // 1 s of simulated time at most
-    if (!sys.app_done()) {
-      fmt::print(stderr, "wirepath: error: the scenario did not finish within 1 s of simulated time\n");
-      return 1;
-    }
-    fmt::print("{}", format_summary(sys, result));
-    print_rules(sys);
-    write_trace(sys);
-    if (!cfg.pcap_path.empty())
-      fmt::print("pcap        {} (tshark -o eth.fcs:TRUE -o eth.check_fcs:TRUE -r {})\n", cfg.pcap_path,
-                 cfg.pcap_path);
-    if (want_vcd) fmt::print("vcd         {} (gtkwave {} waves/wirepath.gtkw)\n", vcd, vcd);
-    // Every packet the driver took must be on the wire exactly once, intact.
-    const bool ok = sys.adapter().stats().frames == sys.wire().frames && sys.wire().fcs_errors == 0 &&
-                    sys.drained() && skb_counters().total_dropped() == 0;
-    if (!ok)
-      fmt::print(stderr, "wirepath: error: {} frames expected from the driver's packets, {} on the wire, {} drops\n",
-                 sys.adapter().stats().frames, sys.wire().frames, skb_counters().total_dropped());
-    return ok ? 0 : 1;
-  } catch (const std::exception &e) {
-    fmt::print(stderr, "wirepath: error: {}\n", e.what());
-    return 2;
   }
+  // Where the software's time went: each host thread's CPU time.
+  std::string busy;
+  for (const auto &[p, t] : sys.host().cpu_threads())
+    busy += fmt::format("{}{} {:.1f} us", busy.empty() ? "" : ", ", t.name, t.busy_ps / 1e6);
+  fmt::print("cpu         {} ({})\n", busy.empty() ? "no CPU time charged" : busy,
+             cfg.cpu_costs.entries().empty() ? "--cpu-costs none" : cfg.cpu_costs.source);
+  if (trace) {
+    try {
+      const TraceFileStats st = trace->write(o.trace_path);
+      fmt::print("trace       {} ({} events, {} packets, {} KiB; open in ui.perfetto.dev)\n", o.trace_path, st.events,
+                 st.packets, st.bytes / 1024);
+    } catch (const std::exception &e) {
+      fmt::print(stderr, "wirepath: error: {}\n", e.what());
+      ok = false;
+    }
+  }
+  if (PcapWriter *pcap = sys.pcap()) {
+    const std::string err = pcap->close();
+    if (!err.empty()) {
+      fmt::print(stderr, "wirepath: error: {}\n", err);
+      ok = false;
+    } else {
+      fmt::print("pcap        {} (tshark -o eth.fcs:TRUE -o eth.check_fcs:TRUE -r {})\n", pcap->path(), pcap->path());
+    }
+  }
+  if (!o.wave.path.empty()) {
+    const std::string err = sys.nic().close_waves();
+    if (!err.empty()) {
+      fmt::print(stderr, "wirepath: error: {}\n", err);
+      ok = false;
+    } else {
+      fmt::print("{}         {} (gtkwave {} waves/wirepath.gtkw)\n",
+                 std::filesystem::path(o.wave.path).extension() == ".fst" ? "fst" : "vcd", o.wave.path, o.wave.path);
+    }
+  }
+  if (end == RunEnd::time_limit)
+    fmt::print(stderr, "wirepath: INCOMPLETE: stopped at the time limit, {:.6f} s of simulated time (--time-limit)\n",
+               rl.limit * 1e-12);
+  else if (end == RunEnd::signal)
+    fmt::print(stderr, "wirepath: INCOMPLETE: stopped by a signal at {:.6f} s of simulated time\n", now_ps() * 1e-12);
+  else if (!complete)
+    fmt::print(stderr, "wirepath: INCOMPLETE: the scenario did not finish\n");
+  return ok ? kExitOk : kExitRunFailed;
 }
 
 // Our main() takes precedence over libsystemc's, so the kernel's banner can be

@@ -1,6 +1,5 @@
 #include "sim/app/scenario.hpp"
 
-#include <random>
 #include <stdexcept>
 
 #include <fmt/format.h>
@@ -18,8 +17,14 @@ void UdpScenarioConfig::validate() const {
 }
 
 UdpScenarioResult run_udp_scenario(System &sys, const UdpScenarioConfig &cfg) {
-  cfg.validate();
   UdpScenarioResult r;
+  run_udp_scenario(sys, cfg, r);
+  return r;
+}
+
+void run_udp_scenario(System &sys, const UdpScenarioConfig &cfg, UdpScenarioResult &r) {
+  cfg.validate();
+  r = UdpScenarioResult{};
   files_struct &st = sys.files();
   const HostNetConfig &ncfg = sys.config().net;
   std::mt19937_64 rng(sys.config().seed);
@@ -54,22 +59,27 @@ UdpScenarioResult run_udp_scenario(System &sys, const UdpScenarioConfig &cfg) {
   // descriptor: each packet it took has then left on the wire.
   sys.wait_for_tx_idle(cfg.drain_timeout);
   r.finished = now_ps();
-  return r;
 }
 
 void TcpScenarioConfig::validate() const {
-  if (bytes == 0) throw std::invalid_argument("scenario: --tcp BYTES must be >= 1");
+  if (bytes == 0 || bytes > kMaxBytes)
+    throw std::invalid_argument(fmt::format("scenario: --tcp BYTES must be in 1..{}", kMaxBytes));
   if (write_size == 0) throw std::invalid_argument("scenario: --write-size must be >= 1");
 }
 
 TcpScenarioResult run_tcp_scenario(System &sys, const TcpScenarioConfig &cfg) {
-  cfg.validate();
   TcpScenarioResult r;
+  run_tcp_scenario(sys, cfg, r);
+  return r;
+}
+
+void run_tcp_scenario(System &sys, const TcpScenarioConfig &cfg, TcpScenarioResult &r) {
+  cfg.validate();
+  r = TcpScenarioResult{};
+  r.seed = sys.config().seed;
   files_struct &st = sys.files();
-  std::mt19937_64 rng(sys.config().seed);
-  r.payload.resize(cfg.bytes);
-  for (auto &b : r.payload) b = static_cast<uint8_t>(rng());
-  const ps_t deadline = now_ps() + cfg.timeout;
+  TcpPayload gen(r.seed);
+  std::vector<uint8_t> chunk;
 
   const int fd = st.socket(AF_INET, SOCK_STREAM, 0);
   if (fd < 0) throw std::runtime_error(fmt::format("scenario: socket() failed: errno {}", -fd));
@@ -79,17 +89,27 @@ TcpScenarioResult run_tcp_scenario(System &sys, const TcpScenarioConfig &cfg) {
   if (err) {
     r.error = -err;
     st.close(fd);
-    return r;
+    return;
   }
   r.connected = now_ps();
+  size_t have = 0, off = 0;  // chunk[off, have) generated, not yet accepted by send()
   while (r.sent < cfg.bytes) {
     sys.cpu_work(cfg.send_cost);
     const size_t len = static_cast<size_t>(std::min<uint64_t>(cfg.write_size, cfg.bytes - r.sent));
-    const long n = st.send(fd, r.payload.data() + r.sent, len, 0);  // blocks while the send buffer is full
+    if (have - off < len) {  // generate the next piece of the stream
+      chunk.erase(chunk.begin(), chunk.begin() + static_cast<std::ptrdiff_t>(off));
+      have -= off;
+      off = 0;
+      chunk.resize(len);
+      gen.fill(chunk.data() + have, len - have);
+      have = len;
+    }
+    const long n = st.send(fd, chunk.data() + off, len, 0);  // blocks while the send buffer is full
     if (n < 0) {
       r.error = static_cast<int>(-n);
       break;
     }
+    off += static_cast<size_t>(n);
     r.sent += static_cast<uint64_t>(n);
   }
   tcp_sock *tp = tcp_sk(st.sockfd_lookup(fd)->sk.get());
@@ -102,8 +122,8 @@ TcpScenarioResult run_tcp_scenario(System &sys, const TcpScenarioConfig &cfg) {
       if (o->sk_state != TCP_TIME_WAIT) return false;
     return true;
   };
-  while (!done() && now_ps() < deadline) sys.wait_for_stack(deadline - now_ps());
-  r.finished = done();
+  while (!done()) sys.wait_for_stack(1'000'000'000 * kNs);
+  r.finished = true;
   for (const auto &o : sys.stack().tcp.orphans) {
     if (o.get() != tp) continue;
     r.retrans = tp->total_retrans;
@@ -121,12 +141,25 @@ TcpScenarioResult run_tcp_scenario(System &sys, const TcpScenarioConfig &cfg) {
     r.pacing_rate = tp->sk_pacing_rate;
   }
   r.done = now_ps();
-  return r;
+}
+
+TcpStreamCheck tcp_stream_check(const System &sys, const TcpScenarioResult &r) {
+  const std::vector<uint8_t> &got = sys.partner().stream();
+  if (got.size() > r.sent) return TcpStreamCheck::mismatch;
+  TcpPayload gen(r.seed);
+  std::vector<uint8_t> want(std::min<size_t>(got.size(), 1u << 20));
+  for (size_t at = 0; at < got.size(); at += want.size()) {
+    const size_t n = std::min(want.size(), got.size() - at);
+    gen.fill(want.data(), n);
+    if (!std::equal(want.begin(), want.begin() + static_cast<std::ptrdiff_t>(n),
+                    got.begin() + static_cast<std::ptrdiff_t>(at)))
+      return TcpStreamCheck::mismatch;
+  }
+  return got.size() == r.sent && r.finished ? TcpStreamCheck::intact : TcpStreamCheck::incomplete;
 }
 
 bool tcp_stream_intact(const System &sys, const TcpScenarioResult &r) {
-  const std::vector<uint8_t> &got = sys.partner().stream();
-  return got.size() == r.sent && std::equal(got.begin(), got.end(), r.payload.begin());
+  return tcp_stream_check(sys, r) == TcpStreamCheck::intact;
 }
 
 std::string format_nic_summary(const NicStats &n) {
@@ -155,9 +188,12 @@ std::string format_tcp_summary(const System &sys, const TcpScenarioResult &r) {
   std::string out;
   out += fmt::format("sent        {} bytes over TCP{}{}\n", r.sent, r.error ? fmt::format(", error errno {}", r.error) : "",
                      r.finished ? "" : ", connection NOT finished");
-  const bool intact = tcp_stream_intact(sys, r);
+  const TcpStreamCheck check = tcp_stream_check(sys, r);
   out += fmt::format("received    {} bytes at the link partner, {} ({} out-of-order segments, {} duplicates)\n",
-                     sys.partner().stream().size(), intact ? "byte-identical and in order" : "MISMATCH",
+                     sys.partner().stream().size(),
+                     check == TcpStreamCheck::intact       ? "byte-identical and in order"
+                     : check == TcpStreamCheck::incomplete ? "INCOMPLETE (in order and correct so far)"
+                                                           : "MISMATCH",
                      p.tcp_out_of_order, p.tcp_duplicate_segments);
   out += fmt::format("wire        {} frames, {} bytes (DA..FCS), FCS errors {}, preamble errors {}\n", w.frames,
                      w.bytes, w.fcs_errors, w.preamble_errors);
@@ -189,8 +225,18 @@ std::string format_tcp_summary(const System &sys, const TcpScenarioResult &r) {
   out += fmt::format("skbs        {} dropped, {} still live\n", s.total_dropped(), s.live());
   out += format_bql_summary(sys);
   out += format_nic_summary(sys.nic().stats());
-  out += fmt::format("sim time    {:.3f} us\n", r.done / 1e6);
+  out += fmt::format("sim time    {:.3f} us\n", (r.done ? r.done : now_ps()) / 1e6);
   return out;
+}
+
+std::string format_in_flight(System &sys) {
+  size_t neigh = 0;
+  for (const auto &e : sys.stack().arp_tbl.entries) neigh += e.second->arp_queue.size();
+  const e1000_ring &ring = sys.adapter().tx_ring();
+  const uint32_t used = ring.count ? (ring.next_to_use + ring.count - ring.next_to_clean) % ring.count : 0;
+  return fmt::format("in flight   qdisc {} packets, neighbour queues {} packets, TX ring {} descriptors, "
+                     "skbs still live {}\n",
+                     sys.netdev().qdisc ? sys.netdev().qdisc->qlen() : 0, neigh, used, skb_counters().live());
 }
 
 namespace {
@@ -238,7 +284,7 @@ std::string format_summary(const System &sys, const UdpScenarioResult &r) {
                      d.irqs, d.polls, d.cleaned);
   out += format_bql_summary(sys);
   out += format_nic_summary(n);
-  out += fmt::format("sim time    {:.3f} us\n", r.finished / 1e6);
+  out += fmt::format("sim time    {:.3f} us\n", (r.finished ? r.finished : now_ps()) / 1e6);
   return out;
 }
 

@@ -121,7 +121,9 @@ void Host::boot_thread() {
   cpu_sync();
   kernel_exit();
   app_done_ = true;
-  drained_ = wait_for_tx_idle(50'000'000 * kNs);
+  // No deadline: a packet waiting for ARP is sent or dropped (NEIGH_FAILED)
+  // within the neighbour's probe time; the run's own time limit bounds it.
+  drained_ = wait_for_tx_idle(~ps_t{0} / 2);
   sc_core::sc_stop();
 }
 
@@ -206,15 +208,23 @@ bool Host::wait_for_frames(uint64_t n, ps_t timeout) {
 
 bool Host::wait_for_tx_idle(ps_t timeout) {
   cpu_sync();
-  // Idle: nothing queued in the qdisc, every descriptor cleaned.
+  // Idle: nothing waiting in a neighbour's arp_queue or in the qdisc, every
+  // descriptor cleaned.
   const ps_t deadline = now_ps() + timeout;
   const ps_t poll = 100 * kNs;
   for (;;) {
+    size_t unresolved = 0;
+    for (const auto &e : stack_.arp_tbl.entries) unresolved += e.second->arp_queue.size();
     const e1000_ring &r = adapter_.tx_ring();
-    if (dev_.qdisc->qlen() == 0 && r.next_to_clean == r.next_to_use) return true;
+    if (!unresolved && dev_.qdisc->qlen() == 0 && r.next_to_clean == r.next_to_use) return true;
     if (now_ps() >= deadline) return false;
+    // Waiting for a neighbour is the stack's business (ARP reply, timers):
+    // sleep until it runs rather than polling through its probe time.
     kernel_exit();
-    sc_core::wait(ps_time(poll));
+    if (unresolved)
+      sc_core::wait(ps_time(deadline - now_ps()), stack_ev_);
+    else
+      sc_core::wait(ps_time(poll));
     kernel_enter();
     sync_stack_clock();
   }

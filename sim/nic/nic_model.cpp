@@ -6,6 +6,7 @@
 #include "Vnic_top.h"
 
 #include "sim/nic/nic_model.hpp"
+#include "sim/nic/wave_file.hpp"
 
 #include "sim/nic/axi_dma_slave.hpp"
 #include "sim/nic/axil_master.hpp"
@@ -55,10 +56,21 @@ NicModel::NicModel(sc_core::sc_module_name name, const NicConfig &cfg, ps_t look
   top_ = std::make_unique<Vnic_top>(ctx_.get(), "nic");
   if (!cfg_.vcd_path.empty()) {
     ctx_->traceEverOn(true);
-    vcd_ = std::make_unique<VerilatedVcdC>();
+    wave_file_ = std::make_unique<WaveFile>(WaveFile::format_of(cfg_.vcd_path));
+    vcd_ = std::make_unique<VerilatedVcdC>(wave_file_.get());
+    // Depth and scope as $dumpvars(depth, scope) (trace()'s own levels
+    // argument is ignored by Verilator 5).
+    // Level 0 there means everything, whatever the scope; "" matches nothing.
+    if (cfg_.wave_depth > 0 || !cfg_.wave_scope.empty())
+      vcd_->dumpvars(cfg_.wave_depth > 0 ? cfg_.wave_depth : 99, cfg_.wave_scope.empty() ? "nic" : cfg_.wave_scope);
     top_->trace(vcd_.get(), 99);
+    // Opened now, whatever the window: a path that cannot be written fails
+    // before the run. The first dump() in the window writes every value.
     vcd_->open(cfg_.vcd_path.c_str());
-    if (!vcd_->isOpen()) throw std::runtime_error(fmt::format("nic: cannot open VCD file '{}'", cfg_.vcd_path));
+    if (!vcd_->isOpen())
+      throw std::runtime_error(!wave_file_->error().empty()
+                                   ? wave_file_->error()
+                                   : fmt::format("nic: cannot open VCD file '{}'", cfg_.vcd_path));
   }
   bus_ = std::make_unique<Bridges>();
   bus_->axil.on_done = [this](const AxiLiteMaster<Vnic_top>::Request &r, uint64_t t) {
@@ -88,11 +100,19 @@ NicModel::NicModel(sc_core::sc_module_name name, const NicConfig &cfg, ps_t look
 }
 
 NicModel::~NicModel() {
-  if (vcd_) vcd_->close();
+  close_waves();
   if (top_) top_->final();
 }
 
 bool NicModel::irq() const { return top_->irq_o; }
+
+std::string NicModel::close_waves() {
+  if (!vcd_) return {};
+  vcd_->close();
+  std::string err = wave_file_->error();
+  vcd_.reset();
+  return err;
+}
 
 NicStats NicModel::stats() const {
   NicStats s = stats_;
@@ -157,7 +177,7 @@ void NicModel::b_transport_bar0(tlm::tlm_generic_payload &trans, sc_core::sc_tim
 // time, so DMA and MSI calls reach the bus model at the same times in the
 // same order. Never with a VCD open (it would need the clock in the gap).
 bool NicModel::may_sleep() const {
-  return cfg_.idle_skip && !vcd_ && cycle_ >= cfg_.reset_cycles && top_->idle_o && bus_->axil.idle() &&
+  return cfg_.idle_skip && !dumping(edge_time(cycle_)) && cycle_ >= cfg_.reset_cycles && top_->idle_o && bus_->axil.idle() &&
          bus_->dma.idle() && bus_->msi.settled(*top_);
 }
 
@@ -295,13 +315,13 @@ void NicModel::cycle() {
 
   n.clk_i = 0;
   n.eval();
-  if (vcd_) vcd_->dump(t - cfg_.clock_period / 2);
+  if (dumping(t)) vcd_->dump(t - cfg_.clock_period / 2);
   bus_->axil.sample(n);
   bus_->dma.sample(n);
 
   n.clk_i = 1;
   n.eval();
-  if (vcd_) vcd_->dump(t);
+  if (dumping(t)) vcd_->dump(t);
   if (ctx_->gotError())
     throw std::runtime_error(fmt::format("nic: RTL assertion failed at cycle {} ({} ps)", cycle_, t));
 

@@ -25,6 +25,7 @@
 class Vnic_top;
 class VerilatedContext;
 class VerilatedVcdC;
+namespace wirepath { class WaveFile; }
 
 namespace wirepath {
 
@@ -32,7 +33,12 @@ struct NicConfig {
   ps_t clock_period = 6400;      // 156.25 MHz: 64 bits x 156.25 MHz = 10 Gb/s
   unsigned quantum_cycles = 32;  // clamped to the lookahead given to the model
   unsigned reset_cycles = 8;
-  std::string vcd_path;          // empty: no waveform
+  std::string vcd_path;          // empty: no waveform; ".fst": FST (through vcd2fst), else VCD
+  // Waves are dumped for clock edges in [wave_from, wave_to] only; outside
+  // that window idle skip works as without waves.
+  ps_t wave_from = 0, wave_to = ~ps_t{0};
+  int wave_depth = 0;            // scope levels traced (as $dumpvars); 0: all
+  std::string wave_scope;        // only this scope and below, e.g. "nic.u_mac" (as $dumpvars); "": all
   uint64_t msi_address = 0xFEE0'0000;
   uint32_t msi_data = 0x0041;
   // Stop clocking the RTL while it reports idle_o and nothing is queued for
@@ -69,6 +75,9 @@ public:
   ps_t edge_time(uint64_t cycle) const { return (cycle + 1) * cfg_.clock_period; }
   unsigned quantum_cycles() const { return quantum_; }
   bool irq() const;
+  // Flushes and closes the waves (idempotent; the destructor does it too).
+  // Returns the first write error, "" if none.
+  std::string close_waves();
 
 private:
   // The bus bridges around the RTL (axil_master.hpp, axi_dma_slave.hpp,
@@ -94,7 +103,9 @@ private:
   unsigned quantum_;
   std::unique_ptr<VerilatedContext> ctx_;
   std::unique_ptr<Vnic_top> top_;
+  std::unique_ptr<WaveFile> wave_file_;  // declared before vcd_: outlives it
   std::unique_ptr<VerilatedVcdC> vcd_;
+  bool dumping(ps_t t) const { return vcd_ && t >= cfg_.wave_from && t <= cfg_.wave_to; }
   uint64_t cycle_ = 0;
   XgmiiRx rx_;
   NicStats stats_;

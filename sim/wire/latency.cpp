@@ -4,7 +4,7 @@
 
 namespace wirepath {
 
-void LatencyTracker::doorbell(const std::vector<TxPacketRecord> &pkts, ps_t t) {
+void LatencyTracker::doorbell(const std::vector<TxPacketRecord> &pkts, uint32_t tdt, ps_t t) {
   for (const TxPacketRecord &r : pkts) {
     Pending p;
     p.lat.trace_id = r.trace_id;
@@ -15,12 +15,14 @@ void LatencyTracker::doorbell(const std::vector<TxPacketRecord> &pkts, ps_t t) {
     p.data_addr = (r.last_buf_end - 1) & ~uint64_t{15};
     pending_.push_back(p);
   }
-  tdt_batches_.push_back(pkts.size());
+  tdt_batches_.push_back({pkts.size(), tdt});
 }
 
-void LatencyTracker::tdt_arrived(ps_t t) {
-  if (tdt_batches_.empty()) return;  // a TDT write that is not a doorbell (ring setup)
-  size_t n = tdt_batches_.front();
+void LatencyTracker::tdt_arrived(uint32_t value, ps_t t) {
+  // Posted writes arrive in order, so a doorbell is the oldest outstanding
+  // one; any other value is a TDT write that is not a doorbell (ring setup).
+  if (tdt_batches_.empty() || tdt_batches_.front().tdt != value) return;
+  size_t n = tdt_batches_.front().packets;
   tdt_batches_.pop_front();
   for (Pending &p : pending_) {
     if (!n) break;

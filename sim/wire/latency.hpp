@@ -30,8 +30,12 @@ struct LatencySummary {
 class LatencyTracker {
 public:
   void set_ring(uint64_t ring_dma) { ring_dma_ = ring_dma; }
-  void doorbell(const std::vector<TxPacketRecord> &pkts, ps_t t);
-  void tdt_arrived(ps_t t);
+  // The driver writes tdt (its next_to_use) to TDT for pkts at t.
+  void doorbell(const std::vector<TxPacketRecord> &pkts, uint32_t tdt, ps_t t);
+  // A TDT write of value reached the NIC. Only the oldest outstanding
+  // doorbell's value matches: ring setup's writel(0, TDT), still posted
+  // when the driver is up, is no doorbell.
+  void tdt_arrived(uint32_t value, ps_t t);
   void read_beat(uint64_t addr, unsigned len, ps_t t);
   // A frame started on the wire; frame_len excludes FCS.
   void wire_start(size_t frame_len, ps_t t);
@@ -52,7 +56,11 @@ private:
   };
   uint64_t ring_dma_ = 0;
   std::deque<Pending> pending_;       // in doorbell (= wire) order
-  std::deque<size_t> tdt_batches_;    // packets per doorbell not yet arrived
+  struct Batch {
+    size_t packets;
+    uint32_t tdt;
+  };
+  std::deque<Batch> tdt_batches_;     // doorbells not yet arrived
   size_t first_unarrived_ = 0;        // index into pending_ of the first without mmio
   std::vector<FrameLatency> done_;
   uint64_t unmatched_ = 0;

@@ -194,6 +194,7 @@ struct tcp_sock : sock {
   uint32_t srtt_us = 0, mdev_us = 0, mdev_max_us = 0, rttvar_us = 0, rtt_seq = 0;
   uint64_t icsk_rto = TCP_TIMEOUT_INIT;
   uint8_t icsk_backoff = 0, icsk_retransmits = 0;
+  uint8_t icsk_probes_out = 0;  // unanswered zero-window probes (tcp_probe_timer gives up at tcp_retries2)
   uint64_t retrans_stamp = 0;  // first retransmission of the head, ns (0: none)
   timer_list icsk_retransmit_timer;
   timer_list tw_timer;  // TIME_WAIT / FIN_WAIT2 lifetime of an orphan

@@ -593,6 +593,7 @@ int tcp_ack(sock *sk, sk_buff *skb, int flag) {
   }
   flag |= tcp_ack_update_window(sk, s, ack);
   if (tcp_is_sack(tp) && tp->rx_opt.num_sacks) flag |= tcp_sacktag_write_queue(sk, ack, &delivered);
+  tp->icsk_probes_out = 0;  // the peer answers: zero-window probing may go on
   if (!prior_packets) return 1;  // nothing in flight: a window update at most
 
   uint32_t pkts_acked = 0;

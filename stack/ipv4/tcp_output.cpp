@@ -463,8 +463,11 @@ void tcp_send_probe0(sock *sk) {
   const uint32_t mss = tcp_current_mss(sk);
   if (!tcp_write_xmit(sk, mss, TCP_NAGLE_PUSH, 1)) return;  // the window opened
   tcp_xmit_probe_skb(sk);
-  tp->icsk_backoff++;
-  inet_csk_reset_xmit_timer(sk, std::min(tp->icsk_rto << tp->icsk_backoff, TCP_RTO_MAX));
+  tp->icsk_probes_out++;
+  // tcp_probe0_when: the backoff stops growing at tcp_retries2, so the shift
+  // stays small; the interval is at most TCP_RTO_MAX.
+  if (tp->icsk_backoff < sk->sk_net->tcp.sysctl.tcp_retries2) tp->icsk_backoff++;
+  inet_csk_reset_xmit_timer(sk, std::min(std::max(tp->icsk_rto, TCP_RTO_MIN) << tp->icsk_backoff, TCP_RTO_MAX));
 }
 
 void tcp_send_fin(sock *sk) {

@@ -49,13 +49,29 @@ void tcp_retransmit_timer(sock *sk) {
   inet_csk_reset_xmit_timer(sk, tp->icsk_rto);
 }
 
+// tcp_probe_timer: zero-window probes the peer does not answer end the
+// connection after tcp_retries2 of them (an answer, even with a zero
+// window, resets the count in tcp_ack).
+static void tcp_probe_timer(sock *sk) {
+  tcp_sock *tp = tcp_sk(sk);
+  if (tp->packets_out || tp->sk_write_queue.empty()) {
+    tp->icsk_probes_out = 0;
+    return;
+  }
+  if (tp->icsk_probes_out >= sk->sk_net->tcp.sysctl.tcp_retries2) {
+    tcp_write_err(sk);
+    return;
+  }
+  tcp_send_probe0(sk);
+}
+
 void tcp_write_timer(sock *sk) {
   tcp_sock *tp = tcp_sk(sk);
   if (sk->sk_state == TCP_CLOSE) return;
   if (tp->packets_out)
     tcp_retransmit_timer(sk);
   else
-    tcp_send_probe0(sk);
+    tcp_probe_timer(sk);
 }
 
 }  // namespace wirepath

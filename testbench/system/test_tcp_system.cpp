@@ -37,7 +37,7 @@ void expect_clean(const System &sys, const Transfer &run) {
   EXPECT_TRUE(run.r.finished);
   EXPECT_EQ(run.r.error, 0);
   EXPECT_TRUE(sys.drained());
-  EXPECT_EQ(sys.partner().stream().size(), run.r.payload.size());
+  EXPECT_EQ(sys.partner().stream().size(), run.r.sent);
   EXPECT_TRUE(tcp_stream_intact(sys, run.r)) << "the partner's byte stream differs from what was written";
   EXPECT_EQ(sys.wire().fcs_errors, 0u);
   EXPECT_EQ(sys.partner().stats().fcs_errors, 0u);

@@ -314,6 +314,61 @@ TEST_F(TcpTest, RtoRetransmitsHeadAndBacksOff) {
   EXPECT_EQ(nd.frames.size(), 9u);  // two more in slow start (both marked lost: retransmitted)
 }
 
+// Zero-window probes (tcp_send_probe0, tcp_probe_timer): the interval is
+// RTO << backoff, the backoff stops at tcp_retries2 and the interval at
+// TCP_RTO_MAX (never a shift by 64); tcp_retries2 unanswered probes end the
+// connection with ETIMEDOUT, as in Linux.
+TEST_F(TcpTest, UnansweredZeroWindowProbesBackOffToRtoMaxThenGiveUp) {
+  const int fd = established();
+  ack(isn + 1, 0);  // the peer's window closes
+  nd.frames.clear();
+  ASSERT_EQ(send_n(fd, 1000), 1000);
+  EXPECT_TRUE(nd.frames.empty());
+  tcp_sock *t = tp(fd);
+  const uint64_t rto = t->icsk_rto;
+  const int retries2 = ns.tcp.sysctl.tcp_retries2;
+  uint64_t prev = kern.timers.now();
+  std::vector<uint64_t> gaps;
+  for (int i = 0; i < 200 && t->sk_state != TCP_CLOSE; i++) {
+    const uint64_t next = kern.timers.next_timer();
+    ASSERT_NE(next, TIMER_NONE);
+    gaps.push_back(next - prev);
+    prev = next;
+    advance(next);
+  }
+  ASSERT_EQ(t->sk_state, TCP_CLOSE) << "probing never gave up";
+  EXPECT_EQ(t->sk_err, ETIMEDOUT);
+  // The first wait is the probe timer armed by the send (max(RTO, RTO_MIN)),
+  // then one probe per expiry: retries2 of them, the last expiry gives up.
+  ASSERT_EQ(gaps.size(), static_cast<size_t>(retries2) + 1);
+  EXPECT_EQ(gaps[0], rto);
+  for (int k = 1; k <= retries2; k++)
+    EXPECT_EQ(gaps[k], std::min(rto << k, TCP_RTO_MAX)) << "probe " << k;
+  EXPECT_EQ(nd.frames.size(), static_cast<size_t>(retries2));
+}
+
+// A peer that answers every probe with a zero window keeps the connection:
+// the interval stays at TCP_RTO_MAX, far past 64 probes.
+TEST_F(TcpTest, AnsweredZeroWindowProbesContinueAtRtoMax) {
+  const int fd = established();
+  ack(isn + 1, 0);
+  ASSERT_EQ(send_n(fd, 1000), 1000);
+  tcp_sock *t = tp(fd);
+  bool at_max = false;
+  for (int i = 0; i < 100; i++) {
+    const uint64_t now = kern.timers.now(), next = kern.timers.next_timer();
+    ASSERT_NE(next, TIMER_NONE);
+    ASSERT_LE(next - now, TCP_RTO_MAX) << "probe " << i;
+    if (at_max) ASSERT_EQ(next - now, TCP_RTO_MAX) << "probe " << i << ": the backoff must not wrap";
+    at_max = next - now == TCP_RTO_MAX;
+    advance(next);
+    ack(isn + 1, 0);  // the probe's answer: still no window
+  }
+  EXPECT_EQ(kern.timers.next_timer() - kern.timers.now(), TCP_RTO_MAX);
+  EXPECT_NE(t->sk_state, TCP_CLOSE);
+  EXPECT_EQ(t->sk_err, 0);
+}
+
 // The receive window limits what is in flight even when cwnd would allow more.
 TEST_F(TcpTest, ReceiveWindowLimitsSending) {
   const int fd = established();
