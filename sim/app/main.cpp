@@ -11,7 +11,9 @@
 #include <fmt/format.h>
 #include <systemc>
 
+#include "sim/app/flows.hpp"
 #include "sim/app/scenario.hpp"
+#include "sim/app/summary_json.hpp"
 #include "sim/system.hpp"
 #include "sim/app/iptables.hpp"
 
@@ -70,6 +72,18 @@ int sc_main(int argc, char **argv) {
   bool no_idle_skip = false;
   cli.add_flag("--no-idle-skip", no_idle_skip,
                "clock the NIC RTL every cycle even while it is idle (the result is the same, only slower)");
+  // Several applications at once, and the summary for other programs
+  // (sim/app/flows.hpp, sim/app/summary_json.hpp, docs/json.md).
+  std::vector<std::string> flow_specs;
+  RunOutputs outputs;
+  cli.add_option("--flow", flow_specs,
+                 "an application flow, repeatable: tcp[,bytes=N,write=N,nodelay] | "
+                 "udp[,size=B,every-us=N,count=N] | rr[,size=B,count=N]; all take prio=,tos=,port=,start-us=")
+      ->group("Flows and outputs");
+  cli.add_option("--json", outputs.json_path, "write the summary as one JSON object (fields: docs/json.md)")
+      ->group("Flows and outputs");
+  cli.add_option("--latency-csv", outputs.csv_path, "write one CSV row per frame on the wire with its stage times")
+      ->group("Flows and outputs");
   try {
     cli.parse(argc, argv);
   } catch (const CLI::ParseError &e) {
@@ -113,6 +127,16 @@ int sc_main(int argc, char **argv) {
   };
 
   try {
+    if (!flow_specs.empty()) {
+      if (tcp_bytes) throw std::invalid_argument("--flow and --tcp: give the TCP transfer as --flow tcp,bytes=N");
+      return run_flows(
+          cfg, flow_specs, ps_t{send_cost_ns} * kNs, outputs,
+          [&](System &s) {
+            load_rules(s);
+            s.stack().tcp.sysctl.tcp_congestion_control = cc == "reno" ? "reno" : "cubic";
+          },
+          print_rules);
+    }
     if (tcp_bytes) {
       tc.validate();
       cfg.partner.validate();
@@ -132,6 +156,9 @@ int sc_main(int argc, char **argv) {
       }
       fmt::print("{}", format_tcp_summary(sys, result));
       print_rules(sys);
+      nlohmann::json summary = summary_json(sys, "tcp", result.done);
+      add_tcp_json(summary, sys, result);
+      outputs.write(sys, summary);
       if (!cfg.pcap_path.empty())
         fmt::print("pcap        {} (tshark -o eth.fcs:TRUE -o eth.check_fcs:TRUE -r {})\n", cfg.pcap_path,
                    cfg.pcap_path);
@@ -155,6 +182,9 @@ int sc_main(int argc, char **argv) {
     }
     fmt::print("{}", format_summary(sys, result));
     print_rules(sys);
+    nlohmann::json summary = summary_json(sys, "udp", result.finished);
+    add_udp_json(summary, result);
+    outputs.write(sys, summary);
     if (!cfg.pcap_path.empty())
       fmt::print("pcap        {} (tshark -o eth.fcs:TRUE -o eth.check_fcs:TRUE -r {})\n", cfg.pcap_path,
                  cfg.pcap_path);

@@ -61,5 +61,8 @@ bool tcp_stream_intact(const System &sys, const TcpScenarioResult &r);
 
 // The human-readable summary printed by the wirepath executable.
 std::string format_summary(const System &sys, const UdpScenarioResult &r);
+// Its lines about the system (wire, throughput, latency by stage, drops,
+// driver, nic), shared with the flows' summary.
+std::string format_system_summary(const System &sys);
 
 }  // namespace wirepath

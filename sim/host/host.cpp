@@ -1,3 +1,5 @@
+// sc_spawn for the app threads.
+#define SC_INCLUDE_DYNAMIC_PROCESSES
 #include "sim/host/host.hpp"
 
 #include <algorithm>
@@ -23,6 +25,7 @@ Host::Host(sc_core::sc_module_name name, net &stack, net_device &dev, E1000Adapt
   };
   stack_.kernel.sched.sk_write_space = [this](sock *) { sk_wq_ev_.notify(sc_core::SC_ZERO_TIME); };
   stack_.kernel.sched.sk_state_change = [this](sock *) { sk_wq_ev_.notify(sc_core::SC_ZERO_TIME); };
+  stack_.kernel.sched.sk_data_ready = [this](sock *) { sk_wq_ev_.notify(sc_core::SC_ZERO_TIME); };
   // The stack's timers run in softirq_thread; a timer armed ahead of the
   // others moves its wake-up.
   stack_.kernel.timers.next_timer_changed = [this] { raise_softirq(); };
@@ -39,6 +42,7 @@ Host::~Host() {
   stack_.kernel.sched.sk_wait = nullptr;
   stack_.kernel.sched.sk_write_space = nullptr;
   stack_.kernel.sched.sk_state_change = nullptr;
+  stack_.kernel.sched.sk_data_ready = nullptr;
 }
 
 void Host::sync_stack_clock() { stack_.kernel.timers.run_timers(now_ps() / kNs); }
@@ -59,6 +63,12 @@ void Host::boot_thread() {
   driver_up_ = true;
   sync_stack_clock();
   if (app) app();
+  std::vector<sc_core::sc_process_handle> threads;
+  for (size_t i = 0; i < apps.size(); i++)
+    threads.push_back(sc_core::sc_spawn(apps[i], sc_core::sc_gen_unique_name("app")));
+  for (sc_core::sc_process_handle &h : threads)
+    if (!h.terminated()) sc_core::wait(h.terminated_event());
+  if (!threads.empty()) sync_stack_clock();
   app_done_ = true;
   drained_ = wait_for_tx_idle(50'000'000 * kNs);
   sc_core::sc_stop();
@@ -106,6 +116,12 @@ bool Host::wait_for_stack(ps_t timeout) {
   sc_core::wait(ps_time(timeout), stack_ev_);
   sync_stack_clock();
   return stack_ev_.triggered();
+}
+
+bool Host::wait_for_socket(ps_t timeout) {
+  sc_core::wait(ps_time(timeout), sk_wq_ev_);
+  sync_stack_clock();
+  return sk_wq_ev_.triggered();
 }
 
 void Host::cpu_work(ps_t t) {

@@ -39,6 +39,7 @@ struct LinkPartnerConfig {
   uint16_t mss = 1460;
   unsigned ack_every = 2;            // ACK every Nth full in-order segment (delayed ACK)
   uint64_t delayed_ack_ns = 40'000;  // scaled down from Linux's 40 ms minimum
+  uint16_t echo_port = 7;  // UDP echo service (RFC 862); 0: none
   void validate() const;
 };
 
@@ -49,6 +50,7 @@ struct LinkPartnerStats {
   uint64_t tcp_segments = 0, tcp_csum_errors = 0, tcp_data_segments = 0, tcp_duplicate_segments = 0;
   uint64_t tcp_out_of_order = 0, acks_sent = 0, dupacks_sent = 0;
   uint64_t udp_datagrams = 0, udp_csum_errors = 0;
+  uint64_t udp_echoed = 0;  // datagrams sent back by the echo service
   uint64_t other = 0;  // frames for someone else or of other types
 };
 
@@ -120,6 +122,7 @@ private:
            uint64_t now);
   void send_tcp(TcpConn &c, uint8_t flags, uint32_t seq, bool syn_options, uint64_t now);
   void send_ack(TcpConn &c, uint64_t now, bool dup);
+  void udp_echo(uint32_t src, const uint8_t *udp, size_t len, const std::array<uint8_t, 6> &smac, uint64_t now);
   void send_frame(const std::array<uint8_t, 6> &dst, uint16_t ethertype, const std::vector<uint8_t> &payload,
                   uint64_t now);
   TcpConn *find(uint32_t ip, uint16_t port, uint16_t myport);

@@ -45,6 +45,7 @@ enum class skb_drop_reason : uint8_t {
   UNHANDLED_PROTO, // no handler for the ethertype
   PKT_LEN,         // received packet shorter than its headers
   NO_SOCKET,       // received datagram for a port nobody has bound
+  SOCKET_RCVBUFF,  // received datagram over the socket's receive buffer (sk_rcvbuf)
   NUM_REASONS,
 };
 const char *skb_drop_reason_name(skb_drop_reason r);
