@@ -16,6 +16,7 @@
 #include "sim/app/summary_json.hpp"
 #include "sim/system.hpp"
 #include "sim/app/iptables.hpp"
+#include "sim/app/tc/tc.hpp"
 
 using namespace wirepath;
 
@@ -69,6 +70,16 @@ int sc_main(int argc, char **argv) {
   cli.add_flag("--arp", arp, "resolve the link partner with ARP instead of a static (PERMANENT) neighbour entry");
   cli.add_option("--quantum", cfg.nic.quantum_cycles, "NIC cycles per SystemC sync (capped by the lookahead)")
       ->default_val(cfg.nic.quantum_cycles);
+  // Traffic control: tc commands applied before the run, the report after it.
+  std::string tc_path;
+  uint32_t txqueuelen = 1000;
+  bool tc_stats = false;
+  cli.add_option("--tc", tc_path, "tc commands, one per line (tc qdisc|class|filter add ...), applied before the run")
+      ->check(CLI::ExistingFile)->group("Traffic control");
+  cli.add_option("--txqueuelen", txqueuelen, "the device's txqueuelen (qdisc limits default to it)")
+      ->default_val(txqueuelen)->group("Traffic control");
+  cli.add_flag("--tc-stats", tc_stats, "print tc -s qdisc/class show dev eth0 after the run (on with --tc)")
+      ->group("Traffic control");
   bool no_idle_skip = false;
   cli.add_flag("--no-idle-skip", no_idle_skip,
                "clock the NIC RTL every cycle even while it is idle (the result is the same, only slower)");
@@ -113,12 +124,24 @@ int sc_main(int argc, char **argv) {
   }
   // iptables-restore into the system's namespace; errors name the line.
   auto load_rules = [&](System &sys) {
+    sys.netdev().tx_queue_len = txqueuelen;
+    if (!tc_path.empty()) {
+      std::ifstream tin(tc_path);
+      const std::string cmds((std::istreambuf_iterator<char>(tin)), std::istreambuf_iterator<char>());
+      std::string err, warn;
+      if (!tc::tc_batch(&sys.netdev(), cmds, &err, &warn))
+        throw std::invalid_argument(fmt::format("tc: {}: {}", tc_path, err));
+      fmt::print(stderr, "{}", warn);
+    }
     if (rules.empty()) return;
     std::string err;
     if (iptables_restore(sys.stack(), rules, &err))
       throw std::invalid_argument(fmt::format("iptables: {}: {}", rules_path, err));
   };
   auto print_rules = [&](System &sys) {
+    if (!tc_path.empty() || tc_stats)
+      fmt::print("tc -s qdisc show dev {0}\n{1}tc -s class show dev {0}\n{2}", sys.netdev().name,
+                 tc::tc_qdisc_show(&sys.netdev(), true), tc::tc_class_show(&sys.netdev(), true));
     if (rules.empty()) return;
     for (const char *table : {"raw", "mangle", "nat", "filter"}) {
       const std::string list = iptables_list(sys.stack(), table);

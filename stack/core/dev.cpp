@@ -10,7 +10,7 @@
 #include "stack/ethernet/eth.hpp"
 #include "stack/ipv4/arp.hpp"
 #include "stack/ipv4/ip.hpp"
-#include "stack/sched/sch_pfifo_fast.hpp"
+#include "stack/sched/sch_generic.hpp"
 
 namespace wirepath {
 
@@ -18,12 +18,15 @@ namespace wirepath {
 
 // Every device gets the default qdisc at creation (attach_default_qdiscs), and
 // is an Ethernet device (alloc_etherdev -> ether_setup).
-net_device::net_device() : qdisc(std::make_unique<pfifo_fast>(this)) { ether_setup(this); }
+net_device::net_device() {
+  ether_setup(this);
+  qdisc = qdisc_create_default(this);
+}
 
 net_device::~net_device() {
   // A device destroyed while registered leaves its namespace first.
   if (nd_net) nd_net->unregister_netdevice(this);
-  if (qdisc) qdisc->reset();
+  qdisc.reset();  // qdisc_destroy drops what it still holds
 }
 
 void dev_open(net_device *dev) {
@@ -35,7 +38,7 @@ void dev_close(net_device *dev) {
   if (!dev->up) return;
   dev->up = false;
   // dev_deactivate: qdisc_reset drops whatever waits.
-  if (dev->qdisc) dev->qdisc->reset();
+  if (dev->qdisc) qdisc_reset(dev->qdisc.get());
 }
 
 // --- transmit ------------------------------------------------------------------
@@ -56,7 +59,8 @@ netdev_tx_t dev_hard_start_xmit(sk_buff *skb, net_device *dev) {
 // __dev_xmit_skb: enqueue, then run the qdisc unless it is already running
 // (in which case the running loop picks the new skb up).
 static int __dev_xmit_skb(sk_buff *skb, Qdisc *q, net_device *dev) {
-  const int rc = q->enqueue(skb);
+  (void)dev;
+  const int rc = qdisc_enqueue_root(skb, q);
   qdisc_run(q);
   return rc;
 }
@@ -74,6 +78,7 @@ int __dev_queue_xmit(sk_buff *skb) {
   skb->reset_mac_header();
   skb->dst = nullptr;  // skb_dst_drop: the route does not travel into the qdisc
   netdev_pick_tx(dev, skb);  // queue 0, whose qdisc is dev->qdisc
+  qdisc_pkt_len_init(skb);
   if (!dev->up || !dev->qdisc) {
     // __dev_queue_xmit on a device that is not IFF_UP: -ENETDOWN.
     ++dev->stats.tx_dropped;

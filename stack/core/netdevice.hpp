@@ -77,7 +77,8 @@ struct net_device {
 
   // TX queue state (struct netdev_queue): __QUEUE_STATE_DRV_XOFF.
   bool queue_stopped = false;
-  std::unique_ptr<Qdisc> qdisc;
+  std::unique_ptr<Qdisc> qdisc;       // the root qdisc (net/sched)
+  uint32_t qdisc_autohandle = 0x80000000u;  // last handle qdisc_alloc_handle gave (8001: first)
 
   net_device();
   ~net_device();

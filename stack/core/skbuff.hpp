@@ -96,6 +96,8 @@ struct sk_buff {
   // skb->_nfct: the conntrack entry and ctinfo (nf_conntrack.hpp).
   std::shared_ptr<nf_conn> nfct;
   uint8_t nfctinfo = 0;
+  // skb->cb: per-layer scratch space; the qdisc layer keeps qdisc_skb_cb here.
+  alignas(8) uint8_t cb[48] = {};
 
   uint32_t headlen() const { return len - data_len; }
   uint32_t headroom() const { return static_cast<uint32_t>(data - head); }

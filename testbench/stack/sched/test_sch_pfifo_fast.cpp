@@ -45,8 +45,8 @@ TEST_F(Sch, DevQueueXmitReachesTheDriverThroughPfifoFast) {
   EXPECT_EQ(dev_queue_xmit(frame(1)), NET_XMIT_SUCCESS);
   ASSERT_EQ(nd.frames.size(), 1u);
   EXPECT_EQ(nd.dev.qdisc->qlen(), 0u);
-  EXPECT_EQ(nd.dev.qdisc->stats().packets, 1u);
-  EXPECT_EQ(nd.dev.qdisc->stats().bytes, 60u);
+  EXPECT_EQ(nd.dev.qdisc->bstats.packets, 1u);
+  EXPECT_EQ(nd.dev.qdisc->bstats.bytes, 60u);
 }
 
 // prio2band is Linux's {1,2,2,2,1,2,0,0,1,1,1,1,1,1,1,1}.
@@ -65,12 +65,13 @@ TEST_F(Sch, StoppedQueueHoldsPacketsAndWakeSendsThemInBandOrder) {
   EXPECT_EQ(dev_queue_xmit(frame(31, 7)), NET_XMIT_SUCCESS);   // band 0
   EXPECT_EQ(dev_queue_xmit(frame(21, 16 + 4)), NET_XMIT_SUCCESS);  // priority & 15 = 4: band 1
   EXPECT_TRUE(nd.frames.empty());
-  auto *pf = static_cast<pfifo_fast *>(nd.dev.qdisc.get());
-  EXPECT_EQ(pf->band_len(0), 2u);
-  EXPECT_EQ(pf->band_len(1), 2u);
-  EXPECT_EQ(pf->band_len(2), 2u);
+  Qdisc *pf = nd.dev.qdisc.get();
+  EXPECT_EQ(pfifo_fast_band_len(pf, 0), 2u);
+  EXPECT_EQ(pfifo_fast_band_len(pf, 1), 2u);
+  EXPECT_EQ(pfifo_fast_band_len(pf, 2), 2u);
   EXPECT_EQ(pf->qlen(), 6u);
-  EXPECT_EQ(pf->peek()->data[0], 30);
+  EXPECT_EQ(pf->qstats.backlog, 360u);
+  EXPECT_EQ(pf->ops->peek(pf)->data[0], 30);
   netif_wake_queue(&nd.dev);
   EXPECT_EQ(tags(), (std::vector<uint8_t>{30, 31, 20, 21, 10, 11}));
   EXPECT_EQ(pf->qlen(), 0u);
@@ -84,9 +85,8 @@ TEST_F(Sch, OverTxQueueLenDropsWithQdiscDropReason) {
   EXPECT_EQ(dev_queue_xmit(frame(3)), NET_XMIT_DROP);
   EXPECT_EQ(dev_queue_xmit(frame(4, 6)), NET_XMIT_DROP);  // the limit is for the whole qdisc
   EXPECT_EQ(skb_counters().dropped[static_cast<int>(skb_drop_reason::QDISC_DROP)], 2u);
-  const auto &st = nd.dev.qdisc->stats();
-  EXPECT_EQ(st.drops, 2u);
-  EXPECT_EQ(st.drops_by_reason[static_cast<int>(skb_drop_reason::QDISC_DROP)], 2u);
+  EXPECT_EQ(nd.dev.qdisc->qstats.drops, 2u);
+  EXPECT_EQ(nd.dev.qdisc->drops_by_reason[static_cast<int>(skb_drop_reason::QDISC_DROP)], 2u);
   netif_wake_queue(&nd.dev);
   EXPECT_EQ(tags(), (std::vector<uint8_t>{0, 1, 2}));
 }
@@ -102,8 +102,8 @@ TEST_F(Sch, TxBusyRequeuesAtTheHeadAndWakeSendsInOrder) {
   EXPECT_EQ(dev_queue_xmit(frame(3)), NET_XMIT_SUCCESS);
   EXPECT_EQ(dev_queue_xmit(frame(4, 6)), NET_XMIT_SUCCESS);  // band 0, but the requeued skb still goes first
   EXPECT_EQ(nd.dev.qdisc->qlen(), 3u);
-  EXPECT_EQ(nd.dev.qdisc->stats().requeues, 1u);
-  EXPECT_EQ(nd.dev.qdisc->peek()->data[0], 2);
+  EXPECT_EQ(nd.dev.qdisc->qstats.requeues, 1u);
+  EXPECT_EQ(nd.dev.qdisc->gso_skb.front()->data[0], 2);  // the head of the line
   EXPECT_EQ(nd.xmit_calls, 2u);  // nothing offered while stopped
   netif_wake_queue(&nd.dev);
   EXPECT_EQ(tags(), (std::vector<uint8_t>{1, 2, 4, 3}));
