@@ -26,6 +26,9 @@ struct E1000Config {
   uint32_t tipg = 12;        // IFG in bytes written to TIPG.IPGT
   bool pad_short = true;     // TCTL.PSP
   int napi_weight = 64;
+  // Byte queue limits (netdev_tx_sent_queue / netdev_tx_completed_queue), on
+  // as in e1000e; off: the ring alone bounds what waits below the qdisc.
+  bool bql = true;
   void validate() const;
 };
 
@@ -71,6 +74,7 @@ struct E1000TxStats {
   uint64_t csum_offloads = 0, tso_offloads = 0, tso_errors = 0, resets = 0, resent = 0;
   uint64_t irqs = 0, spurious_irqs = 0, polls = 0, cleaned = 0;
   uint64_t tx_dma_failed = 0;  // packets dropped because a buffer could not be mapped
+  uint64_t ring_full_stops = 0;  // queue stopped for want of descriptors (DRV_XOFF)
 };
 
 class E1000Adapter {

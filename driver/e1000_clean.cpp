@@ -22,14 +22,18 @@ bool E1000Adapter::e1000_intr_msi() {
 
 bool E1000Adapter::e1000_clean_tx_irq(int budget) {
   uint32_t i = ring_.next_to_clean;
-  uint32_t count = 0;
+  uint32_t count = 0, pkts_compl = 0, bytes_compl = 0;
   int32_t eop = ring_.buffer_info[i].next_to_watch;
   (void)budget;  // e1000e bounds TX cleaning by the ring size, not the budget
   while (eop >= 0 && (desc(static_cast<uint32_t>(eop))->status & E1000_TXD_STAT_DD) && count < ring_.count) {
     for (bool cleaned = false; !cleaned; count++) {
       cleaned = (i == static_cast<uint32_t>(eop));
       e1000_buffer &bi = ring_.buffer_info[i];
-      if (bi.skb) stats_.cleaned++;
+      if (bi.skb) {
+        stats_.cleaned++;
+        pkts_compl++;
+        bytes_compl += bi.bytecount;
+      }
       unmap_and_free(bi, true);
       desc(i)->status = 0;
       i = (i + 1) % ring_.count;
@@ -37,6 +41,8 @@ bool E1000Adapter::e1000_clean_tx_irq(int budget) {
     eop = ring_.buffer_info[i].next_to_watch;
   }
   ring_.next_to_clean = i;
+  // BQL first: a STACK_XOFF queue restarts from here if now under the limit.
+  if (cfg_.bql) netdev_tx_completed_queue(&netdev_, pkts_compl, bytes_compl);
   // e1000e wakes at 32 free; rings smaller than 64 (tests only) wake at half.
   const uint32_t wake = std::min<uint32_t>(TX_WAKE_THRESHOLD, ring_.count / 2);
   if (count && netif_queue_stopped(&netdev_) && e1000_desc_unused() >= wake) {

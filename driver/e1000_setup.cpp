@@ -88,6 +88,7 @@ int E1000Adapter::e1000e_open() {
   e1000_configure_tx();
   e1000_irq_enable();
   netdev_.queue_stopped = false;
+  netdev_tx_reset_queue(&netdev_);  // e1000_clean_tx_ring: netdev_reset_queue
   open_ = true;
   return 0;
 }
@@ -98,6 +99,7 @@ void E1000Adapter::e1000e_close() {
   mmio_.writel(0, E1000_TCTL);
   netif_stop_queue(&netdev_);
   e1000e_free_tx_resources();
+  netdev_tx_reset_queue(&netdev_);
   open_ = false;
 }
 
@@ -116,6 +118,7 @@ int E1000Adapter::e1000e_reset_and_resend(unsigned max_polls) {
   if (!idle) {
     for (auto &bi : ring_.buffer_info) unmap_and_free(bi, false, skb_drop_reason::DEV_RESET);
     ring_.next_to_use = ring_.next_to_clean = 0;
+    netdev_tx_reset_queue(&netdev_);
     e1000_configure_tx();
     e1000_irq_enable();
     return -ETIMEDOUT;

@@ -29,7 +29,10 @@ int E1000Adapter::e1000_maybe_stop_tx(uint32_t size) {
   if (e1000_desc_unused() >= size) return 0;
   netif_stop_queue(&netdev_);
   // Completion may have freed space since the check (smp_mb in the kernel).
-  if (e1000_desc_unused() < size) return -EBUSY;
+  if (e1000_desc_unused() < size) {
+    stats_.ring_full_stops++;
+    return -EBUSY;
+  }
   netdev_.queue_stopped = false;  // netif_start_queue: no qdisc rerun needed
   stats_.restart_queue++;
   return 0;
@@ -235,13 +238,18 @@ netdev_tx_t E1000Adapter::e1000_xmit_frame(sk_buff *skb) {
   const uint64_t last_end = lbi.dma + lbi.length;
   // What the NIC will put on the wire: TSO cuts the payload into MSS pieces,
   // each behind a copy of the headers (skb_shinfo(skb)->gso_segs).
-  uint32_t segs = 1, first_frame_len = len;
+  uint32_t segs = 1, first_frame_len = len, hdr = 0;
   if (tso) {
-    const uint32_t hdr = skb->transport_header - skb->headroom() + (skb->transport_hdr()[12] >> 4) * 4u;
+    hdr = skb->transport_header - skb->headroom() + (skb->transport_hdr()[12] >> 4) * 4u;
     segs = (len - hdr + skb->gso_size - 1) / skb->gso_size;
     first_frame_len = hdr + std::min<uint32_t>(skb->gso_size, len - hdr);
   }
   if (tx_flags & E1000_TX_FLAGS_VLAN) first_frame_len += 4;
+  // BQL counts what the NIC sends: each TSO segment repeats the headers
+  // (ixgbe's first->bytecount); completion reports the same figure.
+  const uint32_t bytecount = len + (segs - 1) * hdr;
+  ring_.buffer_info[last].bytecount = bytecount;
+  if (cfg_.bql) netdev_tx_sent_queue(&netdev_, bytecount);
   e1000_tx_queue(tx_flags, start, mapped, skb->vlan_tci);
   stats_.packets++;
   stats_.frames += segs;

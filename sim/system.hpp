@@ -106,6 +106,7 @@ public:
   // The fd table of the host's one user process (the scenario's app).
   files_struct &files() { return *files_; }
   net_device &netdev() { return dev_; }
+  const net_device &netdev() const { return dev_; }
   E1000Adapter &adapter() { return *adapter_; }
   Host &host() { return *host_; }
   NicModel &nic() { return nic_; }

@@ -80,6 +80,13 @@ int sc_main(int argc, char **argv) {
       ->default_val(txqueuelen)->group("Traffic control");
   cli.add_flag("--tc-stats", tc_stats, "print tc -s qdisc/class show dev eth0 after the run (on with --tc)")
       ->group("Traffic control");
+  bool no_bql = false;  // BQL (issue 8): on by default as in Linux
+  cli.add_flag("--no-bql", no_bql, "no byte queue limits in the driver: the TX ring alone bounds what waits below the qdisc")
+      ->group("Traffic control");
+  uint32_t tcp_limit_output_bytes = 4194304;  // net.ipv4.tcp_limit_output_bytes, Linux's default
+  cli.add_option("--tcp-limit-output-bytes", tcp_limit_output_bytes,
+                 "TSQ: most bytes one TCP socket may have in the qdisc and the ring (sysctl net.ipv4.tcp_limit_output_bytes)")
+      ->default_val(tcp_limit_output_bytes)->check(CLI::PositiveNumber)->group("Traffic control");
   bool no_idle_skip = false;
   cli.add_flag("--no-idle-skip", no_idle_skip,
                "clock the NIC RTL every cycle even while it is idle (the result is the same, only slower)");
@@ -101,6 +108,7 @@ int sc_main(int argc, char **argv) {
     return cli.exit(e);
   }
   cfg.nic.idle_skip = !no_idle_skip;
+  cfg.e1000.bql = !no_bql;
   want_vcd = vcd_opt->count() > 0;
   if (want_vcd) {
     if (vcd.empty()) vcd = "waves/wirepath.vcd";
@@ -167,6 +175,7 @@ int sc_main(int argc, char **argv) {
       System sys("sys", cfg);
       load_rules(sys);
       sys.stack().tcp.sysctl.tcp_congestion_control = cc == "reno" ? "reno" : "cubic";
+      sys.stack().tcp.sysctl.tcp_limit_output_bytes = tcp_limit_output_bytes;
       TcpScenarioResult result;
       sys.app = [&](System &s) { result = run_tcp_scenario(s, tc); };
       fmt::print("wirepath: TCP transfer of {} bytes to {}.{}.{}.{}:{} ({}), rtt {} us, loss {}, reorder {}, seed {}\n",

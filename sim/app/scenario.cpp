@@ -114,6 +114,9 @@ TcpScenarioResult run_tcp_scenario(System &sys, const TcpScenarioConfig &cfg) {
     r.cwnd = tp->snd_cwnd;
     r.ssthresh = tp->snd_ssthresh;
     r.mss = tp->mss_cache;
+    r.tsq_throttled = tp->tsq_throttled;
+    r.wmem_alloc_max = tp->wmem_alloc_max;
+    r.pacing_rate = tp->sk_pacing_rate;
   }
   r.done = now_ps();
   return r;
@@ -131,6 +134,15 @@ std::string format_nic_summary(const NicStats &n) {
     out += fmt::format("idle skip   {} of the cycles not clocked (RTL idle, nothing queued; --no-idle-skip clocks them)\n",
                        n.skipped_cycles);
   return out;
+}
+
+std::string format_bql_summary(const System &sys) {
+  const E1000TxStats &d = sys.adapter().stats();
+  if (!sys.adapter().config().bql)
+    return fmt::format("bql         off (--no-bql); queue stopped {} times by a full ring\n", d.ring_full_stops);
+  const dql &q = sys.netdev().dql;
+  return fmt::format("bql         limit {} bytes, {} in flight; queue stopped {} times by BQL, {} by a full ring\n",
+                     q.limit, q.num_queued - q.num_completed, sys.netdev().bql_stops, d.ring_full_stops);
 }
 
 std::string format_tcp_summary(const System &sys, const TcpScenarioResult &r) {
@@ -156,6 +168,10 @@ std::string format_tcp_summary(const System &sys, const TcpScenarioResult &r) {
                      "srtt {} us, cwnd {}, ssthresh {}, mss {}\n",
                      m.OutSegs, m.RetransSegs, r.fast_retrans, r.timeouts, r.srtt_us, r.cwnd,
                      r.ssthresh == TCP_INFINITE_SSTHRESH ? std::string("inf") : std::to_string(r.ssthresh), r.mss);
+  const uint32_t tlob = sys.stack().tcp.sysctl.tcp_limit_output_bytes;
+  out += fmt::format("tsq         throttled {} times, at most {} bytes below TCP (limit min(pacing {:.2f} Gb/s >> 10 "
+                     "= {} bytes, tcp_limit_output_bytes {}))\n",
+                     r.tsq_throttled, r.wmem_alloc_max, r.pacing_rate * 8 / 1e9, r.pacing_rate >> 10, tlob);
   // Frames offered at the partner's port, what the wire lost or delayed on
   // the way, then what the partner did.
   out += fmt::format("partner     {} frames, {} lost, {} reordered, {} ACKs sent ({} duplicate), "
@@ -164,6 +180,7 @@ std::string format_tcp_summary(const System &sys, const TcpScenarioResult &r) {
                      p.tcp_csum_errors);
   const skb_stats &s = skb_counters();
   out += fmt::format("skbs        {} dropped, {} still live\n", s.total_dropped(), s.live());
+  out += format_bql_summary(sys);
   out += format_nic_summary(sys.nic().stats());
   out += fmt::format("sim time    {:.3f} us\n", r.done / 1e6);
   return out;
@@ -221,6 +238,7 @@ std::string format_system_summary(const System &sys) {
   const NicStats &n = sys.nic().stats();
   out += fmt::format("driver      {} doorbells, {} busy, {} interrupts, {} polls, {} cleaned\n", d.doorbells, d.busy,
                      d.irqs, d.polls, d.cleaned);
+  out += format_bql_summary(sys);
   out += format_nic_summary(n);
   return out;
 }

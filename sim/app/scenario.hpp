@@ -50,11 +50,17 @@ struct TcpScenarioResult {
   // tcp_info of the socket at close()
   uint64_t retrans = 0, fast_retrans = 0, timeouts = 0, segs_out = 0;
   uint32_t srtt_us = 0, cwnd = 0, ssthresh = 0, mss = 0;
+  // TSQ: times the socket was throttled, most bytes it had below TCP at once,
+  // its pacing rate (bytes/s) at the end.
+  uint64_t tsq_throttled = 0, wmem_alloc_max = 0, pacing_rate = 0;
 };
 
 TcpScenarioResult run_tcp_scenario(System &sys, const TcpScenarioConfig &cfg);
 // The NIC's counters ("nic" line; "idle skip" when cycles were skipped).
 std::string format_nic_summary(const NicStats &n);
+// BQL: the dynamic limit now, queue stops by BQL (STACK_XOFF) vs by a full
+// ring (DRV_XOFF), or that BQL is off.
+std::string format_bql_summary(const System &sys);
 std::string format_tcp_summary(const System &sys, const TcpScenarioResult &r);
 // True when the partner received exactly the bytes written, in order.
 bool tcp_stream_intact(const System &sys, const TcpScenarioResult &r);

@@ -6,6 +6,7 @@
 
 #include "sim/sc_time_util.hpp"
 #include "stack/core/netdevice.hpp"
+#include "stack/ipv4/tcp.hpp"
 #include "stack/sched/sch_generic.hpp"
 
 namespace wirepath {
@@ -81,6 +82,8 @@ void Host::irq_thread() {
     sync_stack_clock();
     // NAPI runs in softirq context right after the handler.
     while (adapter_.napi_scheduled()) adapter_.e1000e_poll(napi_weight_);
+    // TASKLET_SOFTIRQ after NET_RX: TSQ resumes the sockets completions unthrottled.
+    tcp_tasklet_func(stack_);
   }
 }
 

@@ -3,6 +3,7 @@
 #include <cerrno>
 #include <cstring>
 #include <new>
+#include <utility>
 
 #include "stack/core/net_namespace.hpp"
 #include "stack/core/netdevice.hpp"
@@ -49,6 +50,30 @@ void netif_tx_wake_queue(net_device *dev) {
   const bool was_stopped = dev->queue_stopped;
   dev->queue_stopped = false;
   if (was_stopped && dev->up && dev->qdisc) qdisc_run(dev->qdisc.get());
+}
+
+static uint64_t dev_now(const net_device *dev) { return dev->nd_net ? dev->nd_net->kernel.timers.now() : 0; }
+
+void netdev_tx_sent_queue(net_device *dev, unsigned bytes) {
+  dql_queued(&dev->dql, bytes);
+  if (dql_avail(&dev->dql) >= 0) return;
+  dev->stack_xoff = true;
+  ++dev->bql_stops;
+}
+
+void netdev_tx_completed_queue(net_device *dev, unsigned pkts, unsigned bytes) {
+  (void)pkts;
+  if (!bytes) return;
+  dql_completed(&dev->dql, bytes, dev_now(dev));
+  if (dql_avail(&dev->dql) < 0) return;
+  // netif_schedule_queue: run the qdisc again unless the driver holds it.
+  if (std::exchange(dev->stack_xoff, false) && !dev->queue_stopped && dev->up && dev->qdisc)
+    __netif_schedule(dev->qdisc.get());
+}
+
+void netdev_tx_reset_queue(net_device *dev) {
+  dev->stack_xoff = false;
+  dql_reset(&dev->dql, dev_now(dev));
 }
 
 netdev_tx_t dev_hard_start_xmit(sk_buff *skb, net_device *dev) {

@@ -12,6 +12,8 @@
 #include <memory>
 #include <string>
 
+#include "stack/lib/dynamic_queue_limits.hpp"
+
 namespace wirepath {
 
 struct sk_buff;
@@ -77,6 +79,12 @@ struct net_device {
 
   // TX queue state (struct netdev_queue): __QUEUE_STATE_DRV_XOFF.
   bool queue_stopped = false;
+  // BQL (CONFIG_BQL): __QUEUE_STATE_STACK_XOFF, set when the bytes in the
+  // ring reach the dynamic limit, and the queue's dql. bql_stops counts
+  // STACK_XOFF stops (a full ring is the driver's DRV_XOFF).
+  bool stack_xoff = false;
+  struct dql dql;
+  uint64_t bql_stops = 0;
   std::unique_ptr<Qdisc> qdisc;       // the root qdisc (net/sched)
   uint32_t qdisc_autohandle = 0x80000000u;  // last handle qdisc_alloc_handle gave (8001: first)
 
@@ -93,6 +101,17 @@ void netif_tx_wake_queue(net_device *dev);
 inline void netif_stop_queue(net_device *dev) { dev->queue_stopped = true; }
 inline void netif_wake_queue(net_device *dev) { netif_tx_wake_queue(dev); }
 inline bool netif_queue_stopped(const net_device *dev) { return dev->queue_stopped; }
+// netif_xmit_stopped: stopped by the driver or by BQL; the qdisc layer
+// hands nothing down while it holds.
+inline bool netif_xmit_stopped(const net_device *dev) { return dev->queue_stopped || dev->stack_xoff; }
+
+// BQL hooks for drivers (netdev_tx_sent_queue, netdev_tx_completed_queue,
+// netdev_tx_reset_queue in include/linux/netdevice.h; dev.cpp). Bytes handed
+// to the ring; on completion the limit adapts and a STACK_XOFF queue restarts
+// the qdisc once under the limit again.
+void netdev_tx_sent_queue(net_device *dev, unsigned bytes);
+void netdev_tx_completed_queue(net_device *dev, unsigned pkts, unsigned bytes);
+void netdev_tx_reset_queue(net_device *dev);
 
 // dev_hard_header: push the link-layer header through dev->header_ops->create
 // (eth_header for Ethernet). Its length, a negative value on failure, 0 for a

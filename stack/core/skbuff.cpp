@@ -56,6 +56,8 @@ const char *skb_drop_reason_name(skb_drop_reason r) {
     case skb_drop_reason::PKT_LEN: return "PKT_LEN";
     case skb_drop_reason::NO_SOCKET: return "NO_SOCKET";
     case skb_drop_reason::SOCKET_RCVBUFF: return "SOCKET_RCVBUFF";
+    case skb_drop_reason::QDISC_OVERLIMIT: return "QDISC_OVERLIMIT";
+    case skb_drop_reason::QDISC_CONGESTED: return "QDISC_CONGESTED";
     case skb_drop_reason::NUM_REASONS: break;
   }
   return "UNKNOWN";

@@ -298,7 +298,13 @@ void tcp_reap(sock *sk) {
   if (!tp->orphan || sk->sk_state != TCP_CLOSE) return;
   auto &o = sk->sk_net->tcp.orphans;
   auto it = std::find_if(o.begin(), o.end(), [sk](const std::unique_ptr<sock> &p) { return p.get() == sk; });
-  if (it != o.end()) o.erase(it);  // ~tcp_sock purges the queues and stops the timers
+  if (it == o.end()) return;
+  if (sk->sk_wmem_alloc) {
+    // Segments still below TCP (TSQ charge): the last tcp_wfree frees it.
+    sk->sock_dead = true;
+    it->release();
+  }
+  o.erase(it);  // ~tcp_sock purges the queues and stops the timers
 }
 
 void tcp_write_queue_purge(tcp_sock *tp) {

@@ -171,6 +171,14 @@ struct tcp_sock : sock {
   std::deque<tcp_wqe> sk_write_queue, tcp_rtx_queue;
   bool orphan = false;
 
+  // TCP small queues (tcp_tsq.cpp): sk_tsq_flags (TSQF_*), sk_pacing_rate
+  // (bytes/s, ~0 until the first RTT sample) >> sk_pacing_shift (~1 ms of
+  // it) bounds the bytes below TCP; tsq_throttled counts the stops.
+  unsigned sk_tsq_flags = 0;
+  uint64_t sk_pacing_rate = ~uint64_t{0}, sk_max_pacing_rate = ~uint64_t{0};
+  uint8_t sk_pacing_shift = 10;
+  uint64_t tsq_throttled = 0, wmem_alloc_max = 0;  // wmem_alloc_max: peak sk_wmem_alloc
+
   // Counters (tcp_info).
   uint64_t segs_out = 0, data_segs_out = 0, total_retrans = 0, bytes_acked = 0, bytes_sent = 0, segs_in = 0;
   uint64_t rto_events = 0, fast_retrans_events = 0;
@@ -178,6 +186,26 @@ struct tcp_sock : sock {
 inline tcp_sock *tcp_sk(sock *sk) { return static_cast<tcp_sock *>(sk); }
 
 extern const proto tcp_prot;
+
+// tcp_tsq.cpp: TCP small queues (net/ipv4/tcp_output.c).
+enum : unsigned { TSQF_THROTTLED = 1u << 0, TSQF_QUEUED = 1u << 1 };
+// tcp_small_queue_check: true if the bytes this socket has below TCP (qdisc
+// and ring, sk_wmem_alloc) exceed the limit << factor; TSQ_THROTTLED is then
+// set and the TX completion (tcp_wfree) resumes output.
+bool tcp_small_queue_check(sock *sk, uint32_t skb_truesize, unsigned factor);
+// Charge a segment's skb to the socket, with tcp_wfree as its destructor.
+void tcp_skb_set_owner_w(sk_buff *skb, sock *sk);
+// The skb destructor at TX completion: give back sk_wmem_alloc; a throttled
+// socket goes on the tsq list (TSQ_QUEUED) for tcp_tasklet_func.
+void tcp_wfree(sk_buff *skb);
+// tsq_tasklet: run after the NAPI poll (TASKLET_SOFTIRQ). tcp_tsq_write
+// for each queued socket: tcp_write_xmit (and lost segments first).
+void tcp_tasklet_func(net &n);
+// Drop sk from the tsq list (the socket is being freed).
+void tcp_tsq_forget(sock *sk);
+// tcp_update_pacing_rate (tcp_input.c): mss * max(cwnd, packets_out) / srtt
+// at tcp_pacing_ss_ratio % in slow start, else tcp_pacing_ca_ratio %.
+void tcp_update_pacing_rate(sock *sk);
 
 // tcp.c
 int tcp_v4_init_sock(sock *sk);

@@ -414,6 +414,7 @@ int tcp_ack(sock *sk, sk_buff *skb, int flag) {
   } else if (flag & FLAG_DATA_ACKED) {  // tcp_may_raise_cwnd
     if (tcp_is_cwnd_limited(tp)) tp->icsk_ca_ops->cong_avoid(tp, ack, static_cast<uint32_t>(delivered));
   }
+  tcp_update_pacing_rate(sk);  // end of tcp_cong_control (TSQ's limit follows it)
   tcp_sndbuf_expand(sk);  // tcp_new_space: the send buffer follows cwnd
   if (rexmit && sk->sk_state != TCP_SYN_SENT) tcp_xmit_retransmit_queue(sk);
   return 1;

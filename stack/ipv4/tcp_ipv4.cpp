@@ -23,6 +23,7 @@ tcp_sock::~tcp_sock() {
     sk_net->kernel.timers.del_timer(&icsk_retransmit_timer);
     sk_net->kernel.timers.del_timer(&tw_timer);
     tcp_unhash(this);
+    tcp_tsq_forget(this);
   }
 }
 

@@ -25,6 +25,13 @@ struct netns_tcp_sysctl {
   uint32_t tcp_rmem[3] = {4096, 131072, 6291456};
   uint32_t tcp_wmem[3] = {4096, 16384, 4194304};
   const char *tcp_congestion_control = "cubic";
+  // TCP small queues and pacing (tcp_tsq.cpp): Linux's defaults since 6.7
+  // (tcp_limit_output_bytes 4 MB, as `sysctl net.ipv4.tcp_limit_output_bytes`
+  // reads on the build machine), pacing at 200% of cwnd/srtt in slow start,
+  // 120% in congestion avoidance.
+  uint32_t tcp_limit_output_bytes = 4194304;
+  uint32_t tcp_pacing_ss_ratio = 200;
+  uint32_t tcp_pacing_ca_ratio = 120;
 };
 
 // /proc/net/snmp Tcp: and the TcpExt counters we use.
@@ -45,6 +52,9 @@ struct netns_tcp {
   // Sockets closed by the application that still finish their connection
   // (FIN handshake, TIME_WAIT): owned here (orphans).
   std::vector<std::unique_ptr<sock>> orphans;
+  // tsq_tasklet: sockets whose TSQ throttle a TX completion lifted, waiting
+  // for tcp_tasklet_func to resume their output.
+  std::vector<sock *> tsq_list;
 };
 
 }  // namespace wirepath

@@ -163,6 +163,10 @@ static int __tcp_transmit_skb(sock *sk, const uint8_t *payload, uint32_t len, co
   skb->push(tcp_header_size);
   skb->reset_transport_header();
   skb->sk = sk;
+  // TSQ: a segment with data, SYN or FIN is charged to sk_wmem_alloc until
+  // TX completion (tcp_wfree); pure ACKs are not throttled (Linux gives them
+  // __sock_wfree) and are left uncharged here.
+  if (len || (cb.tcp_flags & (TCPHDR_SYN | TCPHDR_FIN))) tcp_skb_set_owner_w(skb, sk);
   auto *th = reinterpret_cast<tcphdr *>(skb->data);
   th->source = cpu_to_be16(sk->inet_sport);
   th->dest = cpu_to_be16(sk->inet_dport);
@@ -371,7 +375,7 @@ bool tcp_write_xmit(sock *sk, uint32_t mss_now, int nonagle, int push_one) {
     if (wqe.cb.pcount == 1) {
       if (!tcp_nagle_test(tp, wqe, mss_now, is_tail ? nonagle : TCP_NAGLE_PUSH)) break;
     }
-    // (tcp_tso_should_defer and TSQ are not modelled.)
+    // (tcp_tso_should_defer is not modelled.)
     uint32_t limit = mss_now;
     if (wqe.cb.pcount > 1 && can_gso)
       limit = tcp_mss_split_point(tp, wqe, is_tail, mss_now, cwnd_quota,
@@ -379,6 +383,7 @@ bool tcp_write_xmit(sock *sk, uint32_t mss_now, int nonagle, int push_one) {
     if (wqe.len() > limit && tcp_fragment(sk, tp->sk_write_queue, 0, limit, mss_now)) break;
     tcp_wqe &head = tp->sk_write_queue.front();
     if (!can_gso) head.cb.pcount = 1;
+    if (tcp_small_queue_check(sk, head.cb.truesize, 0)) break;  // TSQ (tcp_tsq.cpp)
     if (tcp_transmit_skb(sk, head)) break;
     // tcp_minshall_update
     if (head.len() < head.cb.pcount * mss_now) tp->snd_sml = head.cb.end_seq;
@@ -498,6 +503,7 @@ void tcp_xmit_retransmit_queue(sock *sk) {
     const uint8_t sacked = tp->tcp_rtx_queue[i].cb.sacked;
     if (!(sacked & TCPCB_LOST) || (sacked & TCPCB_RETRANS)) continue;
     if (tcp_packets_in_flight(tp) >= tp->snd_cwnd) break;
+    if (tcp_small_queue_check(sk, tp->tcp_rtx_queue[i].cb.truesize, 1)) break;  // TSQ, twice the limit
     if (tcp_retransmit_skb(sk, i)) break;
     if ((1u << tp->icsk_ca_state) & ((1u << TCP_CA_CWR) | (1u << TCP_CA_Recovery)))
       tp->prr_out += tp->tcp_rtx_queue[i].cb.pcount;

@@ -127,8 +127,9 @@ void dev_requeue_skb(sk_buff *skb, Qdisc *q) {
 
 sk_buff *dequeue_skb(Qdisc *q) {
   net_device *dev = qdisc_dev(q);
-  // Single TX queue (TCQ_F_ONETXQUEUE): nothing leaves while it is stopped.
-  if (netif_queue_stopped(dev)) return nullptr;
+  // Single TX queue (TCQ_F_ONETXQUEUE): nothing leaves while it is stopped
+  // (by the driver or by BQL: netif_xmit_frozen_or_stopped).
+  if (netif_xmit_stopped(dev)) return nullptr;
   if (!q->gso_skb.empty()) {
     sk_buff *skb = q->gso_skb.front();
     q->gso_skb.pop_front();
@@ -141,8 +142,8 @@ sk_buff *dequeue_skb(Qdisc *q) {
 
 bool sch_direct_xmit(sk_buff *skb, Qdisc *q, net_device *dev) {
   netdev_tx_t ret = NETDEV_TX_BUSY;
-  if (!netif_queue_stopped(dev)) ret = dev_hard_start_xmit(skb, dev);
-  if (ret == NETDEV_TX_OK) return !netif_queue_stopped(dev);
+  if (!netif_xmit_stopped(dev)) ret = dev_hard_start_xmit(skb, dev);
+  if (ret == NETDEV_TX_OK) return !netif_xmit_stopped(dev);
   // NETDEV_TX_BUSY: the skb is still ours. Put it back at the head; it is
   // the first to go when the driver wakes the queue.
   ++dev->stats.tx_busy;

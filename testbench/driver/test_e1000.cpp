@@ -7,6 +7,7 @@
 
 #include "driver/e1000.hpp"
 #include "stack/ethernet/eth.hpp"
+#include "stack/sched/sch_generic.hpp"
 
 using namespace wirepath;
 
@@ -326,4 +327,57 @@ TEST_F(DriverFixture, TsoSeedsTheTcpCheckWithThePseudoHeaderSum) {
   EXPECT_EQ(a->stats().frames, 3u);
   complete(1);
   a->e1000_clean_tx_irq(64);
+}
+
+// BQL (netdev_tx_sent_queue): the limit starts at 0, so the first packet
+// sets STACK_XOFF, counted apart from a full ring (DRV_XOFF stays clear);
+// its completion grows the limit to its size and clears STACK_XOFF.
+TEST_F(DriverFixture, BqlStopsTheQueueAndCompletionRestartsIt) {
+  open();
+  ASSERT_EQ(a->e1000_xmit_frame(packet(1000, 1)), NETDEV_TX_OK);
+  EXPECT_TRUE(dev.stack_xoff);
+  EXPECT_TRUE(netif_xmit_stopped(&dev));
+  EXPECT_FALSE(netif_queue_stopped(&dev));
+  EXPECT_EQ(dev.bql_stops, 1u);
+  EXPECT_EQ(a->stats().ring_full_stops, 0u);
+  complete(0);
+  a->e1000_clean_tx_irq(64);
+  EXPECT_FALSE(dev.stack_xoff);
+  EXPECT_EQ(dev.dql.limit, 1000u);
+  EXPECT_EQ(dev.dql.num_completed, 1000u);
+}
+
+// With BQL the backlog waits in the qdisc: of ten 1000-byte packets one
+// reaches the ring, nine stay in pfifo_fast. Its completion (limit 1000,
+// avail 1000) lets two more down. Without BQL all ten go to the ring.
+TEST_F(DriverFixture, WithBqlPacketsWaitInTheQdiscNotTheRing) {
+  open();
+  for (int i = 0; i < 10; i++) {
+    sk_buff *skb = packet(1000, static_cast<uint8_t>(i));
+    skb->dev = &dev;
+    ASSERT_EQ(dev_queue_xmit(skb), NET_XMIT_SUCCESS);
+  }
+  EXPECT_EQ(a->tx_ring().next_to_use, 1u);
+  EXPECT_EQ(dev.qdisc->qlen(), 9u);
+  complete(0);
+  a->e1000_clean_tx_irq(64);
+  EXPECT_EQ(a->tx_ring().next_to_use, 3u);
+  EXPECT_EQ(dev.qdisc->qlen(), 7u);
+  EXPECT_TRUE(dev.stack_xoff);
+  EXPECT_EQ(dev.bql_stops, 2u);
+  dev.qdisc->reset();  // drop what still waits (DEV_READY)
+}
+
+TEST_F(DriverFixture, WithoutBqlTheRingTakesTheWholeBacklog) {
+  cfg.bql = false;
+  open();
+  for (int i = 0; i < 10; i++) {
+    sk_buff *skb = packet(1000, static_cast<uint8_t>(i));
+    skb->dev = &dev;
+    ASSERT_EQ(dev_queue_xmit(skb), NET_XMIT_SUCCESS);
+  }
+  EXPECT_EQ(a->tx_ring().next_to_use, 10u);
+  EXPECT_EQ(dev.qdisc->qlen(), 0u);
+  EXPECT_FALSE(dev.stack_xoff);
+  EXPECT_EQ(dev.bql_stops, 0u);
 }
