@@ -365,7 +365,7 @@ TEST_F(DriverFixture, WithBqlPacketsWaitInTheQdiscNotTheRing) {
   EXPECT_EQ(dev.qdisc->qlen(), 7u);
   EXPECT_TRUE(dev.stack_xoff);
   EXPECT_EQ(dev.bql_stops, 2u);
-  dev.qdisc->reset();  // drop what still waits (DEV_READY)
+  qdisc_reset(dev.qdisc.get());  // drop what still waits (DEV_READY)
 }
 
 TEST_F(DriverFixture, WithoutBqlTheRingTakesTheWholeBacklog) {
