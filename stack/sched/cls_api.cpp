@@ -44,6 +44,17 @@ void tcf_bind_filter(tcf_proto *tp, tcf_result *r, unsigned long base) {
   r->class_ = cops && cops->bind_tcf ? cops->bind_tcf(q, base, r->classid) : 0;
 }
 
+void tcf_unbind_filter(tcf_proto *tp, tcf_result *r) {
+  Qdisc *q = tp->block->q;
+  const Qdisc_class_ops *cops = q->ops->cl_ops;
+  if (r->class_ && cops && cops->unbind_tcf) cops->unbind_tcf(q, r->class_);
+  r->class_ = 0;
+}
+
+static void tcf_proto_destroy(tcf_proto *tp) {
+  if (tp->ops->destroy) tp->ops->destroy(tp);
+}
+
 // The u32 selector's bytes: flags, pad[3], nkeys (u32), then each key.
 void u32_sel_put(nlattrs &opts, const tc_u32_sel &sel) {
   std::vector<uint8_t> b(8 + sel.keys.size() * sizeof(tc_u32_key));
@@ -124,6 +135,7 @@ int tc_ctl_tfilter(net_device *dev, int type, uint16_t flags, const tcmsg &t, co
 
   if (type == RTM_DELTFILTER) {
     if (prio == 0) {
+      for (auto &tp : chain) tcf_proto_destroy(tp.get());
       chain.clear();  // tc filter del dev X parent P: flush the chain
       return 0;
     }
@@ -132,6 +144,7 @@ int tc_ctl_tfilter(net_device *dev, int type, uint16_t flags, const tcmsg &t, co
       NL_SET_ERR_MSG(extack, "Filter with specified priority/protocol not found");
       return -ENOENT;
     }
+    tcf_proto_destroy(it->get());
     chain.erase(it);
     return 0;
   }

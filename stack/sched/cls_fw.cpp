@@ -53,6 +53,8 @@ int fw_change(tcf_proto *tp, uint32_t handle, const nlattrs &opts, netlink_ext_a
   tcf_result r;
   r.classid = opts.nla_get_u32(TCA_FW_CLASSID);
   tcf_bind_filter(tp, &r, tp->block->cl);
+  auto it = head->filters.find(handle);
+  if (it != head->filters.end()) tcf_unbind_filter(tp, &it->second);
   head->filters[handle] = r;
   return 0;
 }
@@ -67,7 +69,11 @@ void fw_walk(const tcf_proto *tp, std::vector<std::pair<uint32_t, nlattrs>> *out
   }
 }
 
-const tcf_proto_ops cls_fw_ops = {"fw", fw_classify, fw_init, fw_change, fw_walk};
+void fw_destroy(tcf_proto *tp) {
+  for (auto &[id, r] : static_cast<fw_head *>(tp->root.get())->filters) tcf_unbind_filter(tp, &r);
+}
+
+const tcf_proto_ops cls_fw_ops = {"fw", fw_classify, fw_init, fw_change, fw_walk, fw_destroy};
 const tcf_proto_module fw_module(&cls_fw_ops);
 
 }  // namespace

@@ -48,7 +48,9 @@ void mall_walk(const tcf_proto *tp, std::vector<std::pair<uint32_t, nlattrs>> *o
   out->emplace_back(head->handle, std::move(o));
 }
 
-const tcf_proto_ops cls_mall_ops = {"matchall", mall_classify, mall_init, mall_change, mall_walk};
+void mall_destroy(tcf_proto *tp) { tcf_unbind_filter(tp, &static_cast<cls_mall_head *>(tp->root.get())->res); }
+
+const tcf_proto_ops cls_mall_ops = {"matchall", mall_classify, mall_init, mall_change, mall_walk, mall_destroy};
 const tcf_proto_module mall_module(&cls_mall_ops);
 
 }  // namespace

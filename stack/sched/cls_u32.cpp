@@ -77,6 +77,7 @@ int u32_change(tcf_proto *tp, uint32_t handle, const nlattrs &opts, netlink_ext_
       auto &old = ht->nodes[handle];
       old.sel = n.sel;
       if (opts.has(TCA_U32_CLASSID)) {
+        tcf_unbind_filter(tp, &old.res);
         old.res.classid = opts.nla_get_u32(TCA_U32_CLASSID);
         tcf_bind_filter(tp, &old.res, tp->block->cl);
       }
@@ -105,7 +106,11 @@ void u32_walk(const tcf_proto *tp, std::vector<std::pair<uint32_t, nlattrs>> *ou
   }
 }
 
-const tcf_proto_ops cls_u32_ops = {"u32", u32_classify, u32_init, u32_change, u32_walk};
+void u32_destroy(tcf_proto *tp) {
+  for (auto &[h, n] : static_cast<tc_u_hnode *>(tp->root.get())->nodes) tcf_unbind_filter(tp, &n.res);
+}
+
+const tcf_proto_ops cls_u32_ops = {"u32", u32_classify, u32_init, u32_change, u32_walk, u32_destroy};
 const tcf_proto_module u32_module(&cls_u32_ops);
 
 }  // namespace

@@ -42,6 +42,8 @@ struct tcf_proto_ops {
   int (*change)(tcf_proto *tp, uint32_t handle, const nlattrs &opts, netlink_ext_ack *extack);
   // One entry per element, for `tc filter show`: its handle and options.
   void (*walk)(const tcf_proto *tp, std::vector<std::pair<uint32_t, nlattrs>> *out);
+  // Before the filter goes away: unbind its classes (tcf_unbind_filter).
+  void (*destroy)(tcf_proto *tp) = nullptr;
 };
 
 struct tcf_block;
@@ -65,6 +67,7 @@ struct tcf_block {
 int tcf_classify(sk_buff *skb, const tcf_block *block, tcf_result *res);
 // tcf_bind_filter: resolve res->classid to a class of the block's qdisc now.
 void tcf_bind_filter(tcf_proto *tp, tcf_result *res, unsigned long base);
+void tcf_unbind_filter(tcf_proto *tp, tcf_result *res);
 
 int register_tcf_proto_ops(const tcf_proto_ops *ops);
 const tcf_proto_ops *tcf_proto_lookup_ops(const std::string &kind);

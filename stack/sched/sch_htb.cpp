@@ -659,7 +659,7 @@ int htb_delete(Qdisc *sch, unsigned long arg, netlink_ext_ack *extack) {
   auto *cl = reinterpret_cast<htb_class *>(arg);
   // Neither a class with children nor one filters still point to.
   if (cl->children || cl->filter_cnt) {
-    NL_SET_ERR_MSG(extack, "Class with children or filters cannot be deleted");  // -EBUSY
+    NL_SET_ERR_MSG(extack, "HTB class in use");
     return -EBUSY;
   }
   Qdisc *new_q = nullptr;

@@ -7,6 +7,7 @@
 #include <algorithm>
 
 #include "stack/core/netdevice.hpp"
+#include "stack/ipv4/tcp.hpp"
 #include "stack/sched/sch_fifo.hpp"
 #include "stack/sched/sch_generic.hpp"
 
@@ -40,12 +41,48 @@ uint64_t psched_ns_t2l(const psched_ratecfg *r, uint64_t time_in_ns) {
   return len;
 }
 
+// tbf_segment: a GSO skb larger than the bucket is split in software
+// (skb_gso_segment: TCP's tcp_gso_segment) and each segment queued.
+int tbf_segment(sk_buff *skb, Qdisc *sch, to_free_list *to_free) {
+  auto *q = qdisc_priv<tbf_sched_data>(sch);
+  const uint32_t prev_len = qdisc_pkt_len(skb);
+  std::deque<sk_buff *> segs = tcp_gso_segment(skb);
+  if (segs.empty()) return qdisc_drop(skb, sch, to_free);
+  uint32_t nb = 0, len = 0;
+  for (sk_buff *seg : segs) {
+    seg->mark = skb->mark;
+    qdisc_pkt_len_init(seg);
+    len += qdisc_pkt_len(seg);
+    const int ret = qdisc_enqueue(seg, q->qdisc, to_free);
+    if (ret != NET_XMIT_SUCCESS) {
+      if (ret == NET_XMIT_DROP) qdisc_qstats_drop(sch);
+    } else {
+      ++nb;
+    }
+  }
+  sch->q.qlen += nb;
+  sch->qstats.backlog += len;
+  if (nb > 0) {
+    qdisc_tree_reduce_backlog(sch, 1 - static_cast<int>(nb), static_cast<int>(prev_len) - static_cast<int>(len));
+    consume_skb(skb);
+    return NET_XMIT_SUCCESS;
+  }
+  kfree_skb_reason(skb, skb_drop_reason::QDISC_DROP);
+  return NET_XMIT_DROP;
+}
+
 int tbf_enqueue(sk_buff *skb, Qdisc *sch, to_free_list *to_free) {
   auto *q = qdisc_priv<tbf_sched_data>(sch);
   const uint32_t len = qdisc_pkt_len(skb);
-  // Larger than the bucket can ever hold: it could never leave. Linux
-  // segments a GSO skb here (tbf_segment); the model drops it.
-  if (len > q->max_size) return qdisc_drop(skb, sch, to_free);
+  // Larger than the bucket can ever hold: it could never leave, unless it
+  // is a GSO skb whose segments fit.
+  if (len > q->max_size) {
+    const qdisc_skb_cb *cb = qdisc_skb_cb_of(skb);
+    // skb_gso_validate_mac_len: each segment is the headers plus gso_size.
+    if (skb->gso_size && cb->gso_segs > 1 && (len - skb->len) / (cb->gso_segs - 1u) + skb->gso_size <= q->max_size)
+      return tbf_segment(skb, sch, to_free);
+    return qdisc_drop(skb, sch, to_free);
+  }
   const int ret = qdisc_enqueue(skb, q->qdisc, to_free);
   if (ret != NET_XMIT_SUCCESS) {
     if (ret == NET_XMIT_DROP) qdisc_qstats_drop(sch);

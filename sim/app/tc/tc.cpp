@@ -358,7 +358,20 @@ bool tc_batch(net_device *dev, const std::string &text, std::string *err, std::s
     reqs.push_back(std::move(r));
   }
   // Try everything on a scratch device like dev first, so a request the
-  // kernel refuses leaves dev untouched.
+  // kernel refuses leaves dev untouched. The scratch device first replays
+  // what earlier batches applied to dev (if dev is still as they left it).
+  // Keyed by the root qdisc's creation number (unique): a device still on
+  // its default qdisc (0) has nothing to replay.
+  struct applied {
+    uint32_t autohandle = 0;
+    std::vector<tc_request> reqs;
+  };
+  static std::map<uint64_t, applied> history;
+  applied h;
+  if (dev->qdisc && dev->qdisc->hash_seq) {
+    auto it = history.find(dev->qdisc->hash_seq);
+    if (it != history.end()) h = it->second;
+  }
   {
     net_device scratch;
     scratch.name = dev->name;
@@ -366,7 +379,11 @@ bool tc_batch(net_device *dev, const std::string &text, std::string *err, std::s
     scratch.mtu = dev->mtu;
     scratch.tx_queue_len = dev->tx_queue_len;
     scratch.hard_header_len = dev->hard_header_len;
-    scratch.qdisc_autohandle = dev->qdisc_autohandle;
+    scratch.qdisc_autohandle = h.reqs.empty() ? dev->qdisc_autohandle : h.autohandle;
+    for (auto r : h.reqs) {
+      std::string e;
+      apply(&scratch, r, &e, nullptr);
+    }
     for (auto r : reqs) {
       std::string e;
       if (apply(&scratch, r, &e, nullptr) < 0) {
@@ -375,13 +392,17 @@ bool tc_batch(net_device *dev, const std::string &text, std::string *err, std::s
       }
     }
   }
+  if (h.reqs.empty()) h.autohandle = dev->qdisc_autohandle;
   for (auto &r : reqs) {
     std::string e;
-    if (apply(dev, r, &e, warnings) < 0) {
+    tc_request copy = r;
+    if (apply(dev, copy, &e, warnings) < 0) {
       *err = fmt::format("line {}: {}", r.line, e);  // cannot happen after the dry run
       return false;
     }
+    h.reqs.push_back(std::move(r));
   }
+  if (dev->qdisc && dev->qdisc->hash_seq) history[dev->qdisc->hash_seq] = std::move(h);
   return true;
 }
 

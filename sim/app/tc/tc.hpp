@@ -32,7 +32,9 @@ struct qdisc_util {
   void (*parse_qopt)(const qdisc_util *qu, tc_argv &args, nlattrs *opts) = nullptr;
   // The options on the `qdisc` line (after "refcnt N ").
   void (*print_qopt)(const qdisc_util *qu, std::string &out, const nlattrs &opts) = nullptr;
-  // The kind's xstats (after the backlog line), each line starting with " ".
+  // The kind's xstats after the backlog line, as iproute2's print_xstats writes them: each line
+  // starts with its own indent; the show code adds one "\n" after (print_nl), so a kind that
+  // ends its text with "\n" (HTB classes) gets the blank line the real tc prints.
   void (*print_xstats)(const qdisc_util *qu, std::string &out, const std::vector<uint8_t> &xstats) = nullptr;
   void (*parse_copt)(const qdisc_util *qu, tc_argv &args, nlattrs *opts) = nullptr;
   void (*print_copt)(const qdisc_util *qu, std::string &out, const nlattrs &opts) = nullptr;

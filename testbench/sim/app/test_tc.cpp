@@ -45,7 +45,9 @@ TEST(TcUtil, UnitsAsIproute2) {
   EXPECT_EQ(s, 1500u);
   ASSERT_EQ(get_size(&s, "1500"), 0);
   EXPECT_EQ(s, 1500u);
-  EXPECT_EQ(get_size(&s, "1.5"), -1);
+  ASSERT_EQ(get_size(&s, "1.5"), 0);  // iproute2 truncates
+  EXPECT_EQ(s, 1u);
+  EXPECT_EQ(get_size(&s, "10kbyte"), -1);
   unsigned t;
   ASSERT_EQ(get_time(&t, "50ms"), 0);
   EXPECT_EQ(t, 50'000u);
@@ -85,8 +87,8 @@ TEST(TcParse, BadLineNamesItsLineAndNothingIsApplied) {
             "line 1: Illegal \"match\"");
   EXPECT_EQ(batch_err(&dev, "qdisc add dev eth0 root handle 1: htb defualt 20"), "line 1: What is \"defualt\"?");
   EXPECT_EQ(batch_err(&dev, "qdisc add dev eth1 root pfifo"), "line 1: Cannot find device \"eth1\"");
-  EXPECT_EQ(batch_err(&dev, "qdisc add dev eth0 root handle 1:2 pfifo"),
-            "line 1: Error: argument \"1:2\" is wrong: invalid qdisc ID");
+  EXPECT_EQ(batch_err(&dev, "qdisc add dev eth0 root handle 10000: pfifo"),
+            "line 1: Error: argument \"10000:\" is wrong: invalid qdisc ID");
   EXPECT_EQ(batch_err(&dev, "qdisc add dev eth0 root handle 1: pfifo limit"),
             "line 1: Command line is not complete. Try option \"help\"");
 }
@@ -219,4 +221,23 @@ TEST(TcShow, TbfFifoAndLeafLinesMatchTheRealTc) {
       << cls;
   EXPECT_NE(cls.find("class htb 2:1 root rate 10Mbit ceil 10Mbit burst 1600b cburst 1600b \n"), std::string::npos)
       << cls;
+}
+
+// A class a filter points to cannot be deleted (-EBUSY, sch_htb's "HTB class in use");
+// once the filter is gone it can, and the class list shrinks.
+TEST(TcParse, HtbClassInUseByAFilterCannotBeDeleted) {
+  net_device dev;
+  std::string err;
+  ASSERT_TRUE(tc_batch(&dev,
+                       "qdisc add dev eth0 root handle 1: htb\n"
+                       "class add dev eth0 parent 1: classid 1:10 htb rate 1mbit\n"
+                       "filter add dev eth0 parent 1: protocol ip prio 1 u32 match ip dport 1 0xffff flowid 1:10\n",
+                       &err))
+      << err;
+  EXPECT_EQ(batch_err(&dev, "class del dev eth0 classid 1:10"), "line 1: Error: HTB class in use.");
+  EXPECT_EQ(tc_filter_show(&dev, 0x10000),
+            "filter parent 1: protocol ip pref 1 u32 chain 0 fh 800::800 order 2048 key ht 800 bkt 0 *flowid 1:10 "
+            "not_in_hw \n  match 00000001/0000ffff at 20\n");
+  ASSERT_TRUE(tc_batch(&dev, "filter del dev eth0 parent 1: prio 1\nclass del dev eth0 classid 1:10\n", &err)) << err;
+  EXPECT_EQ(tc_class_show(&dev, false), "");
 }

@@ -82,7 +82,7 @@ protected:
   void run_until(uint64_t ns_) { kern.timers.run_timers(ns_); }
 
   kernel_ctx kern;
-  PhysMem ram{1u << 26};
+  PhysMem ram{1u << 24};
   KernelHeap mem{ram};
   net ns{kern, mem, 1};
   FakeNetdev nd;

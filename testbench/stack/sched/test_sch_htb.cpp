@@ -42,7 +42,7 @@ TEST_F(Htb, BorrowsUpToCeil) {
   run_until(1'600'000'000);
   EXPECT_NEAR(rate_of(5001), 1'250'000.0, 1'250'000.0 * 0.02);
   std::string out = wirepath::tc::tc_class_show(&nd.dev, true);
-  EXPECT_NE(out.find("class htb 1:10 parent 1:1 prio 0 rate 3Mbit ceil 10Mbit"), std::string::npos) << out;
+  EXPECT_NE(out.find("class htb 1:10 parent 1:1 leaf 10: prio 0 rate 3Mbit ceil 10Mbit"), std::string::npos) << out;
 }
 
 TEST_F(Htb, CeilCapsABorrowingClass) {

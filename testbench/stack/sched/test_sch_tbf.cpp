@@ -82,3 +82,45 @@ TEST_F(Tbf, PeakrateSpacesTheBurst) {
   EXPECT_EQ(sent_at[2], 800'000u);
   EXPECT_EQ(sent_at[3], 1'200'000u);
 }
+
+// A GSO skb larger than the bucket is segmented in software (tbf_segment):
+// 4000 bytes of TCP payload, gso_size 1000, through burst 2000: four frames
+// of 54 + 1000 bytes leave, in sequence order; TBF counts 4 packets and the
+// bytes of all four headers (qdisc_pkt_len of a GSO skb).
+TEST_F(Tbf, GsoSkbLargerThanTheBucketIsSegmented) {
+  tc("qdisc add dev eth0 root tbf rate 10mbit burst 2000 limit 100000");
+  const uint32_t hdr = 14 + 20 + 20, payload = 4000;
+  sk_buff *skb = alloc_skb(mem, hdr + payload + 64);
+  skb->reserve(32);
+  uint8_t *p = skb->put(hdr + payload);
+  std::memset(p, 0, hdr + payload);
+  p[12] = 0x08;
+  uint8_t *ip = p + 14;
+  ip[0] = 0x45;
+  ip[2] = static_cast<uint8_t>((20 + 20 + payload) >> 8);
+  ip[3] = static_cast<uint8_t>((20 + 20 + payload) & 0xff);
+  ip[8] = 64;
+  ip[9] = 6;  // TCP
+  ip[12] = 10, ip[15] = 1, ip[16] = 10, ip[19] = 2;
+  uint8_t *th = ip + 20;
+  th[0] = 0x13, th[1] = 0x88, th[2] = 0x13, th[3] = 0x89;  // ports 5000 -> 5001
+  th[7] = 100;    // seq 100
+  th[12] = 0x50;  // doff 5
+  th[13] = 0x18;  // PSH ACK
+  skb->network_header = static_cast<uint16_t>(skb->headroom() + 14);
+  skb->transport_header = static_cast<uint16_t>(skb->headroom() + 34);
+  skb->protocol = 0x0800;
+  skb->gso_size = 1000;
+  skb->dev = &nd.dev;
+  EXPECT_EQ(dev_queue_xmit(skb), NET_XMIT_SUCCESS);
+  run_until(1'000'000'000);
+  ASSERT_EQ(nd.frames.size(), 4u);
+  for (uint32_t i = 0; i < 4; ++i) {
+    EXPECT_EQ(nd.frames[i].bytes.size(), hdr + 1000);
+    EXPECT_EQ(wirepath::test::rd32(nd.frames[i].bytes, 38), 100 + 1000 * i) << "the TCP sequence number of segment " << i;
+  }
+  EXPECT_EQ(nd.dev.qdisc->bstats.packets, 4u);
+  EXPECT_EQ(nd.dev.qdisc->bstats.bytes, 4u * (hdr + 1000));
+  EXPECT_EQ(nd.dev.qdisc->qstats.drops, 0u);
+  EXPECT_EQ(skb_counters().total_dropped(), 0u);
+}
