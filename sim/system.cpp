@@ -94,7 +94,7 @@ void System::connect_wire() {
     partner_->on_frame(frame, arrive_ns);
   };
   fanout_.attach([this](const WireFrame &f, ps_t start) {
-    lat_.wire_start(f.bytes.size() >= 4 ? f.bytes.size() - 4 : 0, start);
+    lat_.wire_start(f.bytes, start);
   });
   fanout_.attach([this](const WireFrame &, ps_t) { host_->on_wire_frame(); });
 

@@ -118,6 +118,7 @@ public:
   PcieLink &link() { return link_; }
   HostBridge &bridge() { return bridge_; }
   const LatencyTracker &latency() const { return lat_; }
+  LatencyTracker &latency() { return lat_; }  // to set its tag (sim/app/flows)
   const WireStats &wire() const { return wire_log_.stats(); }
   const std::vector<WireFrame> &frames() const { return wire_log_.frames(); }
   const std::vector<ps_t> &frame_times() const { return wire_log_.frame_times(); }

@@ -88,6 +88,34 @@ long files_struct::sendto(int fd, const void *buf, size_t len, int flags, const 
 
 long files_struct::send(int fd, const void *buf, size_t len, int flags) { return sendto(fd, buf, len, flags, nullptr, 0); }
 
+long files_struct::recvfrom(int fd, void *buf, size_t len, int flags, sockaddr_in_host *src_addr) {
+  struct socket *sock = sockfd_lookup(fd);
+  if (!sock) return -EBADF;
+  if (!buf && len) return -EFAULT;
+  struct sock *sk = sock->sk.get();
+  // Only UDP has a receive queue here (our TCP peers send no data).
+  if (sk->sk_protocol != IPPROTO_UDP) return -EOPNOTSUPP;
+  if (sock->f_flags & O_NONBLOCK) flags |= MSG_DONTWAIT;
+  // __skb_recv_udp: wait for a datagram unless MSG_DONTWAIT; a pending error first.
+  while (sk->sk_receive_queue.empty()) {
+    if (const int err = sock_error(sk)) return err;
+    const sched_hooks &sched = net_ns.kernel.sched;
+    if ((flags & MSG_DONTWAIT) || !sched.sk_wait || !sched.sk_wait(sk)) return -EAGAIN;
+  }
+  sock::rx_datagram &d = sk->sk_receive_queue.front();
+  // udp_recvmsg: a datagram longer than the buffer is truncated (MSG_TRUNC
+  // would return its full length).
+  const size_t copied = std::min(len, d.data.size());
+  std::copy(d.data.begin(), d.data.begin() + static_cast<long>(copied), static_cast<uint8_t *>(buf));
+  const long ret = (flags & MSG_TRUNC) ? static_cast<long>(d.data.size()) : static_cast<long>(copied);
+  if (src_addr) *src_addr = sockaddr_in_host{AF_INET, d.sport, d.saddr};
+  if (!(flags & MSG_PEEK)) {
+    sk->sk_rmem_alloc -= d.data.size();
+    sk->sk_receive_queue.pop_front();
+  }
+  return ret;
+}
+
 long files_struct::write(int fd, const void *buf, size_t len) {
   KFUNC_SCOPE("ksys_write");
   // sock_write_iter: no flags but O_NONBLOCK's; zero bytes is a no-op (SYSV).

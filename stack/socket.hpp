@@ -57,6 +57,11 @@ struct files_struct {
   long sendto(int fd, const void *buf, size_t len, int flags, const sockaddr_in_host *dest_addr,
               uint32_t addrlen = SOCKADDR_IN_LEN);
   long send(int fd, const void *buf, size_t len, int flags = 0);
+  // recvfrom(2)/recv(2) on a UDP socket: one datagram from the receive
+  // queue, blocking (sk_wait) unless MSG_DONTWAIT or O_NONBLOCK; MSG_PEEK,
+  // MSG_TRUNC. -EOPNOTSUPP for other sockets (no TCP receive is modelled).
+  long recvfrom(int fd, void *buf, size_t len, int flags, sockaddr_in_host *src_addr);
+  long recv(int fd, void *buf, size_t len, int flags = 0) { return recvfrom(fd, buf, len, flags, nullptr); }
   // write(2) on a socket: sock_write_iter -> sock_sendmsg with no flags.
   long write(int fd, const void *buf, size_t len);
   // sendmsg(2) with an iovec array (msghdr_host in uapi.hpp).

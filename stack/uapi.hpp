@@ -79,6 +79,12 @@ constexpr int WP_IPPROTO_MAX = 263;  // IPPROTO_MAX of current kernels
 #ifndef MSG_OOB
 constexpr int MSG_OOB = 0x1;
 #endif
+#ifndef MSG_PEEK
+constexpr int MSG_PEEK = 0x2;
+#endif
+#ifndef MSG_TRUNC
+constexpr int MSG_TRUNC = 0x20;
+#endif
 #ifndef MSG_DONTROUTE
 constexpr int MSG_DONTROUTE = 0x4;
 #endif

@@ -16,6 +16,8 @@
 #include <systemc>
 
 #include "sim/app/cli_util.hpp"
+#include "sim/app/flows.hpp"
+#include "sim/app/summary_json.hpp"
 #include "sim/app/iptables.hpp"
 #include "sim/app/options.hpp"
 #include "sim/app/run_loop.hpp"
@@ -95,6 +97,37 @@ int sc_main(int argc, char **argv) {
       cfg.cpu_costs = cpu_cost_table::measured_defaults();
     else if (o.cpu_costs != "none")
       cfg.cpu_costs = cpu_cost_table::load(o.cpu_costs);
+    if (!o.flow_specs.empty()) {
+      // Several flows: run_flows builds and runs its own system.
+      RunOutputs outputs{o.json_path, o.csv_path};
+      return run_flows(
+          cfg, o.flow_specs, o.udp.send_cost, outputs,
+          [&](System &s) {
+            s.netdev().tx_queue_len = o.txqueuelen;
+            if (!o.tc_path.empty()) {
+              std::ifstream tin(o.tc_path);
+              const std::string cmds((std::istreambuf_iterator<char>(tin)), std::istreambuf_iterator<char>());
+              std::string err, warn;
+              if (!tc::tc_batch(&s.netdev(), cmds, &err, &warn))
+                throw std::invalid_argument(fmt::format("tc: {}: {}", o.tc_path, err));
+              fmt::print(stderr, "{}", warn);
+            }
+            if (!rules.empty()) {
+              std::string err;
+              if (iptables_restore(s.stack(), rules, &err))
+                throw std::invalid_argument(fmt::format("iptables: {}: {}", o.rules_path, err));
+            }
+            s.stack().tcp.sysctl.tcp_congestion_control = o.cc == "reno" ? "reno" : "cubic";
+            s.stack().tcp.sysctl.tcp_timestamps = o.no_tcp_ts ? 0 : 1;
+            s.stack().tcp.sysctl.tcp_sack = o.no_tcp_sack ? 0 : 1;
+            s.stack().tcp.sysctl.tcp_limit_output_bytes = o.tcp_limit_output_bytes;
+          },
+          [&](System &s) {
+            if (!o.tc_path.empty() || o.tc_stats)
+              fmt::print("tc -s qdisc show dev {0}\n{1}tc -s class show dev {0}\n{2}", s.netdev().name,
+                         tc::tc_qdisc_show(&s.netdev(), true), tc::tc_class_show(&s.netdev(), true));
+          });
+    }
     if (o.tcp_mode()) {
       o.tcp.validate();
       cfg.partner.validate();
@@ -165,11 +198,22 @@ int sc_main(int argc, char **argv) {
 
   const bool complete = end == RunEnd::done && sys.app_done();
   bool ok = complete;
+  nlohmann::json summary;
   if (o.tcp_mode()) {
     fmt::print("{}", format_tcp_summary(sys, tcp));
     ok = ok && tcp.finished && !tcp.error && tcp_stream_intact(sys, tcp);
+    summary = summary_json(sys, "tcp", tcp.done);
+    add_tcp_json(summary, sys, tcp);
   } else {
     fmt::print("{}", format_summary(sys, udp));
+    summary = summary_json(sys, "udp", udp.finished);
+    add_udp_json(summary, udp);
+  }
+  try {
+    RunOutputs{o.json_path, o.csv_path}.write(sys, summary);
+  } catch (const std::exception &e) {
+    fmt::print(stderr, "wirepath: error: {}\n", e.what());
+    ok = false;
   }
   // Every packet the driver took is on the wire exactly once, intact; every
   // other one ended in a drop counter with its reason (the summary's drops).

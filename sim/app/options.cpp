@@ -78,6 +78,16 @@ void add_trace_options(CLI::App &cli, CliOptions &o) {
       ->check(finite_range(0, 1e9))->group(g);
 }
 
+void add_flow_options(CLI::App &cli, CliOptions &o) {
+  const char *g = "Flows and outputs";
+  cli.add_option("--flow", o.flow_specs,
+                 "an application flow, repeatable: tcp[,bytes=N,write=N,nodelay] | "
+                 "udp[,size=B,every-us=N,count=N] | rr[,size=B,count=N]; all take prio=,tos=,port=,start-us=")
+      ->group(g);
+  cli.add_option("--json", o.json_path, "write the summary as one JSON object (fields: docs/json.md)")->group(g);
+  cli.add_option("--latency-csv", o.csv_path, "write one CSV row per frame on the wire with its stage times")->group(g);
+}
+
 void add_partner_options(CLI::App &cli, CliOptions &o) {
   const char *g = "Link partner and wire faults";
   o.rtt_us = o.sys.partner.rtt_ns / 1000.0;
@@ -153,6 +163,7 @@ void add_options(CLI::App &cli, CliOptions &o) {
   add_partner_options(cli, o);
   add_host_options(cli, o);
   add_tc_options(cli, o);
+  add_flow_options(cli, o);
   add_trace_options(cli, o);
   add_output_options(cli, o);
   add_run_options(cli, o);
@@ -165,7 +176,11 @@ CLI::ValidationError refuse(const std::string &opt, const std::string &why) { re
 void check_options(const CLI::App &cli, CliOptions &o) {
   auto given = [&](const char *name) { return cli.get_option(name)->count() > 0; };
   // Options of the other scenario would be silently ignored: refuse them.
-  if (o.tcp_mode()) {
+  if (!o.flow_specs.empty()) {
+    if (o.tcp_mode()) throw refuse("--flow", "not with --tcp: give the TCP transfer as --flow tcp,bytes=N");
+    for (const char *opt : {"--datagrams", "--min-size", "--max-size", "--write-size", "--nodelay"})
+      if (given(opt)) throw refuse(opt, "does not apply to --flow runs (the flows carry their own sizes)");
+  } else if (o.tcp_mode()) {
     for (const char *opt : {"--datagrams", "--min-size", "--max-size"})
       if (given(opt)) throw refuse(opt, "applies to the UDP scenario only, not with --tcp");
   } else {

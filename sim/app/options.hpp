@@ -6,6 +6,7 @@
 
 #include <cstdint>
 #include <string>
+#include <vector>
 
 #include <CLI/CLI.hpp>
 
@@ -46,6 +47,9 @@ struct CliOptions {
   // Software time and the per-packet timeline.
   std::string cpu_costs = "measured", trace_path;
   TraceOptions trace;
+  // Several applications at once (--flow), and outputs for other programs.
+  std::vector<std::string> flow_specs;
+  std::string json_path, csv_path;
 
   bool tcp_mode() const { return tcp_bytes != 0; }
 };

@@ -244,11 +244,18 @@ std::string ns(ps_t ps) { return fmt::format("{:.1f}", ps / 1000.0); }
 }  // namespace
 
 std::string format_summary(const System &sys, const UdpScenarioResult &r) {
-  const WireStats &w = sys.wire();
-  const LatencyTracker &lat = sys.latency();
   std::string out;
   out += fmt::format("sent        {} UDP datagrams, {} payload bytes, {} send errors\n", r.sent, r.payload_bytes,
                      r.send_errors);
+  out += format_system_summary(sys);
+  out += fmt::format("sim time    {:.3f} us\n", (r.finished ? r.finished : now_ps()) / 1e6);
+  return out;
+}
+
+std::string format_system_summary(const System &sys) {
+  const WireStats &w = sys.wire();
+  const LatencyTracker &lat = sys.latency();
+  std::string out;
   out += fmt::format("wire        {} frames, {} bytes (DA..FCS), FCS errors {}, preamble errors {}\n", w.frames,
                      w.bytes, w.fcs_errors, w.preamble_errors);
   if (w.frames && w.last_end > w.first_start) {
@@ -259,9 +266,11 @@ std::string format_summary(const System &sys, const UdpScenarioResult &r) {
   }
   out += fmt::format("latency     doorbell (TDT writel) to first byte on XGMII, {} frames, ns:\n",
                      lat.done().size());
-  out += fmt::format("  {:<30} {:>9} {:>9} {:>9}\n", "stage", "min", "median", "max");
+  out += fmt::format("  {:<26} {:>8} {:>8} {:>8} {:>8} {:>8} {:>8}\n", "stage", "min", "median", "p90", "p99",
+                     "p99.9", "max");
   auto row = [&](const char *name, LatencySummary s) {
-    out += fmt::format("  {:<30} {:>9} {:>9} {:>9}\n", name, ns(s.min), ns(s.median), ns(s.max));
+    out += fmt::format("  {:<26} {:>8} {:>8} {:>8} {:>8} {:>8} {:>8}\n", name, ns(s.min), ns(s.median), ns(s.p90),
+                       ns(s.p99), ns(s.p999), ns(s.max));
   };
   row("MMIO write (TDT to NIC)", lat.stage(&FrameLatency::doorbell, &FrameLatency::mmio));
   row("descriptor fetch", lat.stage(&FrameLatency::mmio, &FrameLatency::desc));
@@ -284,7 +293,6 @@ std::string format_summary(const System &sys, const UdpScenarioResult &r) {
                      d.irqs, d.polls, d.cleaned);
   out += format_bql_summary(sys);
   out += format_nic_summary(n);
-  out += fmt::format("sim time    {:.3f} us\n", (r.finished ? r.finished : now_ps()) / 1e6);
   return out;
 }
 

@@ -100,5 +100,8 @@ std::string format_in_flight(System &sys);
 
 // The human-readable summary printed by the wirepath executable.
 std::string format_summary(const System &sys, const UdpScenarioResult &r);
+// Its lines about the system (wire, throughput, latency by stage, drops,
+// driver, nic), shared with the flows' summary.
+std::string format_system_summary(const System &sys);
 
 }  // namespace wirepath

@@ -1,3 +1,5 @@
+// sc_spawn for the app threads.
+#define SC_INCLUDE_DYNAMIC_PROCESSES
 #include "sim/host/host.hpp"
 
 #include <algorithm>
@@ -32,6 +34,7 @@ Host::Host(sc_core::sc_module_name name, net &stack, net_device &dev, E1000Adapt
   };
   stack_.kernel.sched.sk_write_space = [this](sock *) { sk_wq_ev_.notify(sc_core::SC_ZERO_TIME); };
   stack_.kernel.sched.sk_state_change = [this](sock *) { sk_wq_ev_.notify(sc_core::SC_ZERO_TIME); };
+  stack_.kernel.sched.sk_data_ready = [this](sock *) { sk_wq_ev_.notify(sc_core::SC_ZERO_TIME); };
   // The stack's timers run in softirq_thread; a timer armed ahead of the
   // others moves its wake-up.
   stack_.kernel.timers.next_timer_changed = [this] { raise_softirq(); };
@@ -53,6 +56,7 @@ Host::~Host() {
   stack_.kernel.sched.sk_wait = nullptr;
   stack_.kernel.sched.sk_write_space = nullptr;
   stack_.kernel.sched.sk_state_change = nullptr;
+  stack_.kernel.sched.sk_data_ready = nullptr;
 }
 
 cpu_thread *Host::current_cpu_thread() {
@@ -120,6 +124,25 @@ void Host::boot_thread() {
   if (app) app();
   cpu_sync();
   kernel_exit();
+  // Several applications at once (--flow): each its own process context,
+  // taking the kernel as any thread does while it runs in it.
+  std::vector<sc_core::sc_process_handle> threads;
+  for (size_t i = 0; i < apps.size(); i++)
+    threads.push_back(sc_core::sc_spawn(
+        [this, f = apps[i]] {
+          kernel_enter();
+          f();
+          cpu_sync();
+          kernel_exit();
+        },
+        sc_core::sc_gen_unique_name("app")));
+  for (sc_core::sc_process_handle &h : threads)
+    if (!h.terminated()) sc_core::wait(h.terminated_event());
+  if (!threads.empty()) {
+    kernel_enter();
+    sync_stack_clock();
+    kernel_exit();
+  }
   app_done_ = true;
   // No deadline: a packet waiting for ARP is sent or dropped (NEIGH_FAILED)
   // within the neighbour's probe time; the run's own time limit bounds it.
@@ -180,6 +203,12 @@ bool Host::wait_for_stack(ps_t timeout) {
   kernel_enter();
   sync_stack_clock();
   return stack_ev_.triggered();
+}
+
+bool Host::wait_for_socket(ps_t timeout) {
+  sc_core::wait(ps_time(timeout), sk_wq_ev_);
+  sync_stack_clock();
+  return sk_wq_ev_.triggered();
 }
 
 void Host::cpu_work(ps_t t) {

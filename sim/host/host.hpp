@@ -41,6 +41,10 @@ public:
   // The application, run by the boot thread once the driver is up. When it
   // returns the host drains (until the TX ring is empty) and stops.
   std::function<void()> app;
+  // Further applications (sim/app/flows), each in a process-context thread
+  // of its own (sc_spawn) started by the boot thread after app returns; the
+  // host drains once they all have returned.
+  std::vector<std::function<void()>> apps;
   // Called by the boot thread right after e1000e_open (the TX ring exists).
   std::function<void()> on_driver_up;
 
@@ -66,6 +70,9 @@ public:
   // Block the calling thread until the stack did something (a received
   // frame, a timer) or timeout passes. False on timeout.
   bool wait_for_stack(ps_t timeout);
+  // Block on the sockets' wait queue (what sk_wait sleeps on: send space,
+  // TCP state, received data) or until timeout. False on timeout.
+  bool wait_for_socket(ps_t timeout);
   // timer_base::run_timers(now): the waits above, the stack's sk_wait and the
   // threads call it whenever they resume; an app that waits on its own
   // calls it before using the stack again.

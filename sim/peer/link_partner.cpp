@@ -229,6 +229,7 @@ void LinkPartner::ip_deliver(uint32_t src, uint32_t dst, uint8_t proto, const ui
     }
     stats_.udp_datagrams++;
     udp_.emplace_back(p + 8, p + len);
+    if (cfg_.echo_port && be16(p + 2) == cfg_.echo_port) udp_echo(src, p, len, smac, now);
   } else {
     stats_.other++;
   }
@@ -514,6 +515,30 @@ void LinkPartner::send_tcp(TcpConn &c, uint8_t flags, uint32_t seq, bool syn_opt
   put16(t + 16, static_cast<uint16_t>(~fold(sum16(t, thlen, pseudo(cfg_.ip, c.peer_ip, 6, static_cast<uint32_t>(thlen))))));
   stats_.acks_sent++;
   send_frame(c.peer_mac, 0x0800, ip, now);
+}
+
+// The echo service (RFC 862, UDP): the datagram goes back to its sender,
+// ports swapped, as soon as it arrived (plus rtt_ns, as every reply).
+void LinkPartner::udp_echo(uint32_t src, const uint8_t *udp, size_t len, const std::array<uint8_t, 6> &smac,
+                           uint64_t now) {
+  std::vector<uint8_t> ip(20 + len, 0);
+  ip[0] = 0x45;
+  put16(&ip[2], static_cast<uint16_t>(ip.size()));
+  put16(&ip[4], ip_id_++);
+  ip[8] = 64;
+  ip[9] = 17;
+  put32(&ip[12], cfg_.ip);
+  put32(&ip[16], src);
+  put16(&ip[10], static_cast<uint16_t>(~fold(sum16(ip.data(), 20))));
+  uint8_t *u = &ip[20];
+  std::copy(udp, udp + len, u);
+  put16(u, be16(udp + 2));
+  put16(u + 2, be16(udp));
+  put16(u + 6, 0);
+  uint16_t ck = static_cast<uint16_t>(~fold(sum16(u, len, pseudo(cfg_.ip, src, 17, static_cast<uint32_t>(len)))));
+  put16(u + 6, ck ? ck : 0xffff);
+  stats_.udp_echoed++;
+  send_frame(smac, 0x0800, ip, now);
 }
 
 void LinkPartner::send_frame(const std::array<uint8_t, 6> &dst, uint16_t ethertype, const std::vector<uint8_t> &payload,

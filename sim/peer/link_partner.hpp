@@ -49,6 +49,7 @@ struct LinkPartnerConfig {
   uint64_t delayed_ack_ns = 40'000;  // scaled down from Linux's 40 ms minimum
   bool sack = true;        // its net.ipv4.tcp_sack: SACK (and D-SACK) if our SYN offers it
   bool timestamps = true;  // its net.ipv4.tcp_timestamps: TSval/TSecr if our SYN offers them
+  uint16_t echo_port = 7;  // UDP echo service (RFC 862); 0: none
   void validate() const;
 };
 
@@ -60,6 +61,7 @@ struct LinkPartnerStats {
   uint64_t tcp_out_of_order = 0, acks_sent = 0, dupacks_sent = 0;
   uint64_t sack_blocks_sent = 0, dsacks_sent = 0;
   uint64_t udp_datagrams = 0, udp_csum_errors = 0;
+  uint64_t udp_echoed = 0;  // datagrams sent back by the echo service
   uint64_t other = 0;  // frames for someone else or of other types
 };
 
@@ -144,6 +146,7 @@ private:
   void sack_remove(TcpConn &c);
   void dsack_set(TcpConn &c, uint32_t seq, uint32_t end_seq);
   void send_ack(TcpConn &c, uint64_t now, bool dup);
+  void udp_echo(uint32_t src, const uint8_t *udp, size_t len, const std::array<uint8_t, 6> &smac, uint64_t now);
   void send_frame(const std::array<uint8_t, 6> &dst, uint16_t ethertype, const std::vector<uint8_t> &payload,
                   uint64_t now);
   TcpConn *find(uint32_t ip, uint16_t port, uint16_t myport);

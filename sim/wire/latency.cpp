@@ -13,6 +13,11 @@ void LatencyTracker::doorbell(const std::vector<TxPacketRecord> &pkts, uint32_t 
     p.more_frames = r.segs ? r.segs - 1 : 0;
     p.desc_addr = (ring_dma_ + 16ull * r.last_desc) & ~uint64_t{15};
     p.data_addr = (r.last_buf_end - 1) & ~uint64_t{15};
+    // A TSO packet leaves segment by segment as its data comes in: its data
+    // stage ends with the first segment's last byte. Our TCP skbs are linear
+    // (one contiguous buffer), so that byte is first_frame_len into it.
+    if (r.segs > 1 && r.first_frame_len && r.first_frame_len < r.len)
+      p.data_addr = (r.last_buf_end - r.len + r.first_frame_len - 1) & ~uint64_t{15};
     pending_.push_back(p);
   }
   tdt_batches_.push_back({pkts.size(), tdt});
@@ -48,10 +53,37 @@ void LatencyTracker::read_beat(uint64_t addr, unsigned len, ps_t t) {
   }
 }
 
+void LatencyTracker::wire_start(const std::vector<uint8_t> &frame, ps_t t) {
+  const FrameTag tg = tag ? tag(frame, t) : FrameTag{};
+  wire_start(frame.size() >= 4 ? frame.size() - 4 : 0, t);
+  FrameLatency &l = frames_.back().lat;
+  l.flow = tg.flow;
+  l.send = tg.send;
+  if (frames_.back().matched && frames_.back().segment == 0) {
+    done_.back().flow = tg.flow;
+    done_.back().send = tg.send;
+  }
+}
+
 void LatencyTracker::wire_start(size_t frame_len, ps_t t) {
+  WireFrameRecord rec;
+  rec.lat.frame_len = static_cast<uint32_t>(frame_len);
+  rec.lat.wire = t;
   // The latency of a TSO packet is to its first segment; the rest follow it.
+  if (skip_unmatched_) {
+    skip_unmatched_--;
+    unmatched_++;
+    frames_.push_back(rec);
+    return;
+  }
   if (skip_frames_) {
     skip_frames_--;
+    rec.lat = last_matched_;
+    rec.lat.frame_len = static_cast<uint32_t>(frame_len);
+    rec.lat.wire = t;
+    rec.matched = true;
+    rec.segment = ++segment_;
+    frames_.push_back(rec);
     return;
   }
   // Frames leave in ring order; a packet the NIC dropped has no frame, so
@@ -65,12 +97,50 @@ void LatencyTracker::wire_start(size_t frame_len, ps_t t) {
       p.lat.frame_len = static_cast<uint32_t>(frame_len);
       done_.push_back(p.lat);
       skip_frames_ = p.more_frames;
+      last_matched_ = p.lat;
+      segment_ = 0;
+      rec.lat = p.lat;
+      rec.matched = true;
+      frames_.push_back(rec);
       return;
     }
     unmatched_++;
-    if (match) return;
+    if (match) {
+      // Its further TSO segments follow it, unmatched too.
+      skip_unmatched_ = p.more_frames;
+      frames_.push_back(rec);
+      return;
+    }
   }
   unmatched_++;
+  frames_.push_back(rec);
+}
+
+ps_t LatencyTracker::percentile(const std::vector<ps_t> &sorted, double p) {
+  if (sorted.empty()) return 0;
+  // Nearest rank: ceil(p/100 * n), 1-based; computed in integers of 0.1%
+  // so 99.9 of 1000 is exactly rank 999.
+  const uint64_t n = sorted.size();
+  const uint64_t permille = static_cast<uint64_t>(p * 10 + 0.5);
+  uint64_t rank = (permille * n + 999) / 1000;
+  if (rank < 1) rank = 1;
+  if (rank > n) rank = n;
+  return sorted[rank - 1];
+}
+
+void LatencyTracker::write_csv(std::ostream &out) const {
+  out << "trace_id,flow,frame_len,segment,send_ps,doorbell_ps,mmio_ps,desc_ps,data_ps,wire_ps\n";
+  for (const WireFrameRecord &r : frames_) {
+    const FrameLatency &l = r.lat;
+    out << l.trace_id << ',';
+    if (l.flow >= 0) out << l.flow;
+    out << ',' << l.frame_len << ',' << r.segment << ',';
+    if (l.send) out << l.send;
+    out << ',';
+    if (r.matched) out << l.doorbell << ',' << l.mmio << ',' << l.desc << ',' << l.data;
+    else out << ",,,";
+    out << ',' << l.wire << '\n';
+  }
 }
 
 LatencySummary LatencyTracker::summarize(std::vector<ps_t> v) {
@@ -81,6 +151,9 @@ LatencySummary LatencyTracker::summarize(std::vector<ps_t> v) {
   s.min = v.front();
   s.max = v.back();
   s.median = v.size() % 2 ? v[v.size() / 2] : (v[v.size() / 2 - 1] + v[v.size() / 2]) / 2;
+  s.p90 = percentile(v, 90);
+  s.p99 = percentile(v, 99);
+  s.p999 = percentile(v, 99.9);
   return s;
 }
 

@@ -55,6 +55,7 @@ const char *skb_drop_reason_name(skb_drop_reason r) {
     case skb_drop_reason::UNHANDLED_PROTO: return "UNHANDLED_PROTO";
     case skb_drop_reason::PKT_LEN: return "PKT_LEN";
     case skb_drop_reason::NO_SOCKET: return "NO_SOCKET";
+    case skb_drop_reason::SOCKET_RCVBUFF: return "SOCKET_RCVBUFF";
     case skb_drop_reason::QDISC_OVERLIMIT: return "QDISC_OVERLIMIT";
     case skb_drop_reason::QDISC_CONGESTED: return "QDISC_CONGESTED";
     case skb_drop_reason::NUM_REASONS: break;
@@ -119,6 +120,7 @@ sk_buff *alloc_skb(KernelHeap &mem, uint32_t size) {
   skb->end = skb->head + size;
   skb->truesize = skb_truesize_for(size);
   ++g_skb_stats.allocated;
+  skb->trace_id = g_skb_stats.allocated;  // one id per skb, in allocation order
   return skb;
 }
 

@@ -45,6 +45,7 @@ enum class skb_drop_reason : uint8_t {
   UNHANDLED_PROTO, // no handler for the ethertype
   PKT_LEN,         // received packet shorter than its headers
   NO_SOCKET,       // received datagram for a port nobody has bound
+  SOCKET_RCVBUFF,  // received datagram over the socket's receive buffer (sk_rcvbuf)
   QDISC_OVERLIMIT, // fq_codel/sfq over its packet or memory limit: dropped from the fattest flow
   QDISC_CONGESTED, // CoDel: sojourn time above target for an interval (AQM drop)
   NUM_REASONS,

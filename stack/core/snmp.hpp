@@ -27,6 +27,7 @@ struct udp_mib {
   uint64_t OutDatagrams = 0;
   uint64_t SndbufErrors = 0;  // the device layer dropped it (ENOBUFS swallowed without IP_RECVERR)
   uint64_t InDatagrams = 0, NoPorts = 0, InErrors = 0, InCsumErrors = 0;
+  uint64_t RcvbufErrors = 0;  // dropped: the receive queue was over sk_rcvbuf
 };
 
 }  // namespace wirepath

@@ -5,6 +5,7 @@
 
 #include <cstddef>
 #include <cstdint>
+#include <deque>
 #include <memory>
 #include <vector>
 
@@ -126,6 +127,18 @@ struct sock {
   uint8_t sk_shutdown = 0;  // SEND_SHUTDOWN: TCP after close() or the connection's end
   bool sock_dead = false;  // SOCK_DEAD: closed, freed when its last skb is
   bool sock_nospace = false;  // SOCK_NOSPACE: a sender found the buffer full
+
+  // Receive queue (sk_receive_queue) of a UDP socket: the datagrams' payloads
+  // and their source, charged to sk_rmem_alloc by payload size against
+  // sk_rcvbuf (Linux charges the skb's truesize; sysctl rmem_default).
+  struct rx_datagram {
+    std::vector<uint8_t> data;
+    uint32_t saddr = 0;
+    uint16_t sport = 0;
+  };
+  std::deque<rx_datagram> sk_receive_queue;
+  uint32_t sk_rcvbuf = 212992;
+  uint64_t sk_rmem_alloc = 0;
 
   // UDP (struct udp_sock): UDP_CORK and the pending corked datagram.
   bool udp_corkflag = false;

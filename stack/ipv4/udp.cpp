@@ -263,9 +263,26 @@ int udp_rcv(net &n, sk_buff *skb) {
       kfree_skb_reason(skb, skb_drop_reason::NO_SOCKET);
       return NET_RX_DROP;
     }
-    // No receive queue is modelled: the datagram is counted and freed.
+    // __udp_enqueue_schedule_skb: over the receive buffer it is dropped
+    // (UDP_MIB_RCVBUFERRORS), else queued and the reader woken
+    // (sk_data_ready). The payload is copied out and the skb freed here.
+    const uint32_t plen = ulen - static_cast<uint32_t>(sizeof(udphdr));
+    if (sk->sk_rmem_alloc + plen > sk->sk_rcvbuf) {
+      ++n.udp_stats.RcvbufErrors;
+      ++n.udp_stats.InErrors;
+      kfree_skb_reason(skb, skb_drop_reason::SOCKET_RCVBUFF);
+      return NET_RX_DROP;
+    }
+    sock::rx_datagram d;
+    const std::vector<uint8_t> bytes = skb->linearize_copy();
+    d.data.assign(bytes.begin() + sizeof(udphdr), bytes.begin() + ulen);
+    d.saddr = saddr;
+    d.sport = be16_to_cpu(uh->source);
+    sk->sk_rmem_alloc += plen;
+    sk->sk_receive_queue.push_back(std::move(d));
     ++n.udp_stats.InDatagrams;
     consume_skb(skb);
+    if (n.kernel.sched.sk_data_ready) n.kernel.sched.sk_data_ready(sk);
     return NET_RX_SUCCESS;
   }
 short_packet:

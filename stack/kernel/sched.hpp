@@ -25,6 +25,8 @@ struct sched_hooks {
   std::function<void(sock *sk)> sk_write_space;
   // sk_state_change: a socket changed state (TCP connected, reset, closed).
   std::function<void(sock *sk)> sk_state_change;
+  // sk_data_ready: a datagram was queued on the socket's receive queue.
+  std::function<void(sock *sk)> sk_data_ready;
 };
 
 }  // namespace wirepath

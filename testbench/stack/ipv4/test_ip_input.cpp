@@ -56,6 +56,46 @@ TEST_F(Rx, UdpDatagramsAreCountedByPort) {
   EXPECT_EQ(nd.dev.stats.rx_packets, 3u);
 }
 
+// udp_rcv queues the payload on the socket (__udp_enqueue_schedule_skb) and
+// wakes the reader (sk_data_ready); recvfrom takes one datagram with its
+// source, MSG_PEEK leaves it, a short buffer truncates (MSG_TRUNC gives the
+// full length), an empty queue is EAGAIN, past sk_rcvbuf the datagram is
+// dropped (SOCKET_RCVBUFF, RcvbufErrors).
+TEST_F(Rx, UdpDatagramsQueueForRecvfrom) {
+  int woken = 0;
+  ns.kernel.sched.sk_data_ready = [&](sock *) { woken++; };
+  const int fd = udp_socket();
+  const auto me = sin(kLocal, 7000);
+  ASSERT_EQ(files.bind(fd, &me), 0);
+  char buf[16];
+  EXPECT_EQ(files.recv(fd, buf, sizeof buf, MSG_DONTWAIT), -EAGAIN);
+  auto f = udp_frame(nd.dev.dev_addr, kPeerMac, kPeer, kLocal, 9, 7000, "hello");
+  EXPECT_EQ(netif_rx_frame(&nd.dev, f.data(), f.size()), NET_RX_SUCCESS);
+  f = udp_frame(nd.dev.dev_addr, kPeerMac, kPeer, kLocal, 10, 7000, "second one");
+  EXPECT_EQ(netif_rx_frame(&nd.dev, f.data(), f.size()), NET_RX_SUCCESS);
+  EXPECT_EQ(woken, 2);
+  sockaddr_in_host from{};
+  EXPECT_EQ(files.recvfrom(fd, buf, sizeof buf, MSG_PEEK, &from), 5);
+  EXPECT_EQ(from.sin_port, 9);
+  EXPECT_EQ(from.sin_addr, kPeer);
+  EXPECT_EQ(files.recvfrom(fd, buf, sizeof buf, 0, &from), 5);
+  EXPECT_EQ(std::string(buf, 5), "hello");
+  EXPECT_EQ(files.recv(fd, buf, 6, MSG_TRUNC), 10);
+  EXPECT_EQ(std::string(buf, 6), "second");
+  EXPECT_EQ(files.recv(fd, buf, sizeof buf, MSG_DONTWAIT), -EAGAIN);
+  EXPECT_EQ(files.recv(99, buf, sizeof buf, 0), -EBADF);
+  files.sockfd_lookup(fd)->sk->sk_rcvbuf = 8;
+  f = udp_frame(nd.dev.dev_addr, kPeerMac, kPeer, kLocal, 9, 7000, "too long");
+  ASSERT_EQ(netif_rx_frame(&nd.dev, f.data(), f.size()), NET_RX_SUCCESS);  // 8 bytes fit exactly
+  EXPECT_EQ(netif_rx_frame(&nd.dev, f.data(), f.size()), NET_RX_DROP);
+  EXPECT_EQ(ns.udp_stats.RcvbufErrors, 1u);
+  EXPECT_EQ(skb_counters().dropped[static_cast<int>(skb_drop_reason::SOCKET_RCVBUFF)], 1u);
+  EXPECT_EQ(files.recv(fd, buf, sizeof buf, 0), 8);
+  const int tcp = files.socket(AF_INET, SOCK_STREAM, 0);
+  EXPECT_EQ(files.recv(tcp, buf, sizeof buf, 0), -EOPNOTSUPP);
+  ns.kernel.sched.sk_data_ready = nullptr;
+}
+
 // ip_rcv: a bad header checksum (IP_CSUM, InCsumErrors), a packet for another address
 // (IP_INADDRERRORS), a bad UDP checksum (InCsumErrors), Ethernet padding trimmed.
 TEST_F(Rx, IpRcvDropsBadHeadersAndForeignAddresses) {
