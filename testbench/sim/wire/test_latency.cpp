@@ -114,8 +114,8 @@ TEST(LatencyTracker, CsvHasOneRowPerWireFrame) {
   b.segs = 2;
   b.first_frame_len = 1514;
   lat.tag = [](const std::vector<uint8_t> &f, ps_t) { return FrameTag{f.size() > 200 ? 1 : 0, 5}; };
-  lat.doorbell({a, b}, 1000);
-  lat.tdt_arrived(2000);
+  lat.doorbell({a, b}, 2, 1000);
+  lat.tdt_arrived(2, 2000);
   lat.read_beat(0x1000, 16, 3000);        // a's descriptor
   lat.read_beat(0x1010, 16, 3100);        // b's descriptor
   lat.read_beat(0x2000 + 96, 16, 4000);   // a's last byte (0x2063, beat 0x2060)
