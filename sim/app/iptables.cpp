@@ -51,7 +51,8 @@ std::vector<std::string> tokenize(const std::string &s, int line) {
 // empty or holds a blank or a quote, with '"' and '\\' escaped inside the
 // quotes, so tokenize() gives back exactly this token.
 std::string save_token(const std::string &t) {
-  if (!t.empty() && t.find_first_of(" \t\"\\") == std::string::npos) return t;
+  // '\r' too: a line's last '\r' is taken for a CRLF line end.
+  if (!t.empty() && t.find_first_of(" \t\r\"\\") == std::string::npos) return t;
   std::string q = "\"";
   for (const char ch : t) {
     if (ch == '"' || ch == '\\') q += '\\';
@@ -374,7 +375,9 @@ int iptables_restore(net &n, const std::string &text, std::string *err) {
         } else {
           if (hook_by_name(name) >= 0) xt_fail(line, fmt::format("chain {} is not a built-in chain of table {}", name, cur.r.name));
           if (policy != "-") xt_fail(line, fmt::format("user chain \"{}\" cannot have a policy (use \"-\")", name));
-          if (name.size() > 28 || name.empty() || name[0] == '-' || name == "!")
+          // No blanks or quotes either (iptables: "Invalid chain name"): saved, it would not read back.
+          if (name.size() > 28 || name.empty() || name[0] == '-' || name == "!" ||
+              name.find_first_of(" \t\r\"\\") != std::string::npos)
             xt_fail(line, fmt::format("invalid chain name \"{}\"", name));
           // -j NAME would mean the target, never the chain (iptables -N refuses it too).
           if (is_standard_verdict(name) || xtables_find_target(name) || is_unsupported_target(name))

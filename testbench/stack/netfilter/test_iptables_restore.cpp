@@ -83,6 +83,8 @@ TEST_F(Restore, SaveQuotesEmptyTokensTabsAndQuotes) {
   EXPECT_NE(saved.find("-A OUTPUT -m comment --comment \"a\tb \\\"q\\\" c:\\\\\" -j ACCEPT\n"), std::string::npos)
       << saved;
   EXPECT_EQ(roundtrip::check(kHead + "-A OUTPUT -m comment --comment \"\" ! -d 10.0.0.2 -j DROP\nCOMMIT\n"), "");
+  // A '\r' ending the line is a CRLF line end; inside quotes it is the text's.
+  EXPECT_EQ(roundtrip::check(kHead + "-A OUTPUT -j LOG --log-prefix \"x\r\"\nCOMMIT\n"), "");
   const int fd = udp_socket();
   EXPECT_EQ(send_str(fd, "x", kPeer, 9), 1);  // to 10.0.0.2: not dropped
 }
@@ -103,6 +105,7 @@ TEST_F(Restore, RefusesWhatIptablesRefuses) {
             "line 5: bad byte counter \"-1\" in \"[1:-1]\" (0 to 18446744073709551615)");
   EXPECT_EQ(refused("*filter\n:OUTPUT ACCEPT [1:2]x\nCOMMIT\n"), "line 2: bad counters \"[1:2]x\" (expected [packets:bytes])");
   EXPECT_EQ(refused(kHead + "COMMIT extra\n"), "line 5: COMMIT takes nothing after it, got \"extra\"");
+  EXPECT_EQ(refused(kHead + ":\"a b\" - [0:0]\nCOMMIT\n"), "line 5: invalid chain name \"a b\"");
   load(kHead + "[18446744073709551615:0] -A OUTPUT -j ACCEPT\nCOMMIT\n");
 }
 
