@@ -3,7 +3,7 @@
 set -euo pipefail
 PKGS=(build-essential cmake pkg-config verilator libsystemc-dev libgtest-dev libgmock-dev
       libfmt-dev libpcap-dev zlib1g-dev libcli11-dev tshark lcov
-      nlohmann-json3-dev ethtool gtkwave)
+      nlohmann-json3-dev ethtool gtkwave parallel gnuplot-nox clang libclang-rt-14-dev)
 missing=()
 for p in "${PKGS[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")

@@ -3,10 +3,12 @@
 
 #include <cerrno>
 #include <cstdio>
+#include <cstdlib>
 #include <fmt/format.h>
 #include <map>
 #include <set>
 #include <sstream>
+#include <unordered_map>
 
 #include "sim/app/xtables.hpp"
 #include "stack/ipv4/netfilter/ip_tables.hpp"
@@ -43,6 +45,20 @@ std::vector<std::string> tokenize(const std::string &s, int line) {
     out.push_back(tok);
   }
   return out;
+}
+
+// A token as iptables-save writes it (xtables_save_string): quoted when it is
+// empty or holds a blank or a quote, with '"' and '\\' escaped inside the
+// quotes, so tokenize() gives back exactly this token.
+std::string save_token(const std::string &t) {
+  // '\r' too: a line's last '\r' is taken for a CRLF line end.
+  if (!t.empty() && t.find_first_of(" \t\r\"\\") == std::string::npos) return t;
+  std::string q = "\"";
+  for (const char ch : t) {
+    if (ch == '"' || ch == '\\') q += '\\';
+    q += ch;
+  }
+  return q + "\"";
 }
 
 void parse_addr(const std::string &s, int line, uint32_t *addr, uint32_t *mask) {
@@ -102,19 +118,32 @@ struct pending_table {
   std::map<std::string, int> declared;             // chain -> line
   std::vector<std::pair<int, std::string>> jumps;  // (line, chain) to resolve at COMMIT
   std::map<std::string, std::vector<int>> lines;   // chain -> each rule's line
+  std::unordered_map<std::string, size_t> index;   // chain -> r.chains[i]
   xt_chain *chain(const std::string &name) {
-    for (auto &c : r.chains)
-      if (c.name == name) return &c;
-    return nullptr;
+    const auto it = index.find(name);
+    return it == index.end() ? nullptr : &r.chains[it->second];
+  }
+  xt_chain *add_chain(xt_chain c) {
+    index.emplace(c.name, r.chains.size());
+    r.chains.push_back(std::move(c));
+    return &r.chains.back();
   }
 };
+
+// The standard target's verdicts: no user chain may take their names.
+bool is_standard_verdict(const std::string &name) {
+  return name == "ACCEPT" || name == "DROP" || name == "RETURN" || name == "QUEUE";
+}
+// Targets named in rules that this model refuses as unsupported.
+bool is_unsupported_target(const std::string &name) {
+  return name == "DNAT" || name == "REDIRECT" || name == "REJECT" || name == "CT" || name == "TOS";
+}
 
 // One "-A CHAIN ..." line's rule, from tok[i] on.
 ipt_entry parse_rule(const std::vector<std::string> &tok, size_t i, int line, const xt_chain &c, pending_table &pt) {
   ipt_entry e;
   e.target.info = xt_standard_info{};
-  for (size_t k = i; k < tok.size(); ++k)
-    e.userdata += (k > i ? " " : "") + (tok[k].find(' ') != std::string::npos ? "\"" + tok[k] + "\"" : tok[k]);
+  for (size_t k = i; k < tok.size(); ++k) e.userdata += (k > i ? " " : "") + save_token(tok[k]);
   std::set<std::string> modules;
   const xtables_target *target = nullptr;
   bool inv = false, have_target = false;
@@ -126,6 +155,11 @@ ipt_entry parse_rule(const std::vector<std::string> &tok, size_t i, int line, co
     if (inv) xt_fail(line, fmt::format("\"!\" is not allowed before {}", opt));
   };
   auto set_inv = [&](uint8_t flag) { e.ip.invflags = static_cast<uint8_t>(inv ? e.ip.invflags | flag : e.ip.invflags & ~flag); };
+  // -p, -s, -d, -i, -o at most once each (iptables' set_option).
+  std::set<char> seen;
+  auto once = [&](char flag) {
+    if (!seen.insert(flag).second) xt_fail(line, fmt::format("multiple -{} flags not allowed", flag));
+  };
   for (; i < tok.size(); ++i) {
     const std::string &o = tok[i];
     if (o == "!") {
@@ -134,6 +168,7 @@ ipt_entry parse_rule(const std::vector<std::string> &tok, size_t i, int line, co
       continue;
     }
     if (o == "-p" || o == "--protocol") {
+      once('p');
       const std::string &v = need(i++);
       uint32_t p;
       if (v == "tcp") p = IPPROTO_TCP;
@@ -146,10 +181,12 @@ ipt_entry parse_rule(const std::vector<std::string> &tok, size_t i, int line, co
       set_inv(IPT_INV_PROTO);
     } else if (o == "-s" || o == "--source" || o == "-d" || o == "--destination") {
       const bool s = o == "-s" || o == "--source";
+      once(s ? 's' : 'd');
       parse_addr(need(i++), line, s ? &e.ip.src : &e.ip.dst, s ? &e.ip.smsk : &e.ip.dmsk);
       set_inv(s ? IPT_INV_SRCIP : IPT_INV_DSTIP);
     } else if (o == "-i" || o == "--in-interface" || o == "-o" || o == "--out-interface") {
       const bool in = o == "-i" || o == "--in-interface";
+      once(in ? 'i' : 'o');
       const unsigned bad = in ? ((1u << NF_INET_LOCAL_OUT) | (1u << NF_INET_POST_ROUTING))
                               : ((1u << NF_INET_PRE_ROUTING) | (1u << NF_INET_LOCAL_IN));
       const int h = hook_by_name(c.name);
@@ -181,7 +218,7 @@ ipt_entry parse_rule(const std::vector<std::string> &tok, size_t i, int line, co
         if (ipt_get_revision_target(name, pt.r.name, c.name, &why)) xt_fail(line, why);
         e.target.name = name;
         e.target.info = target->init();
-      } else if (name == "DNAT" || name == "REDIRECT" || name == "REJECT" || name == "CT" || name == "TOS") {
+      } else if (is_unsupported_target(name)) {
         xt_fail(line, fmt::format("target \"{}\" is not supported", name));
       } else {
         jump = true;
@@ -236,11 +273,24 @@ ipt_entry parse_rule(const std::vector<std::string> &tok, size_t i, int line, co
   return e;
 }
 
+// One counter: decimal digits only, at most 2^64-1 (strtoull alone takes
+// "-1" and saturates on overflow).
+uint64_t parse_counter(const std::string &v, const char *what, const std::string &s, int line) {
+  errno = 0;
+  char *end = nullptr;
+  const unsigned long long x = std::strtoull(v.c_str(), &end, 10);
+  if (v.empty() || v.find_first_not_of("0123456789") != std::string::npos || errno == ERANGE)
+    xt_fail(line, fmt::format("bad {} counter \"{}\" in \"{}\" (0 to 18446744073709551615)", what, v, s));
+  return x;
+}
+
 // "[packets:bytes]"
 xt_counters parse_counters(const std::string &s, int line) {
-  unsigned long long p, by;
-  if (std::sscanf(s.c_str(), "[%llu:%llu]", &p, &by) != 2) xt_fail(line, fmt::format("bad counters \"{}\"", s));
-  return {p, by};
+  const size_t colon = s.find(':');
+  if (s.size() < 5 || s.front() != '[' || s.back() != ']' || colon == std::string::npos)
+    xt_fail(line, fmt::format("bad counters \"{}\" (expected [packets:bytes])", s));
+  return {parse_counter(s.substr(1, colon - 1), "packet", s, line),
+          parse_counter(s.substr(colon + 1, s.size() - colon - 2), "byte", s, line)};
 }
 
 // The target column of iptables -L.
@@ -292,14 +342,17 @@ int iptables_restore(net &n, const std::string &text, std::string *err) {
             xt_chain c;
             c.name = xt_hook_names[h];
             c.builtin = true;
-            cur.r.chains.push_back(c);
+            cur.add_chain(c);
           }
         cur.start_line = line;
         in_table = true;
         continue;
       }
       if (!in_table) xt_fail(line, "rule or chain outside a table (missing \"*table\" line)");
-      if (s == "COMMIT") {
+      if (s.rfind("COMMIT", 0) == 0 && (s.size() == 6 || s[6] == ' ' || s[6] == '\t')) {
+        const size_t extra = s.find_first_not_of(" \t", 6);
+        if (extra != std::string::npos)
+          xt_fail(line, fmt::format("COMMIT takes nothing after it, got \"{}\"", s.substr(extra)));
         for (const auto &[jl, name] : cur.jumps)
           if (!cur.chain(name)) xt_fail(jl, fmt::format("chain \"{}\" does not exist in table \"{}\"", name, cur.r.name));
         done.push_back(std::move(cur));
@@ -322,14 +375,19 @@ int iptables_restore(net &n, const std::string &text, std::string *err) {
         } else {
           if (hook_by_name(name) >= 0) xt_fail(line, fmt::format("chain {} is not a built-in chain of table {}", name, cur.r.name));
           if (policy != "-") xt_fail(line, fmt::format("user chain \"{}\" cannot have a policy (use \"-\")", name));
-          if (name.size() > 28 || name.empty() || name[0] == '-' || name == "!")
+          // No blanks or quotes either (iptables: "Invalid chain name"): saved, it would not read back.
+          if (name.size() > 28 || name.empty() || name[0] == '-' || name == "!" ||
+              name.find_first_of(" \t\r\"\\") != std::string::npos)
             xt_fail(line, fmt::format("invalid chain name \"{}\"", name));
+          // -j NAME would mean the target, never the chain (iptables -N refuses it too).
+          if (is_standard_verdict(name) || xtables_find_target(name) || is_unsupported_target(name))
+            xt_fail(line, fmt::format("chain name \"{}\" may not clash with target name", name));
           xt_chain nc;
           nc.name = name;
-          cur.r.chains.push_back(nc);
-          c = &cur.r.chains.back();
+          c = cur.add_chain(nc);
         }
         if (tok.size() >= 3) c->counters = parse_counters(tok[2], line);
+        if (tok.size() > 3) xt_fail(line, fmt::format("unexpected \"{}\" after the chain's counters", tok[3]));
         continue;
       }
       auto tok = tokenize(s, line);
@@ -386,7 +444,8 @@ std::string iptables_save(net &n) {
                          c.counters.pcnt, c.counters.bcnt);
     for (const auto &c : t.chains)
       for (const auto &e : c.rules)
-        out += fmt::format("[{}:{}] -A {} {}\n", e.counters.pcnt, e.counters.bcnt, c.name, e.userdata);
+        out += fmt::format("[{}:{}] -A {}{}{}\n", e.counters.pcnt, e.counters.bcnt, c.name, e.userdata.empty() ? "" : " ",
+                           e.userdata);
     out += "COMMIT\n";
   }
   return out;
@@ -397,6 +456,11 @@ std::string iptables_list(net &n, const std::string &table) {
   if (ipt_get_entries(n, table, &t)) return "";
   std::string out;
   bool first = true;
+  // References to each user chain, counted in one pass (not one per chain).
+  std::unordered_map<std::string, int> refs;
+  for (const auto &c : t.chains)
+    for (const auto &e : c.rules)
+      if (e.target.name.empty()) ++refs[std::any_cast<xt_standard_info>(&e.target.info)->chain];
   for (const auto &c : t.chains) {
     if (!first) out += "\n";
     first = false;
@@ -404,11 +468,8 @@ std::string iptables_list(net &n, const std::string &table) {
       out += fmt::format("Chain {} (policy {} {} packets, {} bytes)\n", c.name, c.policy == NF_ACCEPT ? "ACCEPT" : "DROP",
                          c.counters.pcnt, c.counters.bcnt);
     } else {
-      int refs = 0;
-      for (const auto &c2 : t.chains)
-        for (const auto &e : c2.rules)
-          if (e.target.name.empty() && std::any_cast<xt_standard_info>(&e.target.info)->chain == c.name) ++refs;
-      out += fmt::format("Chain {} ({} references)\n", c.name, refs);
+      const auto r = refs.find(c.name);
+      out += fmt::format("Chain {} ({} references)\n", c.name, r == refs.end() ? 0 : r->second);
     }
     out += fmt::format("{:>8} {:>8} {:<10} {:<4} {:<3} {:<6} {:<6} {:<20} {:<20}\n", "pkts", "bytes", "target", "prot",
                        "opt", "in", "out", "source", "destination");

@@ -131,12 +131,16 @@ void conntrack_print(std::string &out, const xt_entry_match &m) {
 }
 
 void comment_parse(xt_option_call &cb) {
-  // The text, if any (a trailing --comment takes nothing).
-  if (cb.i + 1 < cb.tok.size()) info_of<xt_comment_info>(cb).comment = cb.tok[cb.i + 1];
-  ++cb.i;
+  // The text is required (iptables: option "--comment" requires an argument); it may be "".
+  const std::string &text = cb.arg();
+  if (text.size() > 255) xt_fail(cb.line, "COMMENT must be shorter than 256 characters");
+  info_of<xt_comment_info>(cb).comment = text;
 }
 
-void comment_print(std::string &, const xt_entry_match &) {}
+// iptables -L shows the text between C comment marks.
+void comment_print(std::string &out, const xt_entry_match &m) {
+  out += fmt::format(" /* {} */", info_of<xt_comment_info>(m.info).comment);
+}
 
 // --- libxt_MARK, libxt_LOG, libxt_NFQUEUE ---------------------------------------------
 

@@ -6,6 +6,7 @@
 #include <algorithm>
 #include <cerrno>
 #include <fmt/format.h>
+#include <unordered_map>
 
 #include "stack/core/byteorder.hpp"
 #include "stack/core/net_namespace.hpp"
@@ -53,8 +54,11 @@ struct fail {
   std::string msg;
 };
 
+// The request's chains by name: one lookup per jump, not a scan of them all.
+using chain_index = std::unordered_map<std::string, size_t>;
+
 // find_check_entry: bind every match and the target to its extension and check it.
-void check_entry(net &n, const ipt_replace &r, size_t ci, size_t ri, ipt_entry &e) {
+void check_entry(net &n, const ipt_replace &r, const chain_index &idx, size_t ci, size_t ri, ipt_entry &e) {
   const xt_chain &c = r.chains[ci];
   const int h = c.builtin ? hook_by_name(c.name) : -1;
   const unsigned hook_mask = h >= 0 ? 1u << h : 0;
@@ -73,8 +77,8 @@ void check_entry(net &n, const ipt_replace &r, size_t ci, size_t ri, ipt_entry &
     if (!v) throw fail{-EINVAL, ci, ri, "bad parameters for the standard target"};
     e.jump = -1;
     if (!v->chain.empty()) {
-      for (size_t k = 0; k < r.chains.size(); ++k)
-        if (r.chains[k].name == v->chain && !r.chains[k].builtin) e.jump = static_cast<int>(k);
+      const auto k = idx.find(v->chain);
+      if (k != idx.end() && !r.chains[k->second].builtin) e.jump = static_cast<int>(k->second);
       if (e.jump < 0)
         throw fail{-ENOENT, ci, ri, fmt::format("chain \"{}\" does not exist in table \"{}\"", v->chain, r.name)};
     } else if (!(v->verdict == 0 || v->verdict == XT_VERDICT(NF_ACCEPT) || v->verdict == XT_VERDICT(NF_DROP) ||
@@ -89,6 +93,47 @@ void check_entry(net &n, const ipt_replace &r, size_t ci, size_t ri, ipt_entry &
   if (const int err = xt_check_target(*t.target, par)) throw fail{err, ci, ri, msg};
 }
 
+// mark_source_chains: walk every path of jumps and gotos from each hook's
+// chain, whatever the rules match (a loop behind "-p tcp" loops for the first
+// TCP packet); a chain met again while it is still on the path is a loop,
+// which would grow ipt_do_table's return stack (-j) or spin (-g) forever.
+// Iterative, so 100k chains deep cannot overflow our own stack.
+void mark_source_chains(const ipt_replace &r) {
+  enum : uint8_t { kNew, kOnPath, kDone };
+  std::vector<uint8_t> state(r.chains.size(), kNew);
+  struct frame {
+    size_t chain, rule;
+  };
+  for (size_t root = 0; root < r.chains.size(); ++root) {
+    if (!r.chains[root].builtin || state[root] != kNew) continue;
+    std::vector<frame> path{{root, 0}};
+    state[root] = kOnPath;
+    while (!path.empty()) {
+      frame &f = path.back();
+      const xt_chain &c = r.chains[f.chain];
+      if (f.rule >= c.rules.size()) {
+        state[f.chain] = kDone;
+        path.pop_back();
+        continue;
+      }
+      const size_t ri = f.rule++;
+      const int j = c.rules[ri].jump;
+      if (j < 0) continue;
+      const size_t to = static_cast<size_t>(j);
+      if (state[to] == kDone) continue;
+      if (state[to] == kOnPath) {
+        std::string loop;
+        size_t k = 0;
+        while (path[k].chain != to) ++k;
+        for (; k < path.size(); ++k) loop += r.chains[path[k].chain].name + " -> ";
+        throw fail{-ELOOP, f.chain, ri, fmt::format("rule loop: {}{} (the kernel refuses it: ELOOP)", loop, r.chains[to].name)};
+      }
+      state[to] = kOnPath;
+      path.push_back({to, 0});
+    }
+  }
+}
+
 // translate_table: the request made into a table the hooks can run.
 std::unique_ptr<xt_table> translate_table(net &n, ipt_replace &r) {
   const xt_table_template *tt = find_template(r.name);
@@ -99,20 +144,25 @@ std::unique_ptr<xt_table> translate_table(net &n, ipt_replace &r) {
                                    [&](const xt_chain &c) { return c.builtin && c.name == xt_hook_names[h]; });
     if (!found) throw fail{-EINVAL, 0, 0, fmt::format("table \"{}\" lacks its chain {}", r.name, xt_hook_names[h])};
   }
+  chain_index idx;
+  idx.reserve(r.chains.size());
   for (size_t ci = 0; ci < r.chains.size(); ++ci) {
     xt_chain &c = r.chains[ci];
     const int h = hook_by_name(c.name);
     if (c.builtin != (h >= 0 && (tt->valid_hooks & (1u << h))))
       throw fail{-EINVAL, ci, 0, fmt::format("chain {} is not a built-in chain of table {}", c.name, r.name)};
-    for (size_t k = 0; k < ci; ++k)
-      if (r.chains[k].name == c.name) throw fail{-EEXIST, ci, 0, fmt::format("chain \"{}\" given twice", c.name)};
+    if (!idx.emplace(c.name, ci).second) throw fail{-EEXIST, ci, 0, fmt::format("chain \"{}\" given twice", c.name)};
     if (c.builtin && c.policy != NF_ACCEPT && c.policy != NF_DROP)
       throw fail{-EINVAL, ci, 0, fmt::format("bad policy for chain {}", c.name)};
-    for (size_t ri = 0; ri < c.rules.size(); ++ri) check_entry(n, r, ci, ri, c.rules[ri]);
   }
+  for (size_t ci = 0; ci < r.chains.size(); ++ci)
+    for (size_t ri = 0; ri < r.chains[ci].rules.size(); ++ri) check_entry(n, r, idx, ci, ri, r.chains[ci].rules[ri]);
+  mark_source_chains(r);
   auto t = std::make_unique<xt_table>();
   t->name = r.name;
   t->valid_hooks = tt->valid_hooks;
+  for (int h = 0; h < NF_INET_NUMHOOKS; ++h)
+    if (tt->valid_hooks & (1u << h)) t->hook_entry[h] = static_cast<int>(idx.at(xt_hook_names[h]));
   t->chains = std::move(r.chains);
   return t;
 }
@@ -181,8 +231,8 @@ xt_chain *xt_table::chain(const std::string &cname) {
 }
 
 xt_chain *xt_table::hook_chain(unsigned hook) {
-  if (!(valid_hooks & (1u << hook))) return nullptr;
-  return chain(xt_hook_names[hook]);
+  if (hook >= NF_INET_NUMHOOKS || hook_entry[hook] < 0) return nullptr;
+  return &chains[static_cast<size_t>(hook_entry[hook])];
 }
 
 xt_table *xt_find_table(net &n, const std::string &name) {

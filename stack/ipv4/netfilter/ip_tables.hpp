@@ -108,6 +108,9 @@ struct xt_table {
   std::string name;
   unsigned valid_hooks = 0;  // 1 << NF_INET_*
   std::vector<xt_chain> chains;
+  // Each hook's built-in chain, by index (set once, at replace), so a packet
+  // never looks a chain up by name (hook_entry in struct xt_table_info).
+  int hook_entry[NF_INET_NUMHOOKS] = {-1, -1, -1, -1, -1};
   std::vector<nf_hook_ops> ops;
   xt_chain *chain(const std::string &name);
   xt_chain *hook_chain(unsigned hook);
@@ -139,8 +142,9 @@ struct ipt_replace_err {
 
 // IPT_SO_SET_REPLACE for several tables at once: each is checked (known
 // table, its built-in chains, every match and target by name, their
-// checkentry, jumps to existing user chains); then all are swapped in, or,
-// on an error, none (-EINVAL or -ENOENT, *err says where and why).
+// checkentry, jumps to existing user chains, no loop of jumps and gotos
+// reachable from a hook: mark_source_chains); then all are swapped in, or,
+// on an error, none (-EINVAL, -ENOENT or -ELOOP, *err says where and why).
 int ipt_do_replace(net &n, std::vector<ipt_replace> tables, ipt_replace_err *err);
 // IPT_SO_GET_INFO: the hooks of a table the kernel knows (-ENOENT if none).
 int ipt_get_info(const std::string &table, unsigned *valid_hooks);
