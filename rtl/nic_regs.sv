@@ -52,6 +52,13 @@ module nic_regs (
   input  logic        dma_err_i,
   input  logic        bad_desc_i,
   input  logic        wr_err_i,       // a DD write-back got an error response
+  // Descriptor push window (registered in nic_top): its header's TDT is a
+  // doorbell like a TDT write; the outcome of each push is counted.
+  input  logic        push_tdt_wr_i,
+  input  logic [15:0] push_tdt_i,
+  input  logic        push_ok_i,      // TDPAC
+  input  logic        push_fb_i,      // TDPFC
+  input  logic        push_bad_i,     // TDPBC
   output logic        irq_o,
   output logic        idle_o          // no response owed, no timer running, irq settled
 );
@@ -102,11 +109,11 @@ module nic_regs (
   logic [63:0] gotc_q, tot_q;
   logic [31:0] itr_q, tidv_q, tadv_q;
   // Counters cleared on read: PTC64..PTC1522, MPTC, BPTC, TSCTC, TSCTFC,
-  // TDZC, TDOC, TDEC, TDBC, TRJC, TWEC.
-  localparam int unsigned NumCnt = 16;
+  // TDZC, TDOC, TDEC, TDBC, TRJC, TWEC, TDPAC, TDPFC, TDPBC.
+  localparam int unsigned NumCnt = 19;
   localparam int unsigned CntMptc = 6, CntBptc = 7, CntTsctc = 8, CntTsctfc = 9;
   localparam int unsigned CntTdzc = 10, CntTdoc = 11, CntTdec = 12, CntTdbc = 13, CntTrjc = 14;
-  localparam int unsigned CntTwec = 15;
+  localparam int unsigned CntTwec = 15, CntTdpac = 16, CntTdpfc = 17, CntTdpbc = 18;
   logic [31:0] cnt_q [NumCnt];
   logic [NumCnt-1:0] cnt_inc;   // status events only; TRJC's is added in p_csr_regs
   // Interrupt moderation: delay timers (cycles) and the ITR throttle.
@@ -131,6 +138,9 @@ module nic_regs (
       CntTdbc:   return RegTdbc;
       CntTrjc:   return RegTrjc;
       CntTwec:   return RegTwec;
+      CntTdpac:  return RegTdpac;
+      CntTdpfc:  return RegTdpfc;
+      CntTdpbc:  return RegTdpbc;
       default:   return RegPtc64 + 17'(4 * i);  // PTC64..PTC1522
     endcase
   endfunction
@@ -153,6 +163,9 @@ module nic_regs (
     cnt_inc[CntTdec]   = dma_err_i;
     cnt_inc[CntTdbc]   = bad_desc_i;
     cnt_inc[CntTwec]   = wr_err_i;
+    cnt_inc[CntTdpac]  = push_ok_i;
+    cnt_inc[CntTdpfc]  = push_fb_i;
+    cnt_inc[CntTdpbc]  = push_bad_i;
   end
 
   // Kept out of the clocked decode: it feeds the write-back, which feeds ICR back.
@@ -183,6 +196,7 @@ module nic_regs (
       RegTotl:   val = tot_q[31:0];
       RegToth:   val = tot_q[63:32];
       RegTpt:    val = tpt_q;
+      RegTxcap:  val = 32'h1 << TxcapPushBit;
       default: begin
         val = '0;
         for (int i = 0; i < NumCnt; i++) if (a == cnt_addr(i)) val = cnt_q[i];
@@ -272,6 +286,13 @@ module nic_regs (
         endcase
       end
 
+      // A push's header moves TDT like a TDT write (the AXI-Lite master
+      // serves the two in order, never in the same cycle).
+      if (push_tdt_wr_i) begin
+        if (push_tdt_i < ring_size_o) tdt_q <= push_tdt_i;
+        else reject = 1'b1;
+      end
+
       // Clear-on-read side effects happen when the read is accepted.
       rd_icr   = rd_fire && (raddr == RegIcr);
       rd_gptc  = rd_fire && (raddr == RegGptc);
@@ -351,6 +372,8 @@ module nic_regs (
 
   BValidStable: assert property (@(posedge clk_i) disable iff (!rst_ni)
                                  s_axil_bvalid_o && !s_axil_bready_i |=> s_axil_bvalid_o);
+  // The master never presents a push and an AXI-Lite write together.
+  PushNotWithWrite: assert property (@(posedge clk_i) disable iff (!rst_ni) !(push_tdt_wr_i && wr_fire));
   RValidStable: assert property (@(posedge clk_i) disable iff (!rst_ni)
                                  s_axil_rvalid_o && !s_axil_rready_i |=> s_axil_rvalid_o && $stable(s_axil_rdata_o));
 

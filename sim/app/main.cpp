@@ -6,6 +6,8 @@
 #include <filesystem>
 #include <fstream>
 #include <iterator>
+#include <map>
+#include <string>
 
 #include <CLI/CLI.hpp>
 #include <fmt/format.h>
@@ -70,6 +72,14 @@ int sc_main(int argc, char **argv) {
   bool no_idle_skip = false;
   cli.add_flag("--no-idle-skip", no_idle_skip,
                "clock the NIC RTL every cycle even while it is idle (the result is the same, only slower)");
+  // Low-latency TX modes (niclat): how the driver hands packets to the NIC.
+  std::map<std::string, E1000TxMode> tx_modes{{"ring", E1000TxMode::ring}, {"push", E1000TxMode::push}};
+  cli.add_option("--tx-mode", cfg.e1000.tx_mode,
+                 "ring: TDT doorbell, NIC fetches descriptors; push: descriptors in a 64-byte write-combined "
+                 "doorbell, no descriptor fetch")
+      ->transform(CLI::CheckedTransformer(tx_modes, CLI::ignore_case))
+      ->default_str("ring")
+      ->group("Low-latency TX");
   try {
     cli.parse(argc, argv);
   } catch (const CLI::ParseError &e) {

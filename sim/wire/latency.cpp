@@ -13,6 +13,7 @@ void LatencyTracker::doorbell(const std::vector<TxPacketRecord> &pkts, ps_t t) {
     p.more_frames = r.segs ? r.segs - 1 : 0;
     p.desc_addr = (ring_dma_ + 16ull * r.last_desc) & ~uint64_t{15};
     p.data_addr = (r.last_buf_end - 1) & ~uint64_t{15};
+    p.pushed = r.pushed;
     pending_.push_back(p);
   }
   tdt_batches_.push_back(pkts.size());
@@ -27,6 +28,11 @@ void LatencyTracker::tdt_arrived(ps_t t) {
     if (p.have_mmio) continue;
     p.lat.mmio = t;
     p.have_mmio = true;
+    // Push mode: the descriptors arrived with the doorbell (the fetch stage is 0).
+    if (p.pushed) {
+      p.lat.desc = t;
+      p.have_desc = true;
+    }
     n--;
   }
 }

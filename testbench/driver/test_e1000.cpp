@@ -16,12 +16,19 @@ struct FakeRegs : Mmio {
   std::map<uint32_t, uint32_t> regs;
   std::vector<std::pair<uint32_t, uint32_t>> writes;
   uint32_t icr = 0;
+  uint32_t txcap = 0;
   bool dma_busy = false;  // STATUS.GIO_MASTER_EN stays set: the NIC never goes idle
   void writel(uint32_t v, uint32_t r) override {
     writes.push_back({r, v});
     regs[r] = v;
   }
+  std::vector<std::pair<uint32_t, std::vector<uint8_t>>> wide_writes;
+  void iowrite64_copy(uint32_t r, const void *src, uint32_t len) override {
+    const auto *p = static_cast<const uint8_t *>(src);
+    wide_writes.push_back({r, std::vector<uint8_t>(p, p + len)});
+  }
   uint32_t readl(uint32_t r) override {
+    if (r == E1000_TXCAP) return txcap;
     if (r == E1000_STATUS) return E1000_STATUS_LU | E1000_STATUS_FD | (dma_busy ? uint32_t{E1000_STATUS_GIO_MASTER_ENABLE} : 0u);
     if (r == E1000_ICR) return std::exchange(icr, 0);
     return regs[r];

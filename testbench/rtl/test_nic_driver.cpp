@@ -25,6 +25,7 @@ struct BenchMmio : Mmio {
   NicBench &b;
   void writel(uint32_t v, uint32_t reg) override { b.write32(reg, v); }
   uint32_t readl(uint32_t reg) override { return b.read32(reg); }
+  void iowrite64_copy(uint32_t reg, const void *src, uint32_t len) override { b.write_wide(reg, src, len); }
 };
 
 struct DriverOnRtl : testing::Test {
