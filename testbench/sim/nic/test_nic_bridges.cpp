@@ -31,6 +31,9 @@ struct FakeNic {
   uint8_t m_axi_wlast_o = 0, m_axi_wvalid_o = 0, m_axi_wready_i = 0;
   uint8_t m_axi_bid_i = 0, m_axi_bresp_i = 0, m_axi_bvalid_i = 0, m_axi_bready_o = 0;
   uint8_t irq_o = 0;
+  // Wide write port (descriptor push window).
+  uint8_t s_push_valid_i = 0, s_push_len_i = 0;
+  uint32_t s_push_addr_i = 0, s_push_data_i[16] = {};
 };
 using Dma = AxiDmaSlave<FakeNic>;
 using Lite = AxiLiteMaster<FakeNic>;
