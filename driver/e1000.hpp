@@ -16,6 +16,14 @@
 
 namespace wirepath {
 
+// How the driver hands a packet to the NIC (section "Low-latency TX modes"
+// of docs/architecture.md). ring: descriptors in the ring, TDT doorbell, the
+// NIC fetches them. push: the doorbell is a 64-byte write-combined write of
+// the packet's descriptors to the push window (packets of up to
+// E1000_PUSH_MAX_DESCS descriptors; larger ones go the ring way), and the NIC
+// skips their fetch. Used only if the NIC reports the capability (TXCAP).
+enum class E1000TxMode { ring, push };
+
 struct E1000Config {
   uint32_t tx_ring_count = 256;         // TxDescriptors module parameter (e1000e default)
   uint32_t max_per_txd = E1000_MAX_PER_TXD;  // split buffers longer than this
@@ -29,6 +37,7 @@ struct E1000Config {
   // Byte queue limits (netdev_tx_sent_queue / netdev_tx_completed_queue), on
   // as in e1000e; off: the ring alone bounds what waits below the qdisc.
   bool bql = true;
+  E1000TxMode tx_mode = E1000TxMode::ring;
   void validate() const;
 };
 
@@ -59,6 +68,7 @@ struct TxPacketRecord {
   uint32_t len = 0;
   uint32_t segs = 1;          // frames on the wire: TSO segments, else 1
   uint32_t first_frame_len = 0;  // length of the first of them (FCS excluded)
+  bool pushed = false;        // its descriptors went with the doorbell (push mode)
 };
 
 // tx_flags of one packet.
@@ -75,6 +85,7 @@ struct E1000TxStats {
   uint64_t irqs = 0, spurious_irqs = 0, polls = 0, cleaned = 0;
   uint64_t tx_dma_failed = 0;  // packets dropped because a buffer could not be mapped
   uint64_t ring_full_stops = 0;  // queue stopped for want of descriptors (DRV_XOFF)
+  uint64_t pushes = 0;         // doorbells that carried the packet's descriptors (push mode)
 };
 
 class E1000Adapter {
@@ -131,6 +142,8 @@ private:
   int e1000_tx_map(sk_buff *skb, uint32_t first, uint32_t start);
   void e1000_tx_queue(uint32_t tx_flags, uint32_t start, int count, uint16_t vlan);
   void write_context(const e1000_context_desc &c);
+  // The doorbell: TDT, or the push block with the descriptors first..TDT-1.
+  void e1000_tx_doorbell(uint32_t first);
   int e1000_maybe_stop_tx(uint32_t size);
   e1000_tx_desc *desc(uint32_t i);
   // e1000_put_txbuf: unmap the slot's buffer; free its skb, consumed if
@@ -144,6 +157,7 @@ private:
   e1000_ring ring_;
   bool napi_scheduled_ = false;
   bool open_ = false;
+  bool push_ = false;  // push mode asked for and the NIC has the window
   std::vector<TxPacketRecord> pending_doorbell_;
   E1000TxStats stats_;
 };

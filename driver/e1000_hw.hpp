@@ -49,7 +49,31 @@ enum : uint32_t {
   E1000_TDBC = 0x5F0C,  // descriptors with a reserved DTYP
   E1000_TRJC = 0x5F10,  // refused TDT/TDH/TDLEN writes
   E1000_TWEC = 0x5F14,  // DD write-backs answered with an error
+  E1000_TDPAC = 0x5F18,  // descriptor pushes taken (their fetch skipped)
+  E1000_TDPFC = 0x5F1C,  // pushes that did not match the ring (fetched instead)
+  E1000_TDPBC = 0x5F20,  // bad pushes: wrong length or outside the window
+  E1000_TXCAP = 0x5F40,  // read-only: low-latency TX capabilities
+  // Descriptor push window: one 64-byte write-combined write (e1000_tx_push).
+  E1000_TXPUSH = 0x6000,
 };
+
+enum : uint32_t {
+  E1000_TXCAP_PUSH = 1u << 0,  // the NIC has the descriptor push window
+};
+
+// The 64-byte block written to E1000_TXPUSH: the doorbell (new TDT) and the
+// descriptors of ring slots first..tdt-1, so the NIC skips their fetch. The
+// ring holds the same descriptors: it stays the source of truth.
+constexpr uint32_t E1000_PUSH_MAX_DESCS = 3;
+struct e1000_tx_push {
+  uint16_t tdt;
+  uint8_t count;
+  uint8_t reserved0;
+  uint16_t first;
+  uint8_t reserved1[10];
+  uint8_t desc[E1000_PUSH_MAX_DESCS][16];
+};
+static_assert(sizeof(e1000_tx_push) == 64, "push block is one 64-byte write-combined write");
 
 enum : uint32_t {
   E1000_CTRL_RST = 1u << 26,

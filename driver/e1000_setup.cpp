@@ -85,6 +85,9 @@ int E1000Adapter::e1000e_open() {
   if (!(status & E1000_STATUS_LU))
     throw std::runtime_error(fmt::format("e1000: link is down after reset (STATUS=0x{:08x})", status));
   if (const int err = e1000e_setup_tx_resources()) return err;
+  // Low-latency modes are capabilities: ask only when one is wanted (ring
+  // mode's bring-up stays as it was).
+  push_ = cfg_.tx_mode == E1000TxMode::push && (mmio_.readl(E1000_TXCAP) & E1000_TXCAP_PUSH);
   e1000_configure_tx();
   e1000_irq_enable();
   netdev_.queue_stopped = false;

@@ -46,6 +46,19 @@ package nic_abi_pkg;
   localparam logic [16:0] RegTdbc   = 17'h05F0C;  // descriptors with a reserved DTYP
   localparam logic [16:0] RegTrjc   = 17'h05F10;  // refused TDT/TDH/TDLEN writes
   localparam logic [16:0] RegTwec   = 17'h05F14;  // DD write-backs answered with an error
+  localparam logic [16:0] RegTdpac  = 17'h05F18;  // descriptor pushes taken (no fetch)
+  localparam logic [16:0] RegTdpfc  = 17'h05F1C;  // pushes that did not match the ring: fetched
+  localparam logic [16:0] RegTdpbc  = 17'h05F20;  // bad pushes: wrong length or outside the window
+  localparam logic [16:0] RegTxcap  = 17'h05F40;  // read-only: low-latency TX capabilities
+  localparam int unsigned TxcapPushBit = 0;       // the descriptor push window exists
+
+  // Descriptor push window (wirepath, not in the 8254x): one 64-byte
+  // write-combined write at RegTxPush carries the new TDT and up to
+  // PushMaxDescs descriptors of ring slots first..TDT-1, so the NIC need not
+  // fetch them. Bytes 0-1: TDT, 2: count, 4-5: first slot, 16 + 16k: desc k.
+  localparam logic [16:0] RegTxPush = 17'h06000;
+  localparam int unsigned PushBytes = 64;
+  localparam int unsigned PushMaxDescs = 3;
 
   // Register fields.
   localparam int unsigned CtrlRstBit  = 26;

@@ -1,7 +1,11 @@
 // nic_desc_fetch: prefetches legacy TX descriptors from the ring into a FIFO.
 // Keeps its own fetch pointer (separate from TDH) and reads up to
 // MaxBurstDescs descriptors per AXI burst, never past the ring end, a 4 KiB
-// boundary or the FIFO space reserved for them.
+// boundary or the FIFO space reserved for them. A descriptor push (the
+// driver wrote the descriptors into the BAR0 window with the doorbell) that
+// continues the ring exactly where fetching stands, with nothing in flight,
+// goes into the FIFO directly and skips the fetch; any other push is left to
+// the fetch (the ring holds the same descriptors).
 module nic_desc_fetch #(
   parameter int unsigned AxiDataWidth   = 128,
   parameter int unsigned DescFifoDepth  = 16,  // descriptors, power of two
@@ -17,6 +21,14 @@ module nic_desc_fetch #(
   input  logic [15:0]               tdt_i,
   input  logic                      tdh_wr_i,
   input  logic [15:0]               tdh_wdata_i,
+  // Descriptor push: a whole 64-byte push block (registered in nic_top)
+  input  logic                      push_valid_i,
+  input  logic [15:0]               push_tdt_i,     // the TDT it carries
+  input  logic [15:0]               push_first_i,   // ring slot of its first descriptor
+  input  logic [7:0]                push_cnt_i,
+  input  logic [nic_abi_pkg::PushMaxDescs*128-1:0] push_descs_i,
+  output logic                      push_ok_o,      // taken: its descriptors skip the fetch
+  output logic                      push_fb_o,      // did not match: fetched from the ring
   // AR request (to the read mux)
   output logic                      ar_valid_o,
   output logic [63:0]               ar_addr_o,
@@ -71,6 +83,12 @@ module nic_desc_fetch #(
   logic [$clog2(BqDepth):0] bq_count_unused;
 
   logic                fetch_go;
+  // Push staging: descriptors of a taken push, entering the FIFO one a cycle.
+  localparam int unsigned StgW = $clog2(PushMaxDescs + 1);
+  logic [StgW-1:0]     stg_cnt_q, stg_cnt_d;
+  logic [15:0]         stg_idx_q, stg_idx_d;
+  logic [PushMaxDescs*128-1:0] stg_desc_q, stg_desc_d;
+  logic                stg_push;
   logic [CntW-1:0]     fetch_cnt;
   logic [63:0]         fetch_addr;
   logic                r_push;
@@ -92,7 +110,7 @@ module nic_desc_fetch #(
     fetch_cnt = CntW'(cnt);
 
     fetch_go = tx_en_i && (ring_size_i != '0) && (fetch_q != tdt_i) && (fetch_q < ring_size_i) &&
-               (cnt != '0) && !ar_valid_q && !bq_full;
+               (cnt != '0) && !ar_valid_q && !bq_full && stg_cnt_q == '0;
 
     span = 17'(fetch_addr[BeatOffW-1:0]) + (cnt << 4) + 17'(BeatBytes - 1);
 
@@ -109,6 +127,8 @@ module nic_desc_fetch #(
       ar_addr_d  = fetch_addr & ~(64'(BeatBytes) - 64'd1);
       ar_len_d   = 8'((span >> BeatOffW) - 17'd1);
     end
+    // A taken push has its descriptors in hand: fetching goes on after them.
+    if (push_ok_o) fetch_d = push_tdt_i;
     // Software TDH writes (only accepted while disabled) move the fetch pointer too.
     if (tdh_wr_i) fetch_d = tdh_wdata_i;
 
@@ -139,6 +159,11 @@ module nic_desc_fetch #(
     fifo_wdata.err  = (r_resp_i != 2'b00);
     fifo_wdata.idx  = idx_q;
     fifo_wdata.desc = r_data_i[DescBytes*8*int'(slot_q) +: DescBytes*8];
+    if (stg_push) begin
+      fifo_wdata.err  = 1'b0;
+      fifo_wdata.idx  = stg_idx_q;
+      fifo_wdata.desc = stg_desc_q[127:0];
+    end
 
     if (!active_q) begin
       if (!bq_empty) begin
@@ -157,7 +182,39 @@ module nic_desc_fetch #(
     end
   end
 
-  assign fifo_push    = r_push;
+  // Push: taken when it continues the ring where fetching stands (first slot
+  // = fetch pointer = the old TDT, its TDT right after its descriptors),
+  // nothing is requested or in flight and the FIFO has room; the fetch
+  // never overlaps the staging, so ring order holds.
+  always_comb begin : p_push
+    logic [16:0] end_slot;
+    logic        match;
+    end_slot = 17'(push_first_i) + 17'(push_cnt_i);
+    if (end_slot >= 17'(ring_size_i)) end_slot = end_slot - 17'(ring_size_i);
+    match = tx_en_i && ring_size_i != '0 && push_cnt_i != '0 && push_cnt_i <= 8'(PushMaxDescs) &&
+            push_first_i == fetch_q && fetch_q == tdt_i && push_tdt_i < ring_size_i &&
+            17'(push_tdt_i) == end_slot && inflight_q == '0 && !ar_valid_q && !active_q && bq_empty &&
+            stg_cnt_q == '0 && 17'(DescFifoDepth) - 17'(fifo_count) >= 17'(push_cnt_i);
+    push_ok_o = push_valid_i && match;
+    push_fb_o = push_valid_i && !match;
+
+    stg_push   = stg_cnt_q != '0;
+    stg_cnt_d  = stg_cnt_q;
+    stg_idx_d  = stg_idx_q;
+    stg_desc_d = stg_desc_q;
+    if (stg_push) begin
+      stg_cnt_d  = stg_cnt_q - 1'b1;
+      stg_idx_d  = (stg_idx_q + 16'd1 >= ring_size_i) ? '0 : stg_idx_q + 16'd1;
+      stg_desc_d = stg_desc_q >> 128;
+    end
+    if (push_ok_o) begin
+      stg_cnt_d  = StgW'(push_cnt_i);
+      stg_idx_d  = push_first_i;
+      stg_desc_d = push_descs_i;
+    end
+  end
+
+  assign fifo_push    = r_push || stg_push;
   assign fifo_pop     = desc_valid_o && desc_ready_i;
   assign desc_valid_o = !fifo_empty;
 
@@ -186,6 +243,8 @@ module nic_desc_fetch #(
       idx_q      <= '0;
       left_q     <= '0;
       slot_q     <= '0;
+      stg_cnt_q  <= '0;
+      stg_idx_q  <= '0;
     end else begin
       fetch_q    <= fetch_d;
       inflight_q <= inflight_d;
@@ -196,13 +255,21 @@ module nic_desc_fetch #(
       idx_q      <= idx_d;
       left_q     <= left_d;
       slot_q     <= slot_d;
+      stg_cnt_q  <= stg_cnt_d;
+      stg_idx_q  <= stg_idx_d;
     end
+  end
+
+  // The staged descriptors need no reset: stg_cnt_q says how many are valid.
+  always_ff @(posedge clk_i) begin : p_stg_data
+    stg_desc_q <= stg_desc_d;
   end
 
   // Idle: no request pending or in flight, no descriptor held, and nothing
   // to fetch (fetch pointer at TDT, TX disabled or no ring), so the next
   // edge changes nothing while the inputs stay as they are.
-  assign idle_o = !ar_valid_q && !active_q && bq_empty && inflight_q == '0 && fifo_empty && !fetch_go;
+  assign idle_o = !ar_valid_q && !active_q && bq_empty && inflight_q == '0 && fifo_empty && !fetch_go &&
+                  stg_cnt_q == '0;
 
   assign ar_valid_o = ar_valid_q;
   assign ar_addr_o  = ar_addr_q;
@@ -210,6 +277,11 @@ module nic_desc_fetch #(
 
   // Space was reserved at request time, so a fetched descriptor always fits.
   NoPushWhenFull: assert property (@(posedge clk_i) disable iff (!rst_ni) fifo_push |-> !fifo_full);
+  // A fetched and a pushed descriptor never compete for the FIFO.
+  NoFetchWhileStaging: assert property (@(posedge clk_i) disable iff (!rst_ni) !(r_push && stg_push));
+  // A push is taken only with nothing requested or in flight.
+  PushOnlyWhenQuiet: assert property (@(posedge clk_i) disable iff (!rst_ni)
+      push_ok_o |-> inflight_q == '0 && !ar_valid_q && !active_q && fetch_q == tdt_i);
   // The last descriptor of a burst arrives in the burst's last beat.
   LastBeatMatches: assert property (@(posedge clk_i) disable iff (!rst_ni)
       r_push && left_q == CntW'(1) |-> r_last_i);

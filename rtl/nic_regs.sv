@@ -52,6 +52,13 @@ module nic_regs (
   input  logic        dma_err_i,
   input  logic        bad_desc_i,
   input  logic        wr_err_i,       // a DD write-back got an error response
+  // Descriptor push window (registered in nic_top): its header's TDT is a
+  // doorbell like a TDT write; the outcome of each push is counted.
+  input  logic        push_tdt_wr_i,
+  input  logic [15:0] push_tdt_i,
+  input  logic        push_ok_i,      // TDPAC
+  input  logic        push_fb_i,      // TDPFC
+  input  logic        push_bad_i,     // TDPBC
   output logic        irq_o,
   output logic        idle_o          // no response owed, no timer running, irq settled
 );
@@ -60,9 +67,9 @@ module nic_regs (
   // ---------------------------------------------------------------------------
   // AXI-Lite handshakes: a write needs AW and W together; one of each in flight.
   // ---------------------------------------------------------------------------
-  logic        bvalid_q, bvalid_d, rvalid_q, rvalid_d;
-  logic [31:0] rdata_q, rdata_d;
-  logic        soft_rst_q, soft_rst_d;
+  logic        bvalid_q, rvalid_q;
+  logic [31:0] rdata_q;
+  logic        soft_rst_q;
   logic        wr_fire, rd_fire;
   logic [16:0] waddr, raddr;
   logic [31:0] wmask, wval;
@@ -85,48 +92,60 @@ module nic_regs (
   assign s_axil_rresp_o  = 2'b00;
   assign soft_rst_o      = soft_rst_q;
 
+  // Speed: everything that decodes s_axil_* (register writes, clear-on-read,
+  // the read mux) lives in the clocked blocks below, behind wr_fire/rd_fire.
+  // In an always_comb it would read top-level inputs and Verilator would
+  // evaluate it in its input region on every eval(), access or not; only the
+  // handshake outputs and the TDH write (the write-back needs it in the same
+  // cycle) stay combinational on the inputs.
+
   // ---------------------------------------------------------------------------
   // Register state
   // ---------------------------------------------------------------------------
-  logic [31:0] ctrl_q, ctrl_d, icr_q, icr_d, ims_q, ims_d, tctl_q, tctl_d;
-  logic [31:0] tipg_q, tipg_d, tdbal_q, tdbal_d, tdbah_q, tdbah_d, tdlen_q, tdlen_d;
-  logic [15:0] tdt_q, tdt_d;
-  logic [31:0] gptc_q, gptc_d, tpt_q, tpt_d;
-  logic [63:0] gotc_q, gotc_d, tot_q, tot_d;
-  logic [31:0] itr_q, itr_d, tidv_q, tidv_d, tadv_q, tadv_d;
+  logic [31:0] ctrl_q, icr_q, ims_q, tctl_q;
+  logic [31:0] tipg_q, tdbal_q, tdbah_q, tdlen_q;
+  logic [15:0] tdt_q;
+  logic [31:0] gptc_q, tpt_q;
+  logic [63:0] gotc_q, tot_q;
+  logic [31:0] itr_q, tidv_q, tadv_q;
   // Counters cleared on read: PTC64..PTC1522, MPTC, BPTC, TSCTC, TSCTFC,
-  // TDZC, TDOC, TDEC, TDBC, TRJC, TWEC.
-  localparam int unsigned NumCnt = 16;
+  // TDZC, TDOC, TDEC, TDBC, TRJC, TWEC, TDPAC, TDPFC, TDPBC.
+  localparam int unsigned NumCnt = 19;
   localparam int unsigned CntMptc = 6, CntBptc = 7, CntTsctc = 8, CntTsctfc = 9;
   localparam int unsigned CntTdzc = 10, CntTdoc = 11, CntTdec = 12, CntTdbc = 13, CntTrjc = 14;
-  localparam int unsigned CntTwec = 15;
+  localparam int unsigned CntTwec = 15, CntTdpac = 16, CntTdpfc = 17, CntTdpbc = 18;
   logic [31:0] cnt_q [NumCnt];
-  logic [31:0] cnt_d [NumCnt];
-  logic [NumCnt-1:0] cnt_inc;
-  logic [16:0]       cnt_addr [NumCnt];
+  logic [NumCnt-1:0] cnt_inc;   // status events only; TRJC's is added in p_csr_regs
   // Interrupt moderation: delay timers (cycles) and the ITR throttle.
-  logic [23:0] tidv_cnt_q, tidv_cnt_d, tadv_cnt_q, tadv_cnt_d;
-  logic        dly_q, dly_d;
-  logic [21:0] itr_cnt_q, itr_cnt_d;
-  logic        irq_q, irq_d;
-  logic        reject;
+  logic [23:0] tidv_cnt_q, tadv_cnt_q;
+  logic        dly_q;
+  logic [21:0] itr_cnt_q;
+  logic        irq_q;
 
   function automatic logic [31:0] merge(logic [31:0] old, logic [31:0] val, logic [31:0] mask);
     return (old & ~mask) | (val & mask);
   endfunction
 
-  always_comb begin : p_cnt_map
-    for (int i = 0; i < 6; i++) cnt_addr[i] = RegPtc64 + 17'(4 * i);
-    cnt_addr[CntMptc]   = RegMptc;
-    cnt_addr[CntBptc]   = RegBptc;
-    cnt_addr[CntTsctc]  = RegTsctc;
-    cnt_addr[CntTsctfc] = RegTsctfc;
-    cnt_addr[CntTdzc]   = RegTdzc;
-    cnt_addr[CntTdoc]   = RegTdoc;
-    cnt_addr[CntTdec]   = RegTdec;
-    cnt_addr[CntTdbc]   = RegTdbc;
-    cnt_addr[CntTrjc]   = RegTrjc;
-    cnt_addr[CntTwec]   = RegTwec;
+  function automatic logic [16:0] cnt_addr(int unsigned i);
+    unique case (i)
+      CntMptc:   return RegMptc;
+      CntBptc:   return RegBptc;
+      CntTsctc:  return RegTsctc;
+      CntTsctfc: return RegTsctfc;
+      CntTdzc:   return RegTdzc;
+      CntTdoc:   return RegTdoc;
+      CntTdec:   return RegTdec;
+      CntTdbc:   return RegTdbc;
+      CntTrjc:   return RegTrjc;
+      CntTwec:   return RegTwec;
+      CntTdpac:  return RegTdpac;
+      CntTdpfc:  return RegTdpfc;
+      CntTdpbc:  return RegTdpbc;
+      default:   return RegPtc64 + 17'(4 * i);  // PTC64..PTC1522
+    endcase
+  endfunction
+
+  always_comb begin : p_cnt_inc
     // Packets by size class (octets DA..FCS), as PTC64..PTC1522.
     cnt_inc = '0;
     cnt_inc[0] = frame_sent_i && frame_octets_i <= 17'd64;
@@ -143,126 +162,20 @@ module nic_regs (
     cnt_inc[CntTdoc]   = oversize_i;
     cnt_inc[CntTdec]   = dma_err_i;
     cnt_inc[CntTdbc]   = bad_desc_i;
-    cnt_inc[CntTrjc]   = reject;
     cnt_inc[CntTwec]   = wr_err_i;
-    for (int i = 0; i < NumCnt; i++) begin
-      cnt_d[i] = ((rd_fire && raddr == cnt_addr[i]) ? 32'h0 : cnt_q[i]) + 32'(cnt_inc[i]);
-    end
+    cnt_inc[CntTdpac]  = push_ok_i;
+    cnt_inc[CntTdpfc]  = push_fb_i;
+    cnt_inc[CntTdpbc]  = push_bad_i;
   end
 
-  always_comb begin : p_regs_next
-    logic [15:0] tdt_new;
-    logic [31:0] tdlen_new;
-    logic        rd_icr, rd_gptc, rd_gotch, rd_tpt, rd_toth, txdw_now;
-    ctrl_d  = ctrl_q;
-    icr_d   = icr_q;
-    ims_d   = ims_q;
-    tctl_d  = tctl_q;
-    tipg_d  = tipg_q;
-    tdbal_d = tdbal_q;
-    tdbah_d = tdbah_q;
-    tdlen_d = tdlen_q;
-    tdt_d   = tdt_q;
-    itr_d   = itr_q;
-    tidv_d  = tidv_q;
-    tadv_d  = tadv_q;
-    reject  = 1'b0;
-    soft_rst_d  = 1'b0;
-    tdt_new     = (tdt_q & ~wmask[15:0]) | (s_axil_wdata_i[15:0] & wmask[15:0]);
-    tdlen_new   = merge(tdlen_q, s_axil_wdata_i, wmask);
-
-    if (wr_fire) begin
-      unique case (waddr)
-        RegCtrl: begin
-          // RST self-clears: never stored, it reads back 0.
-          ctrl_d = merge(ctrl_q, s_axil_wdata_i, wmask) & ~(32'h1 << CtrlRstBit);
-          soft_rst_d = wval[CtrlRstBit];
-        end
-        RegIcr:   icr_d = icr_q & ~wval;
-        RegIcs:   icr_d = icr_q | wval;
-        RegIms:   ims_d = ims_q | wval;
-        RegImc:   ims_d = ims_q & ~wval;
-        RegTctl:  tctl_d = merge(tctl_q, s_axil_wdata_i, wmask);
-        RegTipg:  tipg_d = merge(tipg_q, s_axil_wdata_i, wmask);
-        RegTdbal: tdbal_d = merge(tdbal_q, s_axil_wdata_i, wmask) & 32'hFFFF_FFF0;
-        RegTdbah: tdbah_d = merge(tdbah_q, s_axil_wdata_i, wmask);
-        // A ring that is not a whole number of 128-byte blocks (or over 1 MiB)
-        // is refused and counted (TRJC), as is a tail outside the ring.
-        RegTdlen: begin
-          if (tdlen_new[6:0] == '0 && tdlen_new[31:20] == '0) tdlen_d = tdlen_new;
-          else reject = 1'b1;
-        end
-        RegTdt: begin
-          if (tdt_new < ring_size_o) tdt_d = tdt_new;
-          else reject = 1'b1;
-        end
-        // TDH is software's only while TCTL.EN is clear, and inside the ring.
-        RegTdh:   reject = tctl_q[TctlEnBit] || s_axil_wdata_i[15:0] >= ring_size_o;
-        RegItr:   itr_d = merge(itr_q, s_axil_wdata_i, wmask) & 32'h0000_FFFF;
-        RegTidv:  tidv_d = merge(tidv_q, s_axil_wdata_i, wmask) & 32'h0000_FFFF;
-        RegTadv:  tadv_d = merge(tadv_q, s_axil_wdata_i, wmask) & 32'h0000_FFFF;
-        default: ;
-      endcase
-    end
-
-    // Clear-on-read side effects happen when the read is accepted.
-    rd_icr   = rd_fire && (raddr == RegIcr);
-    rd_gptc  = rd_fire && (raddr == RegGptc);
-    rd_gotch = rd_fire && (raddr == RegGotch);
-    rd_tpt   = rd_fire && (raddr == RegTpt);
-    rd_toth  = rd_fire && (raddr == RegToth);
-
-    if (rd_icr) icr_d = '0;
-
-    // TXDW moderation: a descriptor with IDE delays the cause by TIDV
-    // (restarted by each such descriptor) but at most TADV after the first
-    // (units 1.024 us; 0 = no limit); without IDE, or TIDV = 0, it is
-    // immediate and also releases a delayed one.
-    txdw_now   = 1'b0;
-    dly_d      = dly_q;
-    tidv_cnt_d = (tidv_cnt_q != '0) ? tidv_cnt_q - 24'd1 : '0;
-    tadv_cnt_d = (tadv_cnt_q != '0) ? tadv_cnt_q - 24'd1 : '0;
-    if (dly_q && (tidv_cnt_q == 24'd1 || tadv_cnt_q == 24'd1)) txdw_now = 1'b1;
-    if (txdw_set_i) begin
-      if (txdw_ide_i && tidv_q[15:0] != '0) begin
-        dly_d      = 1'b1;
-        tidv_cnt_d = 24'(tidv_q[15:0]) * 24'(TickCycles1024ns);
-        if (!dly_q) tadv_cnt_d = 24'(tadv_q[15:0]) * 24'(TickCycles1024ns);
-      end else begin
-        txdw_now = 1'b1;
-      end
-    end
-    if (txdw_now) begin
-      dly_d      = 1'b0;
-      tidv_cnt_d = '0;
-      tadv_cnt_d = '0;
-    end
-    // Hardware causes set in the same cycle as a clear are kept.
-    icr_d[IcrTxdwBit]   = icr_d[IcrTxdwBit] | txdw_now;
-    icr_d[IcrTxqeBit]   = icr_d[IcrTxqeBit] | txqe_set_i;
-    icr_d[IcrDmaErrBit] = icr_d[IcrDmaErrBit] | dma_err_i | wr_err_i;
-
-    // ITR: at least ITR x 256 ns between two rising edges of the interrupt.
-    irq_d     = |(icr_d & ims_d) && itr_cnt_q == '0;
-    itr_cnt_d = (itr_cnt_q != '0) ? itr_cnt_q - 22'd1 : '0;
-    if (irq_d && !irq_q && itr_q[15:0] != '0) begin
-      itr_cnt_d = 22'(itr_q[15:0]) * 22'(TickCycles256ns) - 22'd1;
-    end
-
-    gptc_d = (rd_gptc  ? '0 : gptc_q) + 32'(frame_sent_i);
-    tpt_d  = (rd_tpt   ? '0 : tpt_q)  + 32'(frame_sent_i);
-    gotc_d = (rd_gotch ? '0 : gotc_q) + (frame_sent_i ? 64'(frame_octets_i) : 64'h0);
-    tot_d  = (rd_toth  ? '0 : tot_q)  + (frame_sent_i ? 64'(frame_octets_i) : 64'h0);
-  end
-
-  // Kept out of p_regs_next: it feeds the write-back, which feeds ICR back.
+  // Kept out of the clocked decode: it feeds the write-back, which feeds ICR back.
   assign tdh_wr_o    = wr_fire && (waddr == RegTdh) && !tctl_q[TctlEnBit] &&
                        s_axil_wdata_i[15:0] < ring_size_o;
   assign tdh_wdata_o = s_axil_wdata_i[15:0];
 
-  always_comb begin : p_read
+  function automatic logic [31:0] read_value(logic [16:0] a);
     logic [31:0] val;
-    unique case (raddr)
+    unique case (a)
       RegCtrl:   val = ctrl_q;
       RegStatus: val = StatusValue | (32'(!(ctrl_q[CtrlGioDisBit] && master_idle_i)) << StatusGioEnBit);
       RegItr:    val = itr_q;
@@ -283,15 +196,14 @@ module nic_regs (
       RegTotl:   val = tot_q[31:0];
       RegToth:   val = tot_q[63:32];
       RegTpt:    val = tpt_q;
+      RegTxcap:  val = 32'h1 << TxcapPushBit;
       default: begin
         val = '0;
-        for (int i = 0; i < NumCnt; i++) if (raddr == cnt_addr[i]) val = cnt_q[i];
+        for (int i = 0; i < NumCnt; i++) if (a == cnt_addr(i)) val = cnt_q[i];
       end
     endcase
-    rdata_d  = rd_fire ? val : rdata_q;
-    rvalid_d = rd_fire || (rvalid_q && !s_axil_rready_i);
-    bvalid_d = wr_fire || (bvalid_q && !s_axil_bready_i);
-  end
+    return val;
+  endfunction
 
   always_ff @(posedge clk_i or negedge rst_ni) begin : p_axil_regs
     if (!rst_ni) begin
@@ -300,14 +212,19 @@ module nic_regs (
       rdata_q    <= '0;
       soft_rst_q <= 1'b0;
     end else begin
-      bvalid_q   <= bvalid_d;
-      rvalid_q   <= rvalid_d;
-      rdata_q    <= rdata_d;
-      soft_rst_q <= soft_rst_d;
+      bvalid_q   <= wr_fire || (bvalid_q && !s_axil_bready_i);
+      rvalid_q   <= rd_fire || (rvalid_q && !s_axil_rready_i);
+      if (rd_fire) rdata_q <= read_value(raddr);
+      soft_rst_q <= wr_fire && waddr == RegCtrl && wval[CtrlRstBit];
     end
   end
 
   always_ff @(posedge clk_i or negedge core_rst_ni) begin : p_csr_regs
+    logic [15:0] tdt_new;
+    logic [31:0] tdlen_new;
+    logic        rd_icr, rd_gptc, rd_gotch, rd_tpt, rd_toth, txdw_now, reject;
+    logic [31:0] icr_n, ims_n;
+    logic        irq_n;
     if (!core_rst_ni) begin
       ctrl_q  <= '0;
       icr_q   <= '0;
@@ -332,28 +249,104 @@ module nic_regs (
       itr_cnt_q <= '0;
       irq_q   <= 1'b0;
     end else begin
-      ctrl_q  <= ctrl_d;
-      icr_q   <= icr_d;
-      ims_q   <= ims_d;
-      tctl_q  <= tctl_d;
-      tipg_q  <= tipg_d;
-      tdbal_q <= tdbal_d;
-      tdbah_q <= tdbah_d;
-      tdlen_q <= tdlen_d;
-      tdt_q   <= tdt_d;
-      gptc_q  <= gptc_d;
-      gotc_q  <= gotc_d;
-      tpt_q   <= tpt_d;
-      tot_q   <= tot_d;
-      itr_q   <= itr_d;
-      tidv_q  <= tidv_d;
-      tadv_q  <= tadv_d;
-      for (int i = 0; i < NumCnt; i++) cnt_q[i] <= cnt_d[i];
-      tidv_cnt_q <= tidv_cnt_d;
-      tadv_cnt_q <= tadv_cnt_d;
-      dly_q   <= dly_d;
-      itr_cnt_q <= itr_cnt_d;
-      irq_q   <= irq_d;
+      reject = 1'b0;
+      icr_n  = icr_q;
+      ims_n  = ims_q;
+      if (wr_fire) begin
+        tdt_new   = (tdt_q & ~wmask[15:0]) | (s_axil_wdata_i[15:0] & wmask[15:0]);
+        tdlen_new = merge(tdlen_q, s_axil_wdata_i, wmask);
+        unique case (waddr)
+          RegCtrl:
+            // RST self-clears: never stored, it reads back 0.
+            ctrl_q <= merge(ctrl_q, s_axil_wdata_i, wmask) & ~(32'h1 << CtrlRstBit);
+          RegIcr:   icr_n = icr_q & ~wval;
+          RegIcs:   icr_n = icr_q | wval;
+          RegIms:   ims_n = ims_q | wval;
+          RegImc:   ims_n = ims_q & ~wval;
+          RegTctl:  tctl_q <= merge(tctl_q, s_axil_wdata_i, wmask);
+          RegTipg:  tipg_q <= merge(tipg_q, s_axil_wdata_i, wmask);
+          RegTdbal: tdbal_q <= merge(tdbal_q, s_axil_wdata_i, wmask) & 32'hFFFF_FFF0;
+          RegTdbah: tdbah_q <= merge(tdbah_q, s_axil_wdata_i, wmask);
+          // A ring that is not a whole number of 128-byte blocks (or over 1 MiB)
+          // is refused and counted (TRJC), as is a tail outside the ring.
+          RegTdlen: begin
+            if (tdlen_new[6:0] == '0 && tdlen_new[31:20] == '0) tdlen_q <= tdlen_new;
+            else reject = 1'b1;
+          end
+          RegTdt: begin
+            if (tdt_new < ring_size_o) tdt_q <= tdt_new;
+            else reject = 1'b1;
+          end
+          // TDH is software's only while TCTL.EN is clear, and inside the ring.
+          RegTdh:   reject = tctl_q[TctlEnBit] || s_axil_wdata_i[15:0] >= ring_size_o;
+          RegItr:   itr_q <= merge(itr_q, s_axil_wdata_i, wmask) & 32'h0000_FFFF;
+          RegTidv:  tidv_q <= merge(tidv_q, s_axil_wdata_i, wmask) & 32'h0000_FFFF;
+          RegTadv:  tadv_q <= merge(tadv_q, s_axil_wdata_i, wmask) & 32'h0000_FFFF;
+          default: ;
+        endcase
+      end
+
+      // A push's header moves TDT like a TDT write (the AXI-Lite master
+      // serves the two in order, never in the same cycle).
+      if (push_tdt_wr_i) begin
+        if (push_tdt_i < ring_size_o) tdt_q <= push_tdt_i;
+        else reject = 1'b1;
+      end
+
+      // Clear-on-read side effects happen when the read is accepted.
+      rd_icr   = rd_fire && (raddr == RegIcr);
+      rd_gptc  = rd_fire && (raddr == RegGptc);
+      rd_gotch = rd_fire && (raddr == RegGotch);
+      rd_tpt   = rd_fire && (raddr == RegTpt);
+      rd_toth  = rd_fire && (raddr == RegToth);
+      if (rd_icr) icr_n = '0;
+
+      for (int i = 0; i < NumCnt; i++) begin
+        cnt_q[i] <= ((rd_fire && raddr == cnt_addr(i)) ? 32'h0 : cnt_q[i]) +
+                    32'(cnt_inc[i] || (i == CntTrjc && reject));
+      end
+
+      // TXDW moderation: a descriptor with IDE delays the cause by TIDV
+      // (restarted by each such descriptor) but at most TADV after the first
+      // (units 1.024 us; 0 = no limit); without IDE, or TIDV = 0, it is
+      // immediate and also releases a delayed one.
+      txdw_now = 1'b0;
+      tidv_cnt_q <= (tidv_cnt_q != '0) ? tidv_cnt_q - 24'd1 : '0;
+      tadv_cnt_q <= (tadv_cnt_q != '0) ? tadv_cnt_q - 24'd1 : '0;
+      if (dly_q && (tidv_cnt_q == 24'd1 || tadv_cnt_q == 24'd1)) txdw_now = 1'b1;
+      if (txdw_set_i) begin
+        if (txdw_ide_i && tidv_q[15:0] != '0) begin
+          dly_q      <= 1'b1;
+          tidv_cnt_q <= 24'(tidv_q[15:0]) * 24'(TickCycles1024ns);
+          if (!dly_q) tadv_cnt_q <= 24'(tadv_q[15:0]) * 24'(TickCycles1024ns);
+        end else begin
+          txdw_now = 1'b1;
+        end
+      end
+      if (txdw_now) begin
+        dly_q      <= 1'b0;
+        tidv_cnt_q <= '0;
+        tadv_cnt_q <= '0;
+      end
+      // Hardware causes set in the same cycle as a clear are kept.
+      icr_n[IcrTxdwBit]   = icr_n[IcrTxdwBit] | txdw_now;
+      icr_n[IcrTxqeBit]   = icr_n[IcrTxqeBit] | txqe_set_i;
+      icr_n[IcrDmaErrBit] = icr_n[IcrDmaErrBit] | dma_err_i | wr_err_i;
+      icr_q <= icr_n;
+      ims_q <= ims_n;
+
+      // ITR: at least ITR x 256 ns between two rising edges of the interrupt.
+      irq_n = |(icr_n & ims_n) && itr_cnt_q == '0;
+      irq_q <= irq_n;
+      itr_cnt_q <= (itr_cnt_q != '0) ? itr_cnt_q - 22'd1 : '0;
+      if (irq_n && !irq_q && itr_q[15:0] != '0) begin
+        itr_cnt_q <= 22'(itr_q[15:0]) * 22'(TickCycles256ns) - 22'd1;
+      end
+
+      gptc_q <= (rd_gptc  ? '0 : gptc_q) + 32'(frame_sent_i);
+      tpt_q  <= (rd_tpt   ? '0 : tpt_q)  + 32'(frame_sent_i);
+      gotc_q <= (rd_gotch ? '0 : gotc_q) + (frame_sent_i ? 64'(frame_octets_i) : 64'h0);
+      tot_q  <= (rd_toth  ? '0 : tot_q)  + (frame_sent_i ? 64'(frame_octets_i) : 64'h0);
     end
   end
 
@@ -379,6 +372,8 @@ module nic_regs (
 
   BValidStable: assert property (@(posedge clk_i) disable iff (!rst_ni)
                                  s_axil_bvalid_o && !s_axil_bready_i |=> s_axil_bvalid_o);
+  // The master never presents a push and an AXI-Lite write together.
+  PushNotWithWrite: assert property (@(posedge clk_i) disable iff (!rst_ni) !(push_tdt_wr_i && wr_fire));
   RValidStable: assert property (@(posedge clk_i) disable iff (!rst_ni)
                                  s_axil_rvalid_o && !s_axil_rready_i |=> s_axil_rvalid_o && $stable(s_axil_rdata_o));
 

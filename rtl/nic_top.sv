@@ -26,6 +26,13 @@ module nic_top #(
   output logic [1:0]                s_axil_rresp_o,
   output logic                      s_axil_rvalid_o,
   input  logic                      s_axil_rready_i,
+  // Wide BAR0 writes (a write-combined MMIO write is one MWr TLP of up to
+  // 64 bytes): one beat per write, always accepted. Only the descriptor push
+  // window (RegTxPush, 64 bytes) takes them; anything else is counted (TDPBC).
+  input  logic                      s_push_valid_i,
+  input  logic [16:0]               s_push_addr_i,
+  input  logic [6:0]                s_push_len_i,    // bytes, 1..64
+  input  logic [511:0]              s_push_data_i,   // byte i in bits 8i+7:8i
   // AXI4 master for DMA
   output logic [AxiIdWidth-1:0]     m_axi_arid_o,
   output logic [63:0]               m_axi_araddr_o,
@@ -139,6 +146,34 @@ module nic_top #(
   logic [16:0] frame_octets;
   logic        regs_idle, fetch_idle, mac_idle;
 
+  // Wide writes are registered first: nothing downstream reads the inputs
+  // (cheap for Verilator's input region) and decode starts from flops.
+  logic         push_valid_q, push_hdr, push_full, push_ok, push_fb;
+  logic [16:0]  push_addr_q;
+  logic [6:0]   push_len_q;
+  logic [511:0] push_data_q;
+  always_ff @(posedge clk_i or negedge core_rst_nq) begin : p_push_in
+    if (!core_rst_nq) begin
+      push_valid_q <= 1'b0;
+      push_addr_q  <= '0;
+      push_len_q   <= '0;
+    end else begin
+      push_valid_q <= s_push_valid_i;
+      if (s_push_valid_i) begin
+        push_addr_q <= s_push_addr_i;
+        push_len_q  <= s_push_len_i;
+      end
+    end
+  end
+  always_ff @(posedge clk_i) begin : p_push_data
+    if (s_push_valid_i) push_data_q <= s_push_data_i;
+  end
+  // A write at the window with at least the 8-byte header carries a doorbell;
+  // only a whole 64-byte block may skip the fetch. Shorter ones, and wide
+  // writes anywhere else, are bad pushes (counted; the ring is fetched).
+  assign push_hdr  = push_valid_q && push_addr_q == RegTxPush && push_len_q >= 7'd8;
+  assign push_full = push_hdr && push_len_q == 7'(PushBytes);
+
   nic_regs u_regs (
     .clk_i, .rst_ni, .core_rst_ni(core_rst_nq),
     .s_axil_awaddr_i, .s_axil_awvalid_i, .s_axil_awready_o,
@@ -155,6 +190,8 @@ module nic_top #(
     .tso_ctx_i(ev_tso_ctx), .tso_fail_i(ev_tso_fail), .zero_len_i(ev_zero_len),
     .oversize_i(ev_oversize), .dma_err_i(dma_err), .bad_desc_i(ev_bad_desc),
     .wr_err_i(m_axi_bvalid_i && m_axi_bready_o && !drain_q && m_axi_bresp_i != 2'b00),
+    .push_tdt_wr_i(push_hdr), .push_tdt_i(push_data_q[15:0]),
+    .push_ok_i(push_ok), .push_fb_i(push_fb), .push_bad_i(push_valid_q && !push_full),
     .irq_o, .idle_o(regs_idle)
   );
 
@@ -186,6 +223,9 @@ module nic_top #(
     .clk_i, .rst_ni(core_rst_nq),
     .tx_en_i(tx_en), .tdba_i(tdba), .ring_size_i(ring_size), .tdt_i(tdt),
     .tdh_wr_i(tdh_wr), .tdh_wdata_i(tdh_wdata),
+    .push_valid_i(push_full), .push_tdt_i(push_data_q[15:0]), .push_first_i(push_data_q[47:32]),
+    .push_cnt_i(push_data_q[23:16]), .push_descs_i(push_data_q[128 +: PushMaxDescs * 128]),
+    .push_ok_o(push_ok), .push_fb_o(push_fb),
     .ar_valid_o(desc_ar_valid), .ar_addr_o(desc_ar_addr), .ar_len_o(desc_ar_len),
     .ar_ready_i(desc_ar_ready),
     .r_valid_i(desc_r_valid), .r_data_i(m_axi_rdata_i), .r_resp_i(m_axi_rresp_i),
@@ -266,7 +306,7 @@ module nic_top #(
   // state: ifg_q (MAC), TIDV/TADV/ITR counters (regs) all count only while
   // idle_o is 0. The simulator stops clocking while this holds.
   assign idle_o = core_rst_nq && !rst_req_q && master_idle && !mux_arvalid && fetch_idle &&
-                  mac_idle && regs_idle;
+                  mac_idle && regs_idle && !push_valid_q;
 
   // Frames the MAC dropped (errors counted by cause in nic_regs); kept for
   // the waveform.
@@ -278,7 +318,7 @@ module nic_top #(
   end
 
   logic unused_axi;
-  assign unused_axi = ^{m_axi_bid_i, tx_full, meta_full, drop_cnt_q};
+  assign unused_axi = ^{m_axi_bid_i, tx_full, meta_full, drop_cnt_q, push_data_q[127:48], push_data_q[31:24]};
 
   // Credits keep both FIFOs from overflowing; checked here at the top.
   TxFifoNoOverflow: assert property (@(posedge clk_i) disable iff (!core_rst_nq)
@@ -303,7 +343,8 @@ module nic_top #(
   // idle_o holds its promise: with idle inputs the next edge keeps it, the
   // outputs and the ring state.
   logic inputs_idle;
-  assign inputs_idle = !s_axil_awvalid_i && !s_axil_wvalid_i && !s_axil_arvalid_i && s_axil_bready_i &&
+  assign inputs_idle = !s_axil_awvalid_i && !s_axil_wvalid_i && !s_axil_arvalid_i && !s_push_valid_i &&
+                       s_axil_bready_i &&
                        s_axil_rready_i && !m_axi_rvalid_i && !m_axi_bvalid_i && m_axi_arready_i &&
                        m_axi_awready_i && m_axi_wready_i;
   IdleIsStable: assert property (@(posedge clk_i) disable iff (!rst_ni)

@@ -101,7 +101,9 @@ module nic_tx_mac (
   always_comb begin : p_fsm
     logic [31:0] fcs;
     logic [16:0] b;
-    logic [9:0]  gap, gap_dn, x;
+    // 11 bits: IPGT up to 1023 plus a 4-byte round-up plus 7 + 4 lanes
+    // must not wrap (a wrap gave ~2 KB gaps and a lane-4 start off an idle).
+    logic [10:0] gap, gap_dn, x;
     logic [2:0]  rnd;
     logic [1:0]  t_lane;
 
@@ -123,18 +125,18 @@ module nic_tx_mac (
     next_shift_d = next_shift_q;
     dic_d        = dic_q;
     fcs        = ~crc_next;
-    gap        = (ipgt_i < 10'(MinIfgBytes)) ? 10'(MinIfgBytes) : ipgt_i;
+    gap        = (ipgt_i < 10'(MinIfgBytes)) ? 11'(MinIfgBytes) : 11'(ipgt_i);
     // Gaps (from /T/ to /S/) that end on lane 0 or 4 are = -t mod 4, with t
     // the /T/ lane in the frame-aligned word. Round down while the deficit
     // stays within 3 bytes, else round up and pay the deficit back.
     t_lane     = total[1:0];
     rnd        = 3'(2'(gap[1:0] + t_lane));
-    gap_dn     = gap - 10'(rnd);
+    gap_dn     = gap - 11'(rnd);
     if (3'(dic_q) + rnd > 3'd3) begin
-      gap_dn = gap_dn + 10'd4;
+      gap_dn = gap_dn + 11'd4;
       rnd    = rnd - 3'd4;
     end
-    x          = 10'(total[2:0]) + (shift_q ? 10'd4 : 10'd0) + gap_dn;
+    x          = 11'(total[2:0]) + (shift_q ? 11'd4 : 11'd0) + gap_dn;
 
     unique case (st_q)
       StIdle: begin
@@ -180,7 +182,7 @@ module nic_tx_mac (
           octets_d   = total;
           dic_d      = 2'(3'(dic_q) + rnd);
           next_shift_d = x[2];
-          ifg_d      = 8'((x >> 3) - 10'd1);
+          ifg_d      = 8'((x >> 3) - 11'd1);
         end
       end
       StDrop: begin

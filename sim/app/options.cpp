@@ -1,6 +1,7 @@
 #include "sim/app/options.hpp"
 
 #include <cmath>
+#include <map>
 
 #include <fmt/format.h>
 
@@ -118,6 +119,14 @@ void add_host_options(CLI::App &cli, CliOptions &o) {
       ->group(g);
   cli.add_flag("--no-idle-skip", o.no_idle_skip,
                "clock the NIC RTL every cycle even while it is idle (the result is the same, only slower)")
+      ->group(g);
+  // Low-latency TX modes: how the driver hands packets to the NIC.
+  const std::map<std::string, E1000TxMode> tx_modes{{"ring", E1000TxMode::ring}, {"push", E1000TxMode::push}};
+  cli.add_option("--tx-mode", o.sys.e1000.tx_mode,
+                 "ring: TDT doorbell, NIC fetches descriptors; push: descriptors in a 64-byte write-combined "
+                 "doorbell, no descriptor fetch")
+      ->transform(CLI::CheckedTransformer(tx_modes, CLI::ignore_case))
+      ->default_str("ring")
       ->group(g);
   cli.add_option("--iptables", o.rules_path, "load netfilter rules from an iptables-save file (as iptables-restore)")
       ->check(CLI::ExistingFile)->group(g);

@@ -21,6 +21,8 @@ public:
   explicit HostCpu(sc_core::sc_module_name name);
   void writel(uint32_t value, uint32_t reg) override;
   uint32_t readl(uint32_t reg) override;  // call only from an SC_THREAD
+  // Write-combined: one MWr TLP with a len-byte payload (posted, no stall).
+  void iowrite64_copy(uint32_t reg, const void *src, uint32_t len) override;
 
   // Runs before each access: the host waits out the software's CPU time
   // in front of it (Host::cpu_sync), so the access happens after it.
@@ -30,7 +32,7 @@ public:
   uint64_t reads() const { return reads_; }
 
 private:
-  sc_core::sc_time access(tlm::tlm_command cmd, uint32_t reg, uint32_t *value);
+  sc_core::sc_time access(tlm::tlm_command cmd, uint32_t reg, void *value, uint32_t len = 4);
   uint64_t writes_ = 0, reads_ = 0;
 };
 

@@ -17,6 +17,7 @@
 #include <stdexcept>
 
 #include <fmt/format.h>
+#include "driver/e1000_hw.hpp"
 #include "sim/pcie/pcie_link.hpp"
 #include "sim/sc_time_util.hpp"
 
@@ -76,6 +77,13 @@ NicModel::NicModel(sc_core::sc_module_name name, const NicConfig &cfg, ps_t look
   bus_->axil.on_done = [this](const AxiLiteMaster<Vnic_top>::Request &r, uint64_t t) {
     if (r.write) {
       stats_.mmio_writes++;
+      if (r.wide_len) {
+        stats_.mmio_wide_writes++;
+        // A push block's header carries the doorbell (TDT): report it as one.
+        if (on_mmio_write && r.addr == E1000_TXPUSH && r.wide_len >= 8)
+          on_mmio_write(E1000_TDT, uint32_t(r.bytes[0] | r.bytes[1] << 8), t);
+        return;
+      }
       if (on_mmio_write) on_mmio_write(r.addr, r.data, t);
       return;
     }
@@ -129,7 +137,12 @@ NicStats NicModel::stats() const {
 }
 
 void NicModel::b_transport_bar0(tlm::tlm_generic_payload &trans, sc_core::sc_time &delay) {
-  if (trans.get_data_length() != 4 || (trans.get_address() & 3) || trans.get_address() >= (1u << 17)) {
+  const unsigned len = trans.get_data_length();
+  // A register access is 4 bytes; a write-combined write (one MWr TLP) may
+  // carry up to 64, and goes to the NIC's wide write port whole.
+  const bool wide = trans.is_write() && len != 4;
+  if ((wide ? (len == 0 || len > 64) : len != 4) || (trans.get_address() & 3) ||
+      trans.get_address() + len > (1u << 17)) {
     trans.set_response_status(tlm::TLM_ADDRESS_ERROR_RESPONSE);
     return;
   }
@@ -137,7 +150,12 @@ void NicModel::b_transport_bar0(tlm::tlm_generic_payload &trans, sc_core::sc_tim
   req.write = trans.is_write();
   req.addr = static_cast<uint32_t>(trans.get_address());
   req.arrive = now_ps() + to_ps(delay);
-  if (req.write) std::memcpy(&req.data, trans.get_data_ptr(), 4);
+  if (wide) {
+    req.wide_len = len;
+    std::memcpy(req.bytes.data(), trans.get_data_ptr(), len);
+  } else if (req.write) {
+    std::memcpy(&req.data, trans.get_data_ptr(), 4);
+  }
   // Causality: a request may not arrive at a cycle the RTL has already run
   // (asleep: idle cycles up to the current quantum's start count as run).
   const ps_t nic_at = sleeping_ ? std::max(edge_time(cycle_), wake_grid(now_ps()) - quantum_ * cfg_.clock_period)

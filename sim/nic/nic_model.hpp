@@ -50,6 +50,7 @@ struct NicConfig {
 struct NicStats {
   uint64_t cycles = 0, mmio_writes = 0, mmio_reads = 0, dma_reads = 0, dma_read_bytes = 0;
   uint64_t dma_writes = 0, dma_errors = 0, msis = 0;
+  uint64_t mmio_wide_writes = 0;  // of mmio_writes, write-combined (descriptor push) ones
   uint64_t skipped_cycles = 0;  // of `cycles`, idle ones not clocked (idle_skip)
 };
 

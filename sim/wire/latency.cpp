@@ -18,6 +18,7 @@ void LatencyTracker::doorbell(const std::vector<TxPacketRecord> &pkts, uint32_t 
     // (one contiguous buffer), so that byte is first_frame_len into it.
     if (r.segs > 1 && r.first_frame_len && r.first_frame_len < r.len)
       p.data_addr = (r.last_buf_end - r.len + r.first_frame_len - 1) & ~uint64_t{15};
+    p.pushed = r.pushed;
     pending_.push_back(p);
   }
   tdt_batches_.push_back({pkts.size(), tdt});
@@ -34,6 +35,11 @@ void LatencyTracker::tdt_arrived(uint32_t value, ps_t t) {
     if (p.have_mmio) continue;
     p.lat.mmio = t;
     p.have_mmio = true;
+    // Push mode: the descriptors arrived with the doorbell (the fetch stage is 0).
+    if (p.pushed) {
+      p.lat.desc = t;
+      p.have_desc = true;
+    }
     n--;
   }
 }

@@ -86,6 +86,7 @@ private:
     uint32_t more_frames = 0;  // further TSO segments to pass over
     uint64_t desc_addr = 0, data_addr = 0;  // beat-aligned addresses to watch
     bool have_mmio = false, have_desc = false, have_data = false;
+    bool pushed = false;  // descriptors came with the doorbell: no fetch stage
   };
   uint64_t ring_dma_ = 0;
   std::deque<Pending> pending_;       // in doorbell (= wire) order

@@ -17,12 +17,19 @@ struct FakeRegs : Mmio {
   std::map<uint32_t, uint32_t> regs;
   std::vector<std::pair<uint32_t, uint32_t>> writes;
   uint32_t icr = 0;
+  uint32_t txcap = 0;
   bool dma_busy = false;  // STATUS.GIO_MASTER_EN stays set: the NIC never goes idle
   void writel(uint32_t v, uint32_t r) override {
     writes.push_back({r, v});
     regs[r] = v;
   }
+  std::vector<std::pair<uint32_t, std::vector<uint8_t>>> wide_writes;
+  void iowrite64_copy(uint32_t r, const void *src, uint32_t len) override {
+    const auto *p = static_cast<const uint8_t *>(src);
+    wide_writes.push_back({r, std::vector<uint8_t>(p, p + len)});
+  }
   uint32_t readl(uint32_t r) override {
+    if (r == E1000_TXCAP) return txcap;
     if (r == E1000_STATUS) return E1000_STATUS_LU | E1000_STATUS_FD | (dma_busy ? uint32_t{E1000_STATUS_GIO_MASTER_ENABLE} : 0u);
     if (r == E1000_ICR) return std::exchange(icr, 0);
     return regs[r];
@@ -94,6 +101,53 @@ TEST_F(DriverFixture, XmitFillsLegacyDescriptorAndRingsDoorbell) {
   EXPECT_EQ(a->e1000e_poll(64), 0);
   EXPECT_EQ(a->tx_ring().next_to_clean, 1u);
   EXPECT_EQ(skb_counters().consumed, skb_counters().allocated);
+}
+
+// Push mode on a NIC with the capability: the doorbell is one 64-byte
+// write-combined write to the push window with the new TDT, the first slot
+// and copies of the packet's descriptors (no TDT writel); a packet of more
+// descriptors than the window holds rings TDT as in ring mode.
+TEST_F(DriverFixture, PushModeSendsTheDescriptorsWithTheDoorbell) {
+  cfg.tx_mode = E1000TxMode::push;
+  cfg.max_per_txd = 256;
+  regs.txcap = E1000_TXCAP_PUSH;
+  open();
+  const size_t tdt_writes = regs.writes.size();
+  ASSERT_EQ(a->e1000_xmit_frame(packet(100, 1)), NETDEV_TX_OK);
+  ASSERT_EQ(a->e1000_xmit_frame(packet(700, 2)), NETDEV_TX_OK);  // 3 descriptors: fits
+  ASSERT_EQ(regs.wide_writes.size(), 2u);
+  EXPECT_EQ(regs.writes.size(), tdt_writes);  // no TDT writel
+  e1000_tx_push blk;
+  ASSERT_EQ(regs.wide_writes[1].second.size(), sizeof blk);
+  EXPECT_EQ(regs.wide_writes[1].first, uint32_t{E1000_TXPUSH});
+  std::memcpy(&blk, regs.wide_writes[1].second.data(), sizeof blk);
+  EXPECT_EQ(blk.tdt, 4);
+  EXPECT_EQ(blk.first, 1);
+  EXPECT_EQ(blk.count, 3);
+  for (uint32_t k = 0; k < 3; k++) {
+    const e1000_tx_desc x = d(1 + k);
+    EXPECT_EQ(std::memcmp(blk.desc[k], &x, 16), 0) << "descriptor " << k;
+  }
+  // 4 descriptors: more than the window holds, so TDT.
+  ASSERT_EQ(a->e1000_xmit_frame(packet(1000, 3)), NETDEV_TX_OK);
+  EXPECT_EQ(regs.wide_writes.size(), 2u);
+  EXPECT_EQ(regs.writes.back(), std::make_pair(uint32_t{E1000_TDT}, 8u));
+  EXPECT_EQ(a->stats().pushes, 2u);
+  // Completion is the ring's, as in ring mode.
+  complete(0), complete(3), complete(7);
+  a->e1000_clean_tx_irq(64);
+  EXPECT_EQ(a->tx_ring().next_to_clean, 8u);
+}
+
+// Push mode asked for on a NIC without the capability: ring mode.
+TEST_F(DriverFixture, PushModeWithoutTheCapabilityRingsTdt) {
+  cfg.tx_mode = E1000TxMode::push;
+  open();
+  ASSERT_EQ(a->e1000_xmit_frame(packet(100, 1)), NETDEV_TX_OK);
+  EXPECT_TRUE(regs.wide_writes.empty());
+  EXPECT_EQ(regs.writes.back(), std::make_pair(uint32_t{E1000_TDT}, 1u));
+  complete(0);
+  a->e1000_clean_tx_irq(64);
 }
 
 // Buffers longer than max_per_txd are split; only the last descriptor has EOP|RS.

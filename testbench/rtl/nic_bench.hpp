@@ -202,6 +202,22 @@ class NicBenchT {
     lite_.push({true, addr, value, cycle});
     if (!run_until([&] { return lite_done_; }, 1000)) throw std::runtime_error("AXI-Lite write hang");
   }
+  // A write-combined write: one beat on the wide port, in order with the
+  // register accesses. post_wide only queues it (to arrive at cycle `at`).
+  void post_wide(uint32_t addr, const void *p, unsigned len, uint64_t at) {
+    typename Lite::Request r;
+    r.write = true;
+    r.addr = addr;
+    r.arrive = at;
+    r.wide_len = len;
+    std::memcpy(r.bytes.data(), p, len);
+    lite_.push(r);
+  }
+  void write_wide(uint32_t addr, const void *p, unsigned len) {
+    lite_done_ = false;
+    post_wide(addr, p, len, cycle);
+    if (!run_until([&] { return lite_done_; }, 1000)) throw std::runtime_error("wide write hang");
+  }
   uint32_t read32(uint32_t addr) {
     lite_done_ = false;
     lite_.push({false, addr, 0, cycle});

@@ -43,6 +43,25 @@ TEST_F(RegMap, RegisterOffsetsMatchTheDriver) {
   EXPECT_EQ(rtl->tadv_o, E1000_TADV);
 }
 
+// RegMap.PushWindowMatchesTheDriver: the descriptor push window, its
+// counters, the capability bit and the block layout.
+TEST_F(RegMap, PushWindowMatchesTheDriver) {
+  EXPECT_EQ(rtl->tdpac_o, E1000_TDPAC);
+  EXPECT_EQ(rtl->tdpfc_o, E1000_TDPFC);
+  EXPECT_EQ(rtl->tdpbc_o, E1000_TDPBC);
+  EXPECT_EQ(rtl->txcap_o, E1000_TXCAP);
+  EXPECT_EQ(rtl->txcap_push_o, E1000_TXCAP_PUSH);
+  EXPECT_EQ(rtl->txpush_o, E1000_TXPUSH);
+  EXPECT_EQ(rtl->push_bytes_o, sizeof(e1000_tx_push));
+  EXPECT_EQ(rtl->push_max_descs_o, E1000_PUSH_MAX_DESCS);
+  // nic_top takes TDT from bytes 0-1, the count from byte 2, the first slot
+  // from bytes 4-5 and descriptor k from byte 16 + 16k.
+  EXPECT_EQ(offsetof(e1000_tx_push, tdt), 0u);
+  EXPECT_EQ(offsetof(e1000_tx_push, count), 2u);
+  EXPECT_EQ(offsetof(e1000_tx_push, first), 4u);
+  EXPECT_EQ(offsetof(e1000_tx_push, desc), 16u);
+}
+
 TEST_F(RegMap, StatisticsCounterOffsetsMatchTheDriver) {
   EXPECT_EQ(rtl->gptc_o, E1000_GPTC);
   EXPECT_EQ(rtl->gotcl_o, E1000_GOTCL);

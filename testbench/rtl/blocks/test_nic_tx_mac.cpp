@@ -222,14 +222,15 @@ class TxMac : public ::testing::Test {
   // With 300 frames of 60..1518 bytes stored before the first starts (so
   // the MAC never waits), checks every gap against the model and the
   // running deficit; resets the MAC after (a fresh deficit for the next).
-  void gaps(unsigned ipgt) {
+  void gaps(unsigned ipgt, int frames = 300, bool short_only = false) {
     top_->ipgt_i = ipgt;
     stored_.clear();
     wire_.clear();
     sent_.clear();
     txd_.clear();
     txc_.clear();
-    for (int f = 0; f < 300; ++f) store(random_frame(f % 4 == 0 ? 60 + rng_() % 8 : 60 + rng_() % 1459, f % 7 != 0));
+    for (int f = 0; f < frames; ++f)
+      store(random_frame(f % 4 == 0 || short_only ? 60 + rng_() % 8 : 60 + rng_() % 1459, f % 7 != 0));
     for (auto &w : words_) w.first = cycle_;
     for (auto &m : metas_) m.first = cycle_;
     run();
@@ -404,14 +405,23 @@ TEST_F(TxMac, AveragesTheGapToMax12AndIpgt) {
 }
 
 // TxMac.AveragesTheGapForTheLargestIpgt: the same for IPGT at the top of its
-// 10-bit field.
-// Disabled: fails on the RTL as it is. For IPGT >= 1010 the 10-bit x and
-// gap_dn in nic_tx_mac's p_fsm wrap, so some gaps come out ~2037 bytes
-// instead of ~1013, and from ~1020 on ShiftChangeOnIdle fires.
-TEST_F(TxMac, DISABLED_AveragesTheGapForTheLargestIpgt) {
-  for (const unsigned ipgt : {1010u, 1016u, 1023u}) {
+// 10-bit field (x and gap_dn in p_fsm used to wrap at 10 bits there: ~2 KB
+// gaps from 1010 on and ShiftChangeOnIdle firing from ~1018 on).
+TEST_F(TxMac, AveragesTheGapForTheLargestIpgt) {
+  for (const unsigned ipgt : {1010u, 1016u, 1018u, 1020u, 1023u}) {
     SCOPED_TRACE("IPGT " + std::to_string(ipgt));
     gaps(ipgt);
+  }
+}
+
+// TxMac.AveragesTheGapOverTheWholeIpgtRange: every IPGT 0..1023 (as --tipg
+// accepts), 24 short frames each (all /T/ lanes and deficit states), exact
+// gaps and no assertion.
+TEST_F(TxMac, AveragesTheGapOverTheWholeIpgtRange) {
+  for (unsigned ipgt = 0; ipgt < 1024; ++ipgt) {
+    SCOPED_TRACE("IPGT " + std::to_string(ipgt));
+    gaps(ipgt, 24, true);
+    if (HasFatalFailure()) return;
   }
 }
 

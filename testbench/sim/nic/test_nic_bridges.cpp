@@ -31,6 +31,9 @@ struct FakeNic {
   uint8_t m_axi_wlast_o = 0, m_axi_wvalid_o = 0, m_axi_wready_i = 0;
   uint8_t m_axi_bid_i = 0, m_axi_bresp_i = 0, m_axi_bvalid_i = 0, m_axi_bready_o = 0;
   uint8_t irq_o = 0;
+  // Wide write port (descriptor push window).
+  uint8_t s_push_valid_i = 0, s_push_len_i = 0;
+  uint32_t s_push_addr_i = 0, s_push_data_i[16] = {};
 };
 using Dma = AxiDmaSlave<FakeNic>;
 using Lite = AxiLiteMaster<FakeNic>;
@@ -175,6 +178,46 @@ TEST(AxiLiteMaster, WriteThenReadCompleteInOrder) {
   ASSERT_EQ(done.size(), 2u);
   EXPECT_EQ(done[1].data, 42u);
   EXPECT_TRUE(l.idle());
+}
+
+// A wide (write-combined) write keeps its place among register writes: one
+// cycle on s_push_* with its bytes, then one idle cycle (the NIC registers
+// it), then the next AXI-Lite request; done (posted) after the idle cycle.
+TEST(AxiLiteMaster, WideWriteIsOneBeatInOrderWithRegisterWrites) {
+  Lite l;
+  FakeNic n;
+  std::vector<Lite::Request> done;
+  l.on_done = [&](const Lite::Request &r, uint64_t) { done.push_back(r); };
+  Lite::Request w;
+  w.write = true;
+  w.addr = 0x6000;
+  w.arrive = 5;
+  w.wide_len = 64;
+  for (unsigned i = 0; i < 64; i++) w.bytes[i] = uint8_t(i + 1);
+  l.push(w);
+  l.push({true, 0x3818, 9, 5});
+  n.s_axil_awready_o = n.s_axil_wready_o = 1;
+  auto clock_lite = [&](uint64_t now) {
+    l.drive(n, now, true);
+    l.sample(n);
+    l.effects(now);
+  };
+  clock_lite(5);
+  EXPECT_TRUE(n.s_push_valid_i);
+  EXPECT_FALSE(n.s_axil_awvalid_i || n.s_axil_wvalid_i);
+  EXPECT_EQ(n.s_push_addr_i, 0x6000u);
+  EXPECT_EQ(n.s_push_len_i, 64u);
+  EXPECT_EQ(n.s_push_data_i[0], 0x04030201u);
+  EXPECT_EQ(n.s_push_data_i[15], 0x403F3E3Du);
+  EXPECT_TRUE(done.empty());
+  clock_lite(6);  // the idle cycle
+  EXPECT_FALSE(n.s_push_valid_i || n.s_axil_awvalid_i);
+  ASSERT_EQ(done.size(), 1u);
+  EXPECT_EQ(done[0].wide_len, 64u);
+  clock_lite(7);
+  EXPECT_FALSE(n.s_push_valid_i);
+  EXPECT_TRUE(n.s_axil_awvalid_i && n.s_axil_wvalid_i);
+  EXPECT_EQ(n.s_axil_awaddr_i, 0x3818u);
 }
 
 // The link to the NIC is FIFO: a request may not arrive before the last one.

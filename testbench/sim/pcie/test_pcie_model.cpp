@@ -62,6 +62,18 @@ TEST(PcieModel, PostedWriteChargesHeaderAgainstBandwidth) {
   EXPECT_EQ(arrive2 - arrive, static_cast<ps_t>(std::llround(28 * ps_per_byte)));
 }
 
+// A write-combined 64-byte MMIO write (descriptor push) is one MWr TLP: 64
+// payload bytes + 24 overhead on the link, not sixteen 4-byte TLPs.
+TEST(PcieModel, WriteCombinedWriteIsOneTlpWithItsPayload) {
+  PcieConfig cfg;
+  PcieModel m(cfg);
+  const double ps_per_byte = 1000.0 / (8.0 * 8 * 128 / 130 / 8);
+  const ps_t arrive = m.mmio_write(0, 64);
+  EXPECT_EQ(arrive, cfg.cpu_mmio_latency + static_cast<ps_t>(std::llround(88 * ps_per_byte)) + cfg.link_latency);
+  EXPECT_EQ(m.stats().down_tlps, 1u);
+  EXPECT_EQ(m.stats().down_bytes, 88u);
+}
+
 // Bad parameters are refused with a message naming the field.
 TEST(PcieModel, RejectsBadConfig) {
   PcieConfig cfg;
