@@ -2,7 +2,8 @@
 # Install the Debian packages wirepath needs, only those that are missing.
 set -euo pipefail
 PKGS=(build-essential cmake pkg-config verilator libsystemc-dev libgtest-dev libgmock-dev
-      libfmt-dev libpcap-dev zlib1g-dev libcli11-dev tshark lcov)
+      libfmt-dev libpcap-dev zlib1g-dev libcli11-dev tshark lcov
+      nlohmann-json3-dev libjs-chart.js chromium)  # --report: JSON, Chart.js inlined, headless render test
 missing=()
 for p in "${PKGS[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")

@@ -14,6 +14,7 @@
 #include "sim/app/scenario.hpp"
 #include "sim/system.hpp"
 #include "sim/app/iptables.hpp"
+#include "sim/report/report_writer.hpp"
 
 using namespace wirepath;
 
@@ -72,6 +73,15 @@ int sc_main(int argc, char **argv) {
   cli.add_flag("--no-tcp-timestamps", no_tcp_ts, "sysctl net.ipv4.tcp_timestamps=0: no TSval/TSecr (segments carry 1460 bytes)")
       ->group("TCP options");
   cli.add_flag("--no-tcp-sack", no_tcp_sack, "sysctl net.ipv4.tcp_sack=0: no SACK, NewReno recovery")->group("TCP options");
+  // --report: one self-contained HTML page of the run (charts by Chart.js, inlined).
+  std::string report_path;
+  cli.add_option("--report", report_path, "write an HTML report of the run (latency CDFs, waterfall, throughput, queues, timeline)")
+      ->group("Output");
+  auto write_report_if = [&](System &sys, const std::string &title, const std::string &summary) {
+    if (report_path.empty()) return;
+    write_report(report_path, report_input(sys, title, summary));
+    fmt::print("report      {}\n", report_path);
+  };
   bool no_idle_skip = false;
   cli.add_flag("--no-idle-skip", no_idle_skip,
                "clock the NIC RTL every cycle even while it is idle (the result is the same, only slower)");
@@ -137,8 +147,10 @@ int sc_main(int argc, char **argv) {
         fmt::print(stderr, "wirepath: error: the transfer did not finish within 10 s of simulated time\n");
         return 1;
       }
-      fmt::print("{}", format_tcp_summary(sys, result));
+      const std::string summary = format_tcp_summary(sys, result);
+      fmt::print("{}", summary);
       print_rules(sys);
+      write_report_if(sys, fmt::format("wirepath: TCP transfer of {} bytes", tc.bytes), summary);
       if (!cfg.pcap_path.empty())
         fmt::print("pcap        {} (tshark -o eth.fcs:TRUE -o eth.check_fcs:TRUE -r {})\n", cfg.pcap_path,
                    cfg.pcap_path);
@@ -160,8 +172,11 @@ int sc_main(int argc, char **argv) {
       fmt::print(stderr, "wirepath: error: the scenario did not finish within 1 s of simulated time\n");
       return 1;
     }
-    fmt::print("{}", format_summary(sys, result));
+    const std::string summary = format_summary(sys, result);
+    fmt::print("{}", summary);
     print_rules(sys);
+    write_report_if(sys, fmt::format("wirepath: {} UDP datagrams of {}..{} bytes", sc.datagrams, sc.min_payload, sc.max_payload),
+                    summary);
     if (!cfg.pcap_path.empty())
       fmt::print("pcap        {} (tshark -o eth.fcs:TRUE -o eth.check_fcs:TRUE -r {})\n", cfg.pcap_path,
                  cfg.pcap_path);
