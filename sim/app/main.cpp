@@ -90,6 +90,9 @@ int sc_main(int argc, char **argv) {
   } catch (const CLI::ParseError &e) {
     return cli.exit(e);
   }
+  if (!report_path.empty())
+    if (const std::string err = report_check(report_path); !err.empty())
+      return cli.exit(CLI::ValidationError("--report", err));
   cfg.nic.idle_skip = !no_idle_skip;
   want_vcd = vcd_opt->count() > 0;
   if (want_vcd) {

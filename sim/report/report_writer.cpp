@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <cctype>
+#include <filesystem>
 #include <fstream>
 #include <sstream>
 #include <stdexcept>
@@ -131,7 +132,7 @@ const char *kPageScript = R"JS(
   make('waterfall', {
     type: 'bar',
     data: { labels: M.stages.map(s => s.stage),
-            datasets: [{ label: 'frame ' + M.trace_id + ' (' + M.len + ' bytes), ns after the doorbell',
+            datasets: [{ label: 'frame ' + M.index + ' on the wire (' + M.len + ' bytes, trace id ' + M.trace_id + '), ' + M.total_ns.toFixed(1) + ' ns doorbell to /S/',
                          data: M.stages.map(s => [s.start_ns, s.end_ns]),
                          backgroundColor: M.stages.map((s, i) => colors[i % colors.length]) }] },
     options: { indexAxis: 'y', scales: { x: lin('ns after the doorbell (TDT writel)') },
@@ -146,7 +147,8 @@ const char *kPageScript = R"JS(
     data: { datasets: [{ label: 'frames on the wire (DA..FCS), Gb/s per ' + (D.throughput.bin_us || 0).toFixed(2) + ' us bin',
                          data: D.throughput.t_us.map((t, i) => ({ x: t, y: D.throughput.gbps[i] })),
                          borderColor: colors[0], backgroundColor: colors[0], pointRadius: 0, fill: false }] },
-    options: { parsing: false, scales: { x: lin('simulated time, us'), y: { min: 0, title: { display: true, text: 'Gb/s' } } } }
+    options: { parsing: false, scales: { x: Object.assign(lin('simulated time, us'), { max: D.throughput.t_us[D.throughput.t_us.length - 1] }),
+                                         y: { min: 0, title: { display: true, text: 'Gb/s' } } } }
   });
 
   // 4. Queue depths over time (sampled at each doorbell and TX clean).
@@ -158,7 +160,8 @@ const char *kPageScript = R"JS(
         borderColor: colors[1], backgroundColor: colors[1], stepped: true, pointRadius: 0 },
       { label: 'TX ring in flight (descriptors)', data: Q.t_us.map((t, i) => ({ x: t, y: Q.ring[i] })),
         borderColor: colors[0], backgroundColor: colors[0], stepped: true, pointRadius: 0 }] },
-    options: { parsing: false, scales: { x: lin('simulated time, us'), y: { min: 0, title: { display: true, text: 'depth' } } } }
+    options: { parsing: false, scales: { x: Object.assign(lin('simulated time, us'), { max: Q.t_us[Q.t_us.length - 1] }),
+                                         y: { min: 0, title: { display: true, text: 'depth' } } } }
   });
 
   // 5. Timeline of the first frames: their stages as bars on one time axis.
@@ -166,7 +169,7 @@ const char *kPageScript = R"JS(
   const t0 = n ? F.doorbell_ns[0] : 0;
   const keys = ['doorbell_ns', 'mmio_ns', 'desc_ns', 'data_ns', 'wire_ns'];
   const labels = [];
-  for (let i = 0; i < n; i++) labels.push('#' + F.trace_id[i] + ' (' + F.len[i] + ' B)');
+  for (let i = 0; i < n; i++) labels.push('frame ' + i + ' (' + F.len[i] + ' B)');
   make('timeline', {
     type: 'bar',
     data: { labels: labels, datasets: D.stages.map((name, s) => {
@@ -254,13 +257,15 @@ nlohmann::json report_json(const ReportInput &in) {
   j["cdf"] = cdfs;
 
   // The median frame by total latency (the lower middle one for an even count).
-  nlohmann::json m = {{"trace_id", 0}, {"len", 0}, {"total_ns", 0.0}, {"stages", nlohmann::json::array()}};
+  nlohmann::json m = {{"index", 0}, {"trace_id", 0}, {"len", 0}, {"total_ns", 0.0}, {"stages", nlohmann::json::array()}};
   if (!in.frames.empty()) {
     std::vector<size_t> idx(in.frames.size());
     for (size_t i = 0; i < idx.size(); i++) idx[i] = i;
     std::stable_sort(idx.begin(), idx.end(),
                      [&](size_t a, size_t b) { return in.frames[a].total() < in.frames[b].total(); });
-    const FrameLatency &l = in.frames[idx[(idx.size() - 1) / 2]];
+    const size_t mi = idx[(idx.size() - 1) / 2];
+    const FrameLatency &l = in.frames[mi];
+    m["index"] = mi;
     m["trace_id"] = l.trace_id;
     m["len"] = l.frame_len;
     m["total_ns"] = ns_of(l.total());
@@ -315,6 +320,18 @@ std::string report_html(const ReportInput &in, const std::string &chartjs_path) 
   h += "<script type=\"application/json\" id=\"report-data\">" + json_for_script(report_json(in)) + "</script>\n";
   h += "<script>" + std::string(kPageScript) + "</script>\n</body></html>\n";
   return h;
+}
+
+std::string report_check(const std::string &path) {
+  namespace fs = std::filesystem;
+  const fs::path dir = fs::absolute(path).parent_path();
+  std::error_code ec;
+  if (!fs::is_directory(dir, ec)) return fmt::format("{}: folder {} does not exist", path, dir.string());
+  if (fs::is_directory(path, ec)) return fmt::format("{} is a folder", path);
+  if (!std::ifstream(default_chartjs_path()))
+    return fmt::format("Chart.js not found at {} (install Debian's libjs-chart.js: scripts/deps.sh)",
+                       default_chartjs_path());
+  return "";
 }
 
 void write_report(const std::string &path, const ReportInput &in) {

@@ -42,6 +42,9 @@ nlohmann::json report_json(const ReportInput &in);
 // The whole page, with Chart.js read from chartjs_path inlined. Throws
 // std::runtime_error naming the file if it cannot be read.
 std::string report_html(const ReportInput &in, const std::string &chartjs_path = default_chartjs_path());
+// Before a run: why a report could not be written to path (its folder is
+// missing, Chart.js is not installed), or "" if it can.
+std::string report_check(const std::string &path);
 // report_html to path; throws std::runtime_error naming the path on failure.
 void write_report(const std::string &path, const ReportInput &in);
 
