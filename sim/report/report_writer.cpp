@@ -132,7 +132,7 @@ const char *kPageScript = R"JS(
   make('waterfall', {
     type: 'bar',
     data: { labels: M.stages.map(s => s.stage),
-            datasets: [{ label: 'frame ' + M.index + ' on the wire (' + M.len + ' bytes, trace id ' + M.trace_id + '), ' + M.total_ns.toFixed(1) + ' ns doorbell to /S/',
+            datasets: [{ label: 'frame ' + M.index + ' on the wire (' + M.len + ' bytes' + (M.trace_id ? ', trace id ' + M.trace_id : '') + '), ' + M.total_ns.toFixed(1) + ' ns doorbell to /S/',
                          data: M.stages.map(s => [s.start_ns, s.end_ns]),
                          backgroundColor: M.stages.map((s, i) => colors[i % colors.length]) }] },
     options: { indexAxis: 'y', scales: { x: lin('ns after the doorbell (TDT writel)') },
@@ -177,7 +177,7 @@ const char *kPageScript = R"JS(
       for (let i = 0; i < n; i++) d.push([(F[keys[s]][i] - t0) / 1000, (F[keys[s + 1]][i] - t0) / 1000]);
       return { label: name, data: d, backgroundColor: colors[s % colors.length] };
     }) },
-    options: { indexAxis: 'y', scales: { x: lin('us after the first doorbell'), y: { stacked: true } } }
+    options: { indexAxis: 'y', scales: { x: lin('us after the first doorbell'), y: { stacked: true, ticks: { autoSkip: false } } } }
   });
   status.textContent = 'rendered ' + charts + ' charts';
 })();
