@@ -191,7 +191,7 @@ p.what { margin: 0 0 6px; color: #555; font-size: 13px; }
 pre { background: #f6f6f6; padding: 10px; font-size: 12px; overflow-x: auto; flex: 2; margin: 0; }
 table { border-collapse: collapse; font-size: 13px; flex: 1; }
 td { border-bottom: 1px solid #ddd; padding: 3px 8px; } td.v { text-align: right; font-variant-numeric: tabular-nums; }
-.chart { position: relative; height: 300px; }
+.chart { position: relative; }
 #status { color: #888; font-size: 11px; }
 )CSS";
 
@@ -303,9 +303,9 @@ std::string report_html(const ReportInput &in, const std::string &chartjs_path) 
   for (const auto &[k, v] : in.figures)
     h += "<tr><td>" + html_escape(k) + "</td><td class=\"v\">" + html_escape(v) + "</td></tr>\n";
   h += "</table></div>\n";
-  auto section = [&](const char *id, const char *title, const char *what) {
-    h += fmt::format("<h2>{}</h2>\n<p class=\"what\">{}</p>\n<div class=\"chart\"><canvas id=\"{}\"></canvas></div>\n",
-                     title, what, id);
+  auto section = [&](const char *id, const char *title, const char *what, int height = 300) {
+    h += fmt::format("<h2>{}</h2>\n<p class=\"what\">{}</p>\n<div class=\"chart\" style=\"height:{}px\"><canvas id=\"{}\"></canvas></div>\n",
+                     title, what, height, id);
   };
   section("cdf", "Latency per stage (CDF)",
           "For each stage a frame crosses after the driver's doorbell, the fraction of frames that took at most x ns.");
@@ -315,7 +315,8 @@ std::string report_html(const ReportInput &in, const std::string &chartjs_path) 
   section("queues", "Queue depths over time",
           "Packets in the qdisc and TX descriptors given to the NIC and not yet cleaned, at each doorbell and TX clean.");
   section("timeline", "Timeline of the first frames",
-          "Each of the first frames as bars per stage on one time axis: doorbells batch, fetches overlap, the MAC serialises.");
+          "Each of the first frames as bars per stage on one time axis: doorbells batch, fetches overlap, the MAC serialises.",
+          40 + 20 * static_cast<int>(kReportTimelineFrames));
   h += "<div id=\"status\">rendering</div>\n";
   h += "<script type=\"application/json\" id=\"report-data\">" + json_for_script(report_json(in)) + "</script>\n";
   h += "<script>" + std::string(kPageScript) + "</script>\n</body></html>\n";
