@@ -3,7 +3,8 @@
 set -euo pipefail
 PKGS=(build-essential cmake pkg-config verilator libsystemc-dev libgtest-dev libgmock-dev
       libfmt-dev libpcap-dev zlib1g-dev libcli11-dev tshark lcov
-      nlohmann-json3-dev ethtool gtkwave parallel gnuplot-nox clang libclang-rt-14-dev)
+      nlohmann-json3-dev ethtool gtkwave parallel gnuplot-nox clang libclang-rt-14-dev
+      libjs-chart.js chromium)  # --report: Chart.js inlined, headless render test
 missing=()
 for p in "${PKGS[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")

@@ -35,7 +35,9 @@ System::System(sc_core::sc_module_name name, const SystemConfig &cfg)
   adapter_->on_doorbell = [this](const std::vector<TxPacketRecord> &pkts) {
     host_->cpu_sync();  // the doorbell rings after the software in front of it
     lat_.doorbell(pkts, adapter_->tx_ring().next_to_use, now_ps());
+    sample_tx_queues();
   };
+  host_->on_tx_clean = [this] { sample_tx_queues(); };
   nic_.on_mmio_write = [this](uint32_t reg, uint32_t value, ps_t t) {
     if (reg == E1000_TDT && host_->driver_up()) lat_.tdt_arrived(value, t);
   };
@@ -97,12 +99,21 @@ void System::connect_wire() {
     lat_.wire_start(f.bytes, start);
   });
   fanout_.attach([this](const WireFrame &, ps_t) { host_->on_wire_frame(); });
+  fanout_.attach([this](const WireFrame &f, ps_t start) {
+    tx_samples_.wire_frame(start, static_cast<uint32_t>(f.bytes.size()));
+  });
 
   partner_->transmit = [this](std::vector<uint8_t> frame, uint64_t arrive_ns) {
     host_->netif_rx(std::move(frame), arrive_ns * kNs);
   };
   host_->peer_run = [this](uint64_t now_ns) { partner_->run(now_ns); };
   host_->peer_next_event_ns = [this] { return partner_->next_event_ns(); };
+}
+
+void System::sample_tx_queues() {
+  const e1000_ring &r = adapter_->tx_ring();
+  const uint32_t in_flight = r.count ? (r.next_to_use + r.count - r.next_to_clean) % r.count : 0;
+  tx_samples_.sample(now_ps(), dev_.qdisc ? dev_.qdisc->qlen() : 0, in_flight);
 }
 
 void System::run(ps_t limit) { sc_core::sc_start(ps_time(limit)); }

@@ -30,6 +30,7 @@
 #include "sim/host/host.hpp"
 #include "sim/host/host_bridge.hpp"
 #include "sim/host/host_cpu.hpp"
+#include "sim/host/tx_queue_sampler.hpp"
 #include "stack/kernel/dma_mapping.hpp"
 #include "stack/kernel/kmalloc.hpp"
 #include "stack/kernel/phys_mem.hpp"
@@ -122,6 +123,8 @@ public:
   const WireStats &wire() const { return wire_log_.stats(); }
   const std::vector<WireFrame> &frames() const { return wire_log_.frames(); }
   const std::vector<ps_t> &frame_times() const { return wire_log_.frame_times(); }
+  // Queue depths at each doorbell and TX clean, every frame's time and size (the report).
+  const TxQueueSampler &tx_samples() const { return tx_samples_; }
   bool app_done() const { return host_->app_done(); }
   bool drained() const { return host_->drained(); }
   const NicModel &nic() const { return nic_; }
@@ -157,6 +160,8 @@ private:
   WireLog wire_log_;
   std::unique_ptr<PcapWriter> pcap_;
   LatencyTracker lat_;
+  TxQueueSampler tx_samples_;
+  void sample_tx_queues();
   std::unique_ptr<LinkPartner> partner_;
   std::unique_ptr<WireFaults> faults_;
 };

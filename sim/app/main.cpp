@@ -20,6 +20,7 @@
 #include "sim/app/cli_util.hpp"
 #include "sim/app/flows.hpp"
 #include "sim/app/summary_json.hpp"
+#include "sim/report/report_writer.hpp"
 #include "sim/app/iptables.hpp"
 #include "sim/app/options.hpp"
 #include "sim/app/run_loop.hpp"
@@ -201,18 +202,28 @@ int sc_main(int argc, char **argv) {
   const bool complete = end == RunEnd::done && sys.app_done();
   bool ok = complete;
   nlohmann::json summary;
+  std::string text;  // the printed summary, also the report's
   if (o.tcp_mode()) {
-    fmt::print("{}", format_tcp_summary(sys, tcp));
+    text = format_tcp_summary(sys, tcp);
+    fmt::print("{}", text);
     ok = ok && tcp.finished && !tcp.error && tcp_stream_intact(sys, tcp);
     summary = summary_json(sys, "tcp", tcp.done);
     add_tcp_json(summary, sys, tcp);
   } else {
-    fmt::print("{}", format_summary(sys, udp));
+    text = format_summary(sys, udp);
+    fmt::print("{}", text);
     summary = summary_json(sys, "udp", udp.finished);
     add_udp_json(summary, udp);
   }
   try {
     RunOutputs{o.json_path, o.csv_path}.write(sys, summary);
+    if (!o.report_path.empty()) {
+      const std::string title = o.tcp_mode() ? fmt::format("wirepath: TCP transfer of {} bytes", o.tcp.bytes)
+                                             : fmt::format("wirepath: {} UDP datagrams of {}..{} bytes", o.udp.datagrams,
+                                                           o.udp.min_payload, o.udp.max_payload);
+      write_report(o.report_path, report_input(sys, title, text));
+      fmt::print("report      {}\n", o.report_path);
+    }
   } catch (const std::exception &e) {
     fmt::print(stderr, "wirepath: error: {}\n", e.what());
     ok = false;

@@ -7,6 +7,7 @@
 
 #include "driver/e1000_hw.hpp"
 #include "sim/app/cli_util.hpp"
+#include "sim/report/report_writer.hpp"
 
 namespace wirepath {
 namespace {
@@ -87,6 +88,9 @@ void add_flow_options(CLI::App &cli, CliOptions &o) {
       ->group(g);
   cli.add_option("--json", o.json_path, "write the summary as one JSON object (fields: docs/json.md)")->group(g);
   cli.add_option("--latency-csv", o.csv_path, "write one CSV row per frame on the wire with its stage times")->group(g);
+  cli.add_option("--report", o.report_path,
+                 "write an HTML report of the run (latency CDFs, waterfall, throughput, queues, timeline)")
+      ->group(g);
 }
 
 void add_partner_options(CLI::App &cli, CliOptions &o) {
@@ -219,6 +223,11 @@ void check_options(const CLI::App &cli, CliOptions &o) {
     throw refuse("--trace-to-us", "is before --trace-from-us");
   if (o.trace_path.empty() && (given("--trace-packets") || given("--trace-from-us") || given("--trace-to-us")))
     throw refuse("--trace-packets", "the trace options need --trace FILE.json");
+
+  if (!o.report_path.empty()) {
+    if (!o.flow_specs.empty()) throw refuse("--report", "is not written for --flow runs yet (use --json)");
+    if (const std::string err = report_check(o.report_path); !err.empty()) throw refuse("--report", err);
+  }
 
   // Derived settings, in the system's units.
   o.sys.e1000.bql = !o.no_bql;

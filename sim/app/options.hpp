@@ -50,6 +50,7 @@ struct CliOptions {
   // Several applications at once (--flow), and outputs for other programs.
   std::vector<std::string> flow_specs;
   std::string json_path, csv_path;
+  std::string report_path;  // --report FILE.html
 
   bool tcp_mode() const { return tcp_bytes != 0; }
 };

@@ -159,7 +159,10 @@ void Host::irq_thread() {
     if (!adapter_.e1000_intr_msi()) continue;
     sync_stack_clock();
     // NAPI runs in softirq context right after the handler.
-    while (adapter_.napi_scheduled()) adapter_.e1000e_poll(napi_weight_);
+    while (adapter_.napi_scheduled()) {
+      adapter_.e1000e_poll(napi_weight_);
+      if (on_tx_clean) on_tx_clean();
+    }
     // TASKLET_SOFTIRQ after NET_RX: TSQ resumes the sockets completions unthrottled.
     tcp_tasklet_func(stack_);
   }

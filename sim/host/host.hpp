@@ -47,6 +47,8 @@ public:
   std::vector<std::function<void()>> apps;
   // Called by the boot thread right after e1000e_open (the TX ring exists).
   std::function<void()> on_driver_up;
+  // Called by the irq thread after each NAPI poll (TX descriptors cleaned).
+  std::function<void()> on_tx_clean;
 
   // The far end of the wire is plain C++ with no thread of its own: the
   // softirq thread brings it up to now before taking the frames that
