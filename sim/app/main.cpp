@@ -67,6 +67,13 @@ int sc_main(int argc, char **argv) {
   cli.add_flag("--arp", arp, "resolve the link partner with ARP instead of a static (PERMANENT) neighbour entry");
   cli.add_option("--quantum", cfg.nic.quantum_cycles, "NIC cycles per SystemC sync (capped by the lookahead)")
       ->default_val(cfg.nic.quantum_cycles);
+  std::string peer = "model";
+  cli.add_option("--peer", peer,
+                 "the far end of the wire: our link partner model, or this machine's real Linux kernel behind a TAP "
+                 "device in a private network namespace (needs root)")
+      ->check(CLI::IsMember({"model", "kernel"}))
+      ->default_val(peer)
+      ->group("Far end");
   bool no_idle_skip = false;
   cli.add_flag("--no-idle-skip", no_idle_skip,
                "clock the NIC RTL every cycle even while it is idle (the result is the same, only slower)");
@@ -90,6 +97,18 @@ int sc_main(int argc, char **argv) {
   cfg.partner.rtt_ns = static_cast<uint64_t>(rtt_us * 1000.0);
   cfg.partner.seed = cfg.seed;
   cfg.net.static_neighbours = !arp;
+  if (peer == "kernel") {
+    cfg.peer = SystemConfig::Peer::kernel;
+    cfg.kpeer.ns.tcp_listen = {tc.dst_port};
+    cfg.kpeer.ns.udp_bind = {sc.dst_port};
+  }
+  // After the run: what the kernel's sockets still hold, and its view.
+  auto finish_peer = [&](System &sys) -> bool {
+    KernelPeer *kp = sys.kernel_peer();
+    if (!kp) return true;
+    kp->finish();
+    return kp->stats().fcs_errors == 0 && kp->stats().tap_write_errors == 0;
+  };
   if (no_offload) cfg.disable_features = NETIF_F_IP_CSUM | NETIF_F_TSO;
 
   std::string rules;
@@ -130,12 +149,14 @@ int sc_main(int argc, char **argv) {
         fmt::print(stderr, "wirepath: error: the transfer did not finish within 10 s of simulated time\n");
         return 1;
       }
+      const bool peer_ok = finish_peer(sys);
       fmt::print("{}", format_tcp_summary(sys, result));
+      if (sys.kernel_peer()) fmt::print("{}", sys.kernel_peer()->summary());
       print_rules(sys);
       if (!cfg.pcap_path.empty())
         fmt::print("pcap        {} (tshark -o eth.fcs:TRUE -o eth.check_fcs:TRUE -r {})\n", cfg.pcap_path,
                    cfg.pcap_path);
-      const bool ok = result.finished && !result.error && tcp_stream_intact(sys, result) &&
+      const bool ok = peer_ok && result.finished && !result.error && tcp_stream_intact(sys, result) &&
                       sys.wire().fcs_errors == 0 && sys.drained() &&
                       sys.adapter().stats().frames == sys.wire().frames;
       return ok ? 0 : 1;
@@ -153,14 +174,21 @@ int sc_main(int argc, char **argv) {
       fmt::print(stderr, "wirepath: error: the scenario did not finish within 1 s of simulated time\n");
       return 1;
     }
+    bool peer_ok = finish_peer(sys);
     fmt::print("{}", format_summary(sys, result));
+    if (sys.kernel_peer()) fmt::print("{}", sys.kernel_peer()->summary());
+    if (const KernelPeer *kp = sys.kernel_peer(); kp && kp->stats().udp_datagrams != result.sent) {
+      fmt::print(stderr, "wirepath: error: the kernel's sockets got {} of {} datagrams\n", kp->stats().udp_datagrams,
+                 result.sent);
+      peer_ok = false;
+    }
     print_rules(sys);
     if (!cfg.pcap_path.empty())
       fmt::print("pcap        {} (tshark -o eth.fcs:TRUE -o eth.check_fcs:TRUE -r {})\n", cfg.pcap_path,
                  cfg.pcap_path);
     if (want_vcd) fmt::print("vcd         {} (gtkwave {} waves/wirepath.gtkw)\n", vcd, vcd);
     // Every packet the driver took must be on the wire exactly once, intact.
-    const bool ok = sys.adapter().stats().frames == sys.wire().frames && sys.wire().fcs_errors == 0 &&
+    const bool ok = peer_ok && sys.adapter().stats().frames == sys.wire().frames && sys.wire().fcs_errors == 0 &&
                     sys.drained() && skb_counters().total_dropped() == 0;
     if (!ok)
       fmt::print(stderr, "wirepath: error: {} frames expected from the driver's packets, {} on the wire, {} drops\n",

@@ -120,7 +120,7 @@ TcpScenarioResult run_tcp_scenario(System &sys, const TcpScenarioConfig &cfg) {
 }
 
 bool tcp_stream_intact(const System &sys, const TcpScenarioResult &r) {
-  const std::vector<uint8_t> &got = sys.partner().stream();
+  const std::vector<uint8_t> &got = sys.peer_stream();
   return got.size() == r.sent && std::equal(got.begin(), got.end(), r.payload.begin());
 }
 
@@ -142,9 +142,13 @@ std::string format_tcp_summary(const System &sys, const TcpScenarioResult &r) {
   out += fmt::format("sent        {} bytes over TCP{}{}\n", r.sent, r.error ? fmt::format(", error errno {}", r.error) : "",
                      r.finished ? "" : ", connection NOT finished");
   const bool intact = tcp_stream_intact(sys, r);
-  out += fmt::format("received    {} bytes at the link partner, {} ({} out-of-order segments, {} duplicates)\n",
-                     sys.partner().stream().size(), intact ? "byte-identical and in order" : "MISMATCH",
-                     p.tcp_out_of_order, p.tcp_duplicate_segments);
+  if (sys.kernel_peer())
+    out += fmt::format("received    {} bytes by the kernel peer's socket, {}\n", sys.peer_stream().size(),
+                       intact ? "byte-identical and in order" : "MISMATCH");
+  else
+    out += fmt::format("received    {} bytes at the link partner, {} ({} out-of-order segments, {} duplicates)\n",
+                       sys.peer_stream().size(), intact ? "byte-identical and in order" : "MISMATCH",
+                       p.tcp_out_of_order, p.tcp_duplicate_segments);
   out += fmt::format("wire        {} frames, {} bytes (DA..FCS), FCS errors {}, preamble errors {}\n", w.frames,
                      w.bytes, w.fcs_errors, w.preamble_errors);
   if (r.closed > r.connected) {
@@ -158,10 +162,14 @@ std::string format_tcp_summary(const System &sys, const TcpScenarioResult &r) {
                      r.ssthresh == TCP_INFINITE_SSTHRESH ? std::string("inf") : std::to_string(r.ssthresh), r.mss);
   // Frames offered at the partner's port, what the wire lost or delayed on
   // the way, then what the partner did.
-  out += fmt::format("partner     {} frames, {} lost, {} reordered, {} ACKs sent ({} duplicate), "
-                     "checksum errors IP {} TCP {}\n",
-                     f.frames, f.lost, f.reordered, p.acks_sent, p.dupacks_sent, p.ip_header_errors,
-                     p.tcp_csum_errors);
+  if (sys.kernel_peer())
+    out += fmt::format("far end     {} frames, {} lost, {} reordered on the way to the kernel peer\n", f.frames, f.lost,
+                       f.reordered);
+  else
+    out += fmt::format("partner     {} frames, {} lost, {} reordered, {} ACKs sent ({} duplicate), "
+                       "checksum errors IP {} TCP {}\n",
+                       f.frames, f.lost, f.reordered, p.acks_sent, p.dupacks_sent, p.ip_header_errors,
+                       p.tcp_csum_errors);
   const skb_stats &s = skb_counters();
   out += fmt::format("skbs        {} dropped, {} still live\n", s.total_dropped(), s.live());
   out += format_nic_summary(sys.nic().stats());
