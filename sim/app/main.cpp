@@ -74,6 +74,11 @@ int sc_main(int argc, char **argv) {
       ->check(CLI::IsMember({"model", "kernel"}))
       ->default_val(peer)
       ->group("Far end");
+  // TCP options our stack offers in its SYN (net.ipv4.tcp_timestamps, tcp_sack; both on as in Linux).
+  bool no_tcp_ts = false, no_tcp_sack = false;
+  cli.add_flag("--no-tcp-timestamps", no_tcp_ts, "sysctl net.ipv4.tcp_timestamps=0: no TSval/TSecr (segments carry 1460 bytes)")
+      ->group("TCP options");
+  cli.add_flag("--no-tcp-sack", no_tcp_sack, "sysctl net.ipv4.tcp_sack=0: no SACK, NewReno recovery")->group("TCP options");
   bool no_idle_skip = false;
   cli.add_flag("--no-idle-skip", no_idle_skip,
                "clock the NIC RTL every cycle even while it is idle (the result is the same, only slower)");
@@ -139,6 +144,8 @@ int sc_main(int argc, char **argv) {
       System sys("sys", cfg);
       load_rules(sys);
       sys.stack().tcp.sysctl.tcp_congestion_control = cc == "reno" ? "reno" : "cubic";
+      sys.stack().tcp.sysctl.tcp_timestamps = no_tcp_ts ? 0 : 1;
+      sys.stack().tcp.sysctl.tcp_sack = no_tcp_sack ? 0 : 1;
       TcpScenarioResult result;
       sys.app = [&](System &s) { result = run_tcp_scenario(s, tc); };
       fmt::print("wirepath: TCP transfer of {} bytes to {}.{}.{}.{}:{} ({}), rtt {} us, loss {}, reorder {}, seed {}\n",

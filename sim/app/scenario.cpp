@@ -114,6 +114,8 @@ TcpScenarioResult run_tcp_scenario(System &sys, const TcpScenarioConfig &cfg) {
     r.cwnd = tp->snd_cwnd;
     r.ssthresh = tp->snd_ssthresh;
     r.mss = tp->mss_cache;
+    r.sack = tcp_is_sack(tp);
+    r.timestamps = tp->rx_opt.tstamp_ok;
   }
   r.done = now_ps();
   return r;
@@ -160,6 +162,11 @@ std::string format_tcp_summary(const System &sys, const TcpScenarioResult &r) {
                      "srtt {} us, cwnd {}, ssthresh {}, mss {}\n",
                      m.OutSegs, m.RetransSegs, r.fast_retrans, r.timeouts, r.srtt_us, r.cwnd,
                      r.ssthresh == TCP_INFINITE_SSTHRESH ? std::string("inf") : std::to_string(r.ssthresh), r.mss);
+  // What the handshake negotiated (net.ipv4.tcp_sack, tcp_timestamps) and what SACK did.
+  out += fmt::format("options     SACK {}, timestamps {}; {} SACK recoveries, {} SACK blocks taken, {} D-SACKs; "
+                     "partner sent {} SACK blocks\n",
+                     r.sack ? "on" : "off", r.timestamps ? "on" : "off", m.TCPSackRecovery, m.TCPSackBlocks,
+                     m.TCPDSACKRecv, p.sack_blocks_sent);
   // Frames offered at the partner's port, what the wire lost or delayed on
   // the way, then what the partner did.
   if (sys.kernel_peer())

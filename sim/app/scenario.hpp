@@ -50,6 +50,7 @@ struct TcpScenarioResult {
   // tcp_info of the socket at close()
   uint64_t retrans = 0, fast_retrans = 0, timeouts = 0, segs_out = 0;
   uint32_t srtt_us = 0, cwnd = 0, ssthresh = 0, mss = 0;
+  bool sack = false, timestamps = false;  // negotiated in the handshake
 };
 
 TcpScenarioResult run_tcp_scenario(System &sys, const TcpScenarioConfig &cfg);

@@ -34,6 +34,27 @@ uint32_t pseudo(uint32_t src, uint32_t dst, uint8_t proto, uint32_t len) {
   return (src >> 16) + (src & 0xffff) + (dst >> 16) + (dst & 0xffff) + proto + len;
 }
 bool seq_before(uint32_t a, uint32_t b) { return static_cast<int32_t>(a - b) < 0; }
+bool seq_after(uint32_t a, uint32_t b) { return seq_before(b, a); }
+// TCP option kinds and sizes (RFC 793, 7323, 2018).
+constexpr uint8_t OPT_NOP = 1, OPT_MSS = 2, OPT_WS = 3, OPT_SACK_PERM = 4, OPT_SACK = 5, OPT_TS = 8;
+// The timestamp option of a segment, if it has one.
+bool find_tsval(const uint8_t *p, size_t doff, uint32_t *tsval) {
+  for (size_t i = 20; i < doff;) {
+    const uint8_t kind = p[i];
+    if (kind == 0) break;
+    if (kind == OPT_NOP) {
+      i++;
+      continue;
+    }
+    if (i + 1 >= doff || p[i + 1] < 2 || i + p[i + 1] > doff) break;
+    if (kind == OPT_TS && p[i + 1] == 10) {
+      *tsval = be32(p + i + 2);
+      return true;
+    }
+    i += p[i + 1];
+  }
+  return false;
+}
 constexpr uint8_t FIN = 0x01, SYN = 0x02, RST = 0x04, ACK = 0x10;
 }  // namespace
 
@@ -250,15 +271,22 @@ void LinkPartner::tcp(uint32_t src, uint32_t dst, const uint8_t *p, size_t len,
       for (size_t i = 20; i < doff;) {  // options
         const uint8_t kind = p[i];
         if (kind == 0) break;
-        if (kind == 1) {
+        if (kind == OPT_NOP) {
           i++;
           continue;
         }
-        if (i + 1 >= doff || p[i + 1] < 2) break;
-        if (kind == 2 && p[i + 1] == 4) nc->peer_mss = be16(p + i + 2);
-        if (kind == 3 && p[i + 1] == 3) nc->peer_wscale = p[i + 2];
+        if (i + 1 >= doff || p[i + 1] < 2 || i + p[i + 1] > doff) break;
+        if (kind == OPT_MSS && p[i + 1] == 4) nc->peer_mss = be16(p + i + 2);
+        if (kind == OPT_WS && p[i + 1] == 3) nc->peer_wscale = p[i + 2];
+        if (kind == OPT_SACK_PERM && p[i + 1] == 2) nc->sack_ok = cfg_.sack;
+        if (kind == OPT_TS && p[i + 1] == 10 && cfg_.timestamps) {
+          nc->tstamp_ok = true;
+          nc->ts_recent = be32(p + i + 2);
+        }
         i += p[i + 1];
       }
+      // secure_tcp_ts_off: its TSval clock starts at a random point.
+      if (nc->tstamp_ok) nc->ts_offset = static_cast<uint32_t>(rng_());
       conns_.push_back(std::move(nc));
       c = conns_.back().get();
     }
@@ -273,6 +301,14 @@ void LinkPartner::tcp(uint32_t src, uint32_t dst, const uint8_t *p, size_t len,
     c->closed = true;
     return;
   }
+  // tcp_replace_ts_recent: only an acceptable segment (not wholly old,
+  // tcp_sequence) at the last ACK point (RFC 7323 section 4.3), and never
+  // backwards in time.
+  uint32_t tsval = 0;
+  const uint32_t seg_end = seq + static_cast<uint32_t>(len - doff);
+  if (c->tstamp_ok && find_tsval(p, doff, &tsval) && !seq_after(seq, c->rcv_wup) &&
+      !seq_before(seg_end, c->rcv_wup) && static_cast<int32_t>(tsval - c->ts_recent) >= 0)
+    c->ts_recent = tsval;
   if ((flags & ACK) && !c->established && ackno == c->iss + 1) c->established = true;
   if ((flags & ACK) && c->fin_received && ackno == c->snd_nxt) c->closed = true;  // our FIN is acknowledged
 
@@ -285,6 +321,7 @@ void LinkPartner::tcp(uint32_t src, uint32_t dst, const uint8_t *p, size_t len,
   if (seq == c->rcv_nxt || (seq_before(seq, c->rcv_nxt) && seq_before(c->rcv_nxt, seq + dlen))) {
     // In order (or overlapping what we have): take the new bytes.
     const uint32_t skip = c->rcv_nxt - seq;
+    if (skip) dsack_set(*c, seq, c->rcv_nxt);  // the part it had: a duplicate
     c->data.insert(c->data.end(), data + skip, data + dlen);
     c->rcv_nxt = seq + static_cast<uint32_t>(dlen);
     bool fin_now = fin;
@@ -300,6 +337,7 @@ void LinkPartner::tcp(uint32_t src, uint32_t dst, const uint8_t *p, size_t len,
       }
       it = c->ooo.erase(it);
     }
+    if (!c->sacks.empty()) sack_remove(*c);
     if (c->fin_pending && c->rcv_nxt == c->fin_seq) fin_now = true;  // the FIN was waiting behind the hole
     if (fin_now && !c->fin_received) {
       c->rcv_nxt++;
@@ -321,7 +359,17 @@ void LinkPartner::tcp(uint32_t src, uint32_t dst, const uint8_t *p, size_t len,
   if (seq_before(c->rcv_nxt, seq)) {
     // A hole before it: keep it, say what is missing at once (dupack).
     stats_.tcp_out_of_order++;
-    if (dlen) c->ooo.emplace(seq, std::vector<uint8_t>(data, data + dlen));
+    if (dlen) {
+      const uint32_t end = seq + static_cast<uint32_t>(dlen);
+      // Already held (a retransmission of out-of-order data): D-SACK it.
+      for (const auto &[s0, b] : c->ooo)
+        if (!seq_after(s0, seq) && !seq_before(s0 + static_cast<uint32_t>(b.size()), end)) {
+          dsack_set(*c, seq, end);
+          break;
+        }
+      c->ooo.emplace(seq, std::vector<uint8_t>(data, data + dlen));
+      if (c->sack_ok) sack_new_ofo(*c, seq, end);
+    }
     if (fin) {
       c->fin_pending = true;
       c->fin_seq = seq + static_cast<uint32_t>(dlen);
@@ -329,9 +377,103 @@ void LinkPartner::tcp(uint32_t src, uint32_t dst, const uint8_t *p, size_t len,
     send_ack(*c, now, true);
     return;
   }
-  // Old data (a retransmission of what we have): acknowledge again.
+  // Old data (a retransmission of what we have): acknowledge again, D-SACK it.
   stats_.tcp_duplicate_segments++;
+  if (dlen) dsack_set(*c, seq, seq + static_cast<uint32_t>(dlen));
   send_ack(*c, now, true);
+}
+
+// tcp_sack_new_ofo_skb: the block this segment extends moves to the front
+// (merging with any it now touches, tcp_sack_maybe_coalesce); a new block
+// goes in front and the oldest falls off beyond TCP_NUM_SACKS (4).
+void LinkPartner::sack_new_ofo(TcpConn &c, uint32_t seq, uint32_t end_seq) {
+  auto extend = [](std::pair<uint32_t, uint32_t> &sp, uint32_t s, uint32_t e) {
+    if (seq_after(sp.first, e) || seq_after(s, sp.second)) return false;  // tcp_sack_extend
+    if (seq_before(s, sp.first)) sp.first = s;
+    if (seq_after(e, sp.second)) sp.second = e;
+    return true;
+  };
+  auto &v = c.sacks;
+  for (size_t i = 0; i < v.size(); ++i) {
+    if (!extend(v[i], seq, end_seq)) continue;
+    std::rotate(v.begin(), v.begin() + static_cast<std::ptrdiff_t>(i), v.begin() + static_cast<std::ptrdiff_t>(i) + 1);
+    for (size_t k = 1; k < v.size();) {
+      if (extend(v[0], v[k].first, v[k].second))
+        v.erase(v.begin() + static_cast<std::ptrdiff_t>(k));
+      else
+        ++k;
+    }
+    return;
+  }
+  if (v.size() >= 4) v.pop_back();
+  v.insert(v.begin(), {seq, end_seq});
+}
+
+// tcp_sack_remove: blocks that rcv_nxt reached are gone; none once the
+// out-of-order queue is empty.
+void LinkPartner::sack_remove(TcpConn &c) {
+  if (c.ooo.empty()) {
+    c.sacks.clear();
+    return;
+  }
+  c.sacks.erase(std::remove_if(c.sacks.begin(), c.sacks.end(),
+                               [&](const auto &b) { return !seq_before(c.rcv_nxt, b.first); }),
+                c.sacks.end());
+}
+
+// tcp_dsack_set: report a duplicate in the next ACK (RFC 2883).
+void LinkPartner::dsack_set(TcpConn &c, uint32_t seq, uint32_t end_seq) {
+  if (!c.sack_ok) return;
+  c.dsack = true;
+  c.dsack_block = {seq, end_seq};
+}
+
+// The options of a reply in Linux's layout (tcp_options_write). SYN-ACK:
+// MSS, then SACK_PERM+TS (or NOP NOP TS, or NOP NOP SACK_PERM), NOP WS --
+// each only if our SYN offered it. Later: NOP NOP TS, then NOP NOP SACK with
+// the D-SACK block first and as many blocks as fit in 40 bytes.
+std::vector<uint8_t> LinkPartner::tcp_options(TcpConn &c, bool syn, uint64_t now) {
+  std::vector<uint8_t> o;
+  auto put32v = [&](uint32_t v) {
+    for (int sh = 24; sh >= 0; sh -= 8) o.push_back(static_cast<uint8_t>(v >> sh));
+  };
+  const uint32_t tsval = static_cast<uint32_t>(now / 1'000'000) + c.ts_offset;
+  if (syn) {
+    o = {OPT_MSS, 4, static_cast<uint8_t>(cfg_.mss >> 8), static_cast<uint8_t>(cfg_.mss)};
+    if (c.tstamp_ok) {
+      o.push_back(c.sack_ok ? OPT_SACK_PERM : OPT_NOP);
+      o.push_back(c.sack_ok ? 2 : OPT_NOP);
+      o.push_back(OPT_TS);
+      o.push_back(10);
+      put32v(tsval);
+      put32v(c.ts_recent);
+    } else if (c.sack_ok) {
+      o.insert(o.end(), {OPT_NOP, OPT_NOP, OPT_SACK_PERM, 2});
+    }
+    if (c.peer_wscale >= 0) o.insert(o.end(), {OPT_NOP, OPT_WS, 3, cfg_.wscale});
+    return o;
+  }
+  if (c.tstamp_ok) {
+    o.insert(o.end(), {OPT_NOP, OPT_NOP, OPT_TS, 10});
+    put32v(tsval);
+    put32v(c.ts_recent);
+  }
+  std::vector<std::pair<uint32_t, uint32_t>> blocks;
+  if (c.dsack) blocks.push_back(c.dsack_block);
+  blocks.insert(blocks.end(), c.sacks.begin(), c.sacks.end());
+  const size_t room = (40 - o.size() - 4) / 8;
+  if (blocks.size() > room) blocks.resize(room);
+  if (!blocks.empty()) {
+    o.insert(o.end(), {OPT_NOP, OPT_NOP, OPT_SACK, static_cast<uint8_t>(2 + 8 * blocks.size())});
+    for (const auto &[b0, b1] : blocks) {
+      put32v(b0);
+      put32v(b1);
+    }
+    stats_.sack_blocks_sent += blocks.size();
+    if (c.dsack) stats_.dsacks_sent++;
+  }
+  c.dsack = false;
+  return o;
 }
 
 void LinkPartner::send_ack(TcpConn &c, uint64_t now, bool dup) {
@@ -342,7 +484,8 @@ void LinkPartner::send_ack(TcpConn &c, uint64_t now, bool dup) {
 }
 
 void LinkPartner::send_tcp(TcpConn &c, uint8_t flags, uint32_t seq, bool syn_options, uint64_t now) {
-  const size_t thlen = syn_options ? 28 : 20;
+  const std::vector<uint8_t> opts = tcp_options(c, syn_options, now);
+  const size_t thlen = 20 + opts.size();
   std::vector<uint8_t> ip(20 + thlen, 0);
   ip[0] = 0x45;
   put16(&ip[2], static_cast<uint16_t>(ip.size()));
@@ -366,16 +509,8 @@ void LinkPartner::send_tcp(TcpConn &c, uint8_t flags, uint32_t seq, bool syn_opt
   else
     win = std::min<uint32_t>(cfg_.rcv_wnd >> (c.peer_wscale >= 0 ? cfg_.wscale : 0), 65535);
   put16(t + 14, static_cast<uint16_t>(win));
-  if (syn_options) {
-    t[20] = 2;
-    t[21] = 4;
-    put16(t + 22, cfg_.mss);
-    t[24] = 1;
-    t[25] = 3;
-    t[26] = 3;
-    t[27] = c.peer_wscale >= 0 ? cfg_.wscale : 0;
-    if (c.peer_wscale < 0) t[24] = t[25] = t[26] = t[27] = 1;  // no WS unless offered: NOPs
-  }
+  std::copy(opts.begin(), opts.end(), t + 20);
+  c.rcv_wup = c.rcv_nxt;  // tcp_select_window: the ACK point TS.Recent follows
   put16(t + 16, static_cast<uint16_t>(~fold(sum16(t, thlen, pseudo(cfg_.ip, c.peer_ip, 6, static_cast<uint32_t>(thlen))))));
   stats_.acks_sent++;
   send_frame(c.peer_mac, 0x0800, ip, now);

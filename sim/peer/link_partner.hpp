@@ -2,11 +2,18 @@
 // C++, no SystemC). It takes the frames the wire monitor decoded, checks
 // them (FCS, IPv4 header checksum, TCP/UDP checksums), answers ARP
 // requests for its address, reassembles IP fragments, and is a TCP receiver
-// for any connection to it: SYN-ACK with MSS and window scale, cumulative
-// ACKs (every ack_every segments in order, at once for out-of-order data and
-// FIN, else after delayed_ack_ns), an out-of-order queue, a fixed receive
-// window, and a FIN of its own when ours arrives. Received TCP bytes and UDP
-// datagrams go to sinks a test can read.
+// for any connection to it: SYN-ACK with MSS, SACK_PERM, timestamps and
+// window scale (each only if our SYN offered it, in Linux's layout),
+// cumulative ACKs (every ack_every segments in order, at once for
+// out-of-order data and FIN, else after delayed_ack_ns), an out-of-order
+// queue, a fixed receive window, and a FIN of its own when ours arrives.
+// As Linux's receiver: TSecr echoes TS.Recent (RFC 7323 section 4.3: the
+// TSval of the segment at the last ACK point, so a delayed ACK echoes the
+// earliest unacknowledged segment and out-of-order data does not move it),
+// SACK blocks for the out-of-order queue, most recent first (3 with
+// timestamps, 4 without; tcp_sack_new_ofo_skb), and a D-SACK block for a
+// duplicate (RFC 2883). Received TCP bytes and UDP datagrams go to sinks a
+// test can read.
 //
 // Frames come with the time they reach it (loss and reordering happen on
 // the way, in a wire middleware: sim/wire/wire_faults.hpp). It keeps them
@@ -25,6 +32,7 @@
 #include <map>
 #include <memory>
 #include <random>
+#include <utility>
 #include <vector>
 
 namespace wirepath {
@@ -39,6 +47,8 @@ struct LinkPartnerConfig {
   uint16_t mss = 1460;
   unsigned ack_every = 2;            // ACK every Nth full in-order segment (delayed ACK)
   uint64_t delayed_ack_ns = 40'000;  // scaled down from Linux's 40 ms minimum
+  bool sack = true;        // its net.ipv4.tcp_sack: SACK (and D-SACK) if our SYN offers it
+  bool timestamps = true;  // its net.ipv4.tcp_timestamps: TSval/TSecr if our SYN offers them
   void validate() const;
 };
 
@@ -48,6 +58,7 @@ struct LinkPartnerStats {
   uint64_t ip_packets = 0, ip_header_errors = 0, fragments = 0, reassembled = 0;
   uint64_t tcp_segments = 0, tcp_csum_errors = 0, tcp_data_segments = 0, tcp_duplicate_segments = 0;
   uint64_t tcp_out_of_order = 0, acks_sent = 0, dupacks_sent = 0;
+  uint64_t sack_blocks_sent = 0, dsacks_sent = 0;
   uint64_t udp_datagrams = 0, udp_csum_errors = 0;
   uint64_t other = 0;  // frames for someone else or of other types
 };
@@ -70,6 +81,14 @@ public:
     std::map<uint32_t, std::vector<uint8_t>> ooo;      // out-of-order segments by sequence
     unsigned unacked = 0;
     uint64_t delack_at = 0;                            // 0: none pending
+    // Options negotiated in the handshake and the receiver's option state.
+    bool sack_ok = false, tstamp_ok = false;
+    uint32_t ts_offset = 0;                            // its TSval = ms clock + this
+    uint32_t ts_recent = 0;                            // the TSval it echoes
+    uint32_t rcv_wup = 0;                              // rcv_nxt when it last sent an ACK
+    std::vector<std::pair<uint32_t, uint32_t>> sacks;  // selective_acks[], most recent first
+    bool dsack = false;                                // a D-SACK block goes out with the next ACK
+    std::pair<uint32_t, uint32_t> dsack_block{};
   };
 
   explicit LinkPartner(const LinkPartnerConfig &cfg);
@@ -119,6 +138,11 @@ private:
   void tcp(uint32_t src, uint32_t dst, const uint8_t *p, size_t len, const std::array<uint8_t, 6> &src_mac,
            uint64_t now);
   void send_tcp(TcpConn &c, uint8_t flags, uint32_t seq, bool syn_options, uint64_t now);
+  // The options of a reply (tcp_synack_options / tcp_established_options).
+  std::vector<uint8_t> tcp_options(TcpConn &c, bool syn, uint64_t now);
+  void sack_new_ofo(TcpConn &c, uint32_t seq, uint32_t end_seq);
+  void sack_remove(TcpConn &c);
+  void dsack_set(TcpConn &c, uint32_t seq, uint32_t end_seq);
   void send_ack(TcpConn &c, uint64_t now, bool dup);
   void send_frame(const std::array<uint8_t, 6> &dst, uint16_t ethertype, const std::vector<uint8_t> &payload,
                   uint64_t now);

@@ -11,8 +11,10 @@
 // Sequence numbers, windows and ports in host order; time in ns from
 // the host's timer base (net::kernel.timers, kernel/timer.hpp). The send buffer is
 // struct sock's (sk_sndbuf, sk_wmem_queued, sk_err, sk_shutdown); blocking
-// calls sleep in sched_hooks::sk_wait (core/stream.cpp). No SACK, no timestamps (see netns_tcp_sysctl), no TLP,
-// RACK, F-RTO, autocorking or TSQ.
+// calls sleep in sched_hooks::sk_wait (core/stream.cpp). Timestamps (RFC 7323)
+// and SACK (RFC 2018, recovery as Linux without RACK) as negotiated in the
+// handshake (net.ipv4.tcp_timestamps, tcp_sack); no TLP, RACK, F-RTO,
+// autocorking or TSQ.
 #pragma once
 
 #include <algorithm>
@@ -53,7 +55,12 @@ enum : uint8_t {
 
 // Options (TCPOPT_*).
 enum : uint8_t { TCPOPT_EOL = 0, TCPOPT_NOP = 1, TCPOPT_MSS = 2, TCPOPT_WINDOW = 3, TCPOPT_SACK_PERM = 4,
-                 TCPOPT_TIMESTAMP = 8 };
+                 TCPOPT_SACK = 5, TCPOPT_TIMESTAMP = 8 };
+// Option lengths (TCPOLEN_*).
+enum : uint8_t { TCPOLEN_MSS = 4, TCPOLEN_WINDOW = 3, TCPOLEN_SACK_PERM = 2, TCPOLEN_TIMESTAMP = 10,
+                 TCPOLEN_TSTAMP_ALIGNED = 12, TCPOLEN_SACK_BASE = 2, TCPOLEN_SACK_BASE_ALIGNED = 4,
+                 TCPOLEN_SACK_PERBLOCK = 8, MAX_TCP_OPTION_SPACE = 40 };
+constexpr int TCP_NUM_SACKS = 4;  // SACK blocks an option can carry
 
 // The header as on the wire (big-endian fields).
 struct tcphdr {
@@ -92,12 +99,14 @@ enum tcp_ca_state : uint8_t { TCP_CA_Open = 0, TCP_CA_Disorder = 1, TCP_CA_CWR =
 inline bool before(uint32_t a, uint32_t b) { return static_cast<int32_t>(a - b) < 0; }
 inline bool after(uint32_t a, uint32_t b) { return before(b, a); }
 
-// TCP_SKB_CB: what TCP keeps per queued skb.
-enum : uint8_t { TCPCB_RETRANS = 0x02, TCPCB_LOST = 0x04, TCPCB_EVER_RETRANS = 0x80 };
+// TCP_SKB_CB: what TCP keeps per queued skb. The scoreboard: SACKED_ACKED
+// (the peer SACKed it), RETRANS (TCPCB_SACKED_RETRANS: a retransmission is
+// in flight), LOST (marked lost, to be retransmitted).
+enum : uint8_t { TCPCB_SACKED_ACKED = 0x01, TCPCB_RETRANS = 0x02, TCPCB_LOST = 0x04, TCPCB_EVER_RETRANS = 0x80 };
 struct tcp_skb_cb {
   uint32_t seq = 0, end_seq = 0;  // end_seq = seq + len (+1 for SYN, FIN)
   uint8_t tcp_flags = 0;
-  uint8_t sacked = 0;             // TCPCB_RETRANS / LOST / EVER_RETRANS
+  uint8_t sacked = 0;             // TCPCB_SACKED_ACKED / RETRANS / LOST / EVER_RETRANS
   uint32_t pcount = 1;            // tcp_skb_pcount: segments on the wire
   uint64_t skb_mstamp_ns = 0;     // last (re)transmission
   uint32_t truesize = 0;          // charged to sk_wmem_queued
@@ -112,6 +121,27 @@ struct tcp_wqe {
 };
 
 struct tcp_sock;
+
+struct tcp_sack_block {
+  uint32_t start_seq = 0, end_seq = 0;
+};
+
+// struct tcp_options_received: what the handshake negotiated and what the
+// last segment carried.
+struct tcp_options_received {
+  bool saw_tstamp = false;  // the last segment had a timestamp option
+  bool tstamp_ok = false;   // negotiated: TSval/TSecr on every segment
+  bool sack_ok = false;     // negotiated: the peer sends SACK blocks
+  bool wscale_ok = false;   // the SYN(-ACK) had a window scale
+  uint8_t snd_wscale = 0;   // from the peer's SYN(-ACK)
+  uint16_t mss_clamp = 0;   // the peer's MSS option (0: none seen)
+  uint32_t rcv_tsval = 0, rcv_tsecr = 0;  // of the last segment (tsecr less our tsoffset)
+  uint32_t ts_recent = 0;                 // the peer's TSval we echo (RFC 7323 TS.Recent)
+  uint64_t ts_recent_stamp = 0;           // when it was stored, ns
+  // SACK blocks of the last segment (Linux keeps an offset into the header).
+  uint8_t num_sacks = 0;
+  tcp_sack_block sacks[TCP_NUM_SACKS];
+};
 
 // struct tcp_congestion_ops.
 struct tcp_congestion_ops {
@@ -148,7 +178,9 @@ struct tcp_sock : sock {
   // Congestion control.
   uint32_t snd_cwnd = TCP_INIT_CWND, snd_ssthresh = TCP_INFINITE_SSTHRESH, snd_cwnd_cnt = 0;
   uint32_t prior_cwnd = 0, prior_ssthresh = 0;
-  uint32_t packets_out = 0, retrans_out = 0, lost_out = 0, sacked_out = 0;  // sacked_out: Reno dupacks
+  // sacked_out: segments SACKed, or without SACK the duplicate ACKs (Reno).
+  uint32_t packets_out = 0, retrans_out = 0, lost_out = 0, sacked_out = 0;
+  uint32_t highest_sack_seq = 0;  // end of the highest SACKed segment (tcp_highest_sack_seq)
   uint32_t max_packets_out = 0, cwnd_usage_seq = 0;
   bool is_cwnd_limited = false;
   uint32_t high_seq = 0, undo_marker = 0;
@@ -171,10 +203,22 @@ struct tcp_sock : sock {
   std::deque<tcp_wqe> sk_write_queue, tcp_rtx_queue;
   bool orphan = false;
 
+  // Options: what was negotiated, TS.Recent, the timestamp offset
+  // (secure_tcp_ts_off: random per connection), the header length with
+  // the options every segment carries (20, or 32 with timestamps).
+  tcp_options_received rx_opt;
+  uint32_t tsoffset = 0;
+  uint16_t tcp_header_len = 20;
+
   // Counters (tcp_info).
   uint64_t segs_out = 0, data_segs_out = 0, total_retrans = 0, bytes_acked = 0, bytes_sent = 0, segs_in = 0;
   uint64_t rto_events = 0, fast_retrans_events = 0;
+  uint64_t ts_rtt_samples = 0;  // RTT samples taken from TSecr (Karn forbade the skb's own time)
 };
+inline bool tcp_is_sack(const tcp_sock *tp) { return tp->rx_opt.sack_ok; }
+inline bool tcp_is_reno(const tcp_sock *tp) { return !tcp_is_sack(tp); }
+// tcp_time_stamp_ts: our TSval clock in ms (Linux's tcp_time_stamp; TCP_TS_HZ 1000), without tsoffset.
+inline uint32_t tcp_time_stamp_ms(uint64_t now_ns) { return static_cast<uint32_t>(now_ns / 1'000'000); }
 inline tcp_sock *tcp_sk(sock *sk) { return static_cast<tcp_sock *>(sk); }
 
 extern const proto tcp_prot;
@@ -196,6 +240,11 @@ bool sk_can_gso(const sock *sk);
 uint32_t tcp_send_mss(sock *sk, uint32_t *size_goal, int flags);
 
 // tcp_output.c
+// tcp_options_write: the options of a segment in Linux's order and layout:
+// SYN: MSS, SACK_PERM+TS (or NOP NOP TS, or NOP NOP SACK_PERM), NOP WS;
+// later: NOP NOP TS. Returns the bytes written (a multiple of 4).
+uint32_t tcp_syn_options(const tcp_sock *tp, const net &n, uint32_t tsval, uint8_t *opt);
+uint32_t tcp_established_options(const tcp_sock *tp, uint32_t tsval, uint8_t *opt);
 int tcp_connect(sock *sk);
 void tcp_connect_init(sock *sk);
 bool tcp_write_xmit(sock *sk, uint32_t mss_now, int nonagle, int push_one);
@@ -217,6 +266,10 @@ int tcp_fragment(sock *sk, std::deque<tcp_wqe> &queue, size_t index, uint32_t le
 void tcp_set_skb_tso_segs(tcp_wqe &wqe, uint32_t mss_now);
 
 // tcp_input.c
+// tcp_parse_options: MSS, window scale, SACK_PERM (SYN only, estab false),
+// timestamps (in a SYN if net.ipv4.tcp_timestamps, later only when
+// negotiated) and SACK blocks (when negotiated) into opt_rx.
+void tcp_parse_options(const net &n, const tcphdr *th, tcp_options_received *opt_rx, bool estab);
 int tcp_rcv_state_process(sock *sk, sk_buff *skb);
 int tcp_ack(sock *sk, sk_buff *skb, int flag);
 void tcp_enter_loss(sock *sk);

@@ -1,7 +1,10 @@
-// TCP input for a sender (net/ipv4/tcp_input.c): the SYN-ACK, ACK
-// processing (tcp_ack: window update, tcp_clean_rtx_queue, RTT estimator),
-// loss detection and recovery without SACK (Reno duplicate ACK counting,
-// NewReno partial ACKs, PRR), congestion avoidance through the socket's
+// TCP input for a sender (net/ipv4/tcp_input.c): the SYN-ACK and its
+// options, ACK processing (tcp_ack: window update, SACK scoreboard
+// tcp_sacktag_write_queue, tcp_clean_rtx_queue, RTT estimator from the
+// skb's send time or TSecr), loss detection and recovery (with SACK:
+// tcp_mark_head_lost over the scoreboard, RFC 6675's DupThresh rule, as
+// Linux without RACK; without: Reno duplicate ACK counting and NewReno
+// partial ACKs; PRR in both), congestion avoidance through the socket's
 // tcp_congestion_ops, the FIN handshake. Data from the peer is acknowledged
 // and dropped (we only model sending).
 #include <algorithm>
@@ -22,38 +25,20 @@ enum : int {
   FLAG_DATA_ACKED = 0x04,
   FLAG_RETRANS_DATA_ACKED = 0x08,
   FLAG_SYN_ACKED = 0x10,
+  FLAG_DATA_SACKED = 0x20,
   FLAG_SLOWPATH = 0x100,
   FLAG_SND_UNA_ADVANCED = 0x400,
+  FLAG_DSACKING_ACK = 0x800,
   FLAG_ACKED = FLAG_DATA_ACKED | FLAG_SYN_ACKED,
   FLAG_NOT_DUP = FLAG_DATA | FLAG_WIN_UPDATE | FLAG_ACKED,
-  FLAG_FORWARD_PROGRESS = FLAG_ACKED,
+  FLAG_CA_ALERT = FLAG_DATA_SACKED,
+  FLAG_FORWARD_PROGRESS = FLAG_ACKED | FLAG_DATA_SACKED,
 };
 
 struct seg_info {
   const tcphdr *th;
   uint32_t seq, end_seq, ack_seq, len;
 };
-
-// Options of the SYN-ACK (tcp_parse_options): MSS and window scale.
-void tcp_parse_options(tcp_sock *tp, const tcphdr *th, uint32_t *mss, int *wscale) {
-  const auto *p = reinterpret_cast<const uint8_t *>(th) + sizeof(tcphdr);
-  int length = static_cast<int>(th->doff() * 4 - sizeof(tcphdr));
-  while (length > 0) {
-    const uint8_t opcode = *p++;
-    if (opcode == TCPOPT_EOL) return;
-    if (opcode == TCPOPT_NOP) {
-      length--;
-      continue;
-    }
-    if (length < 2) return;
-    const uint8_t opsize = *p++;
-    if (opsize < 2 || opsize > length) return;
-    if (opcode == TCPOPT_MSS && opsize == 4) *mss = (uint32_t{p[0]} << 8) | p[1];
-    if (opcode == TCPOPT_WINDOW && opsize == 3) *wscale = std::min<int>(p[0], TCP_MAX_WSCALE);
-    p += opsize - 2;
-    length -= opsize;
-  }
-}
 
 // tcp_reset: the peer refused or aborted.
 void tcp_reset(sock *sk) {
@@ -105,6 +90,46 @@ void tcp_mark_head_lost(sock *sk) {
   tp->lost_out += h.cb.pcount;
 }
 
+// tcp_mark_skb_lost: an un-SACKed segment is lost (RETRANS already cleared
+// by the caller's rules).
+void tcp_mark_skb_lost(tcp_sock *tp, tcp_wqe &w) {
+  if (w.cb.sacked & (TCPCB_SACKED_ACKED | TCPCB_LOST)) return;
+  w.cb.sacked |= TCPCB_LOST;
+  tp->lost_out += w.cb.pcount;
+}
+
+// tcp_mark_head_lost with SACK: from the head, mark un-SACKed skbs lost
+// until more than `packets` SACKed segments lie behind us, i.e. a hole is
+// lost once at least `reordering` SACKed segments are above it (RFC 6675
+// IsLost with DupThresh = reordering). mark_head: only the head.
+void tcp_sack_mark_head_lost(tcp_sock *tp, int packets, bool mark_head) {
+  const uint32_t loss_high = tp->snd_nxt;
+  int cnt = 0;
+  for (tcp_wqe &w : tp->tcp_rtx_queue) {
+    if (after(w.cb.end_seq, loss_high)) break;
+    if (w.cb.sacked & TCPCB_SACKED_ACKED) cnt += static_cast<int>(w.cb.pcount);
+    if (cnt > packets) break;
+    tcp_mark_skb_lost(tp, w);
+    if (mark_head) break;
+  }
+}
+
+// tcp_update_scoreboard (SACK): sacked_out - reordering segments are
+// known to have left the network above the holes that are lost.
+void tcp_update_scoreboard(tcp_sock *tp, bool fast_rexmit) {
+  const int sacked_upto = static_cast<int>(tp->sacked_out) - static_cast<int>(tp->reordering);
+  if (sacked_upto >= 0)
+    tcp_sack_mark_head_lost(tp, sacked_upto, false);
+  else if (fast_rexmit)
+    tcp_sack_mark_head_lost(tp, 1, true);
+}
+
+// tcp_force_fast_retransmit: SACKed data lies more than `reordering`
+// segments above snd_una.
+bool tcp_force_fast_retransmit(const tcp_sock *tp) {
+  return after(tp->highest_sack_seq, tp->snd_una + tp->reordering * tp->mss_cache);
+}
+
 void tcp_end_cwnd_reduction(tcp_sock *tp) {
   if (tp->snd_ssthresh < TCP_INFINITE_SSTHRESH && (tp->icsk_ca_state == TCP_CA_CWR || tp->undo_marker))
     tp->snd_cwnd = tp->snd_ssthresh;
@@ -126,7 +151,10 @@ void tcp_try_to_open(tcp_sock *tp) {
 
 void tcp_enter_recovery(sock *sk) {
   tcp_sock *tp = tcp_sk(sk);
-  ++sk->sk_net->tcp.mib.TCPRenoRecovery;
+  if (tcp_is_reno(tp))
+    ++sk->sk_net->tcp.mib.TCPRenoRecovery;
+  else
+    ++sk->sk_net->tcp.mib.TCPSackRecovery;
   ++sk->sk_net->tcp.mib.TCPFastRetrans;
   ++tp->fast_retrans_events;
   tp->prior_ssthresh = 0;
@@ -161,11 +189,17 @@ void tcp_cwnd_reduction(tcp_sock *tp, uint32_t newly_acked_sacked, int flag) {
   tp->snd_cwnd = static_cast<uint32_t>(std::max<int64_t>(tcp_packets_in_flight(tp) + sndcnt, 1));
 }
 
-// tcp_fastretrans_alert without SACK: duplicate ACKs, recovery, loss.
+// tcp_fastretrans_alert: duplicate ACKs or SACKs, recovery, loss. With
+// SACK the scoreboard says what is lost (tcp_update_scoreboard); without,
+// Reno counts duplicate ACKs and NewReno takes each partial ACK as the
+// next hole.
 void tcp_fastretrans_alert(sock *sk, uint32_t prior_snd_una, uint32_t num_dupack, int *flag, bool *rexmit,
                            uint64_t *delivered) {
   tcp_sock *tp = tcp_sk(sk);
-  bool do_lost = false;
+  const bool reno = tcp_is_reno(tp);
+  bool do_lost = num_dupack || ((*flag & FLAG_DATA_SACKED) && tcp_force_fast_retransmit(tp));
+  bool fast_rexmit = false;
+  bool reno_newreno_lost = false;
   if (!tp->packets_out && tp->sacked_out) tp->sacked_out = 0;
 
   // The end of a recovery episode: everything sent before it is acknowledged.
@@ -178,7 +212,7 @@ void tcp_fastretrans_alert(sock *sk, uint32_t prior_snd_una, uint32_t num_dupack
         }
         break;
       case TCP_CA_Recovery:
-        tp->sacked_out = 0;  // tcp_reset_reno_sack
+        if (reno) tp->sacked_out = 0;  // tcp_reset_reno_sack
         tcp_end_cwnd_reduction(tp);
         tcp_set_ca_state(tp, TCP_CA_Open);
         tp->undo_marker = 0;
@@ -190,17 +224,17 @@ void tcp_fastretrans_alert(sock *sk, uint32_t prior_snd_una, uint32_t num_dupack
   switch (tp->icsk_ca_state) {
     case TCP_CA_Recovery:
       if (!(*flag & FLAG_SND_UNA_ADVANCED)) {
-        tcp_add_reno_sack(tp, num_dupack, delivered);
-      } else {
+        if (reno) tcp_add_reno_sack(tp, num_dupack, delivered);
+      } else if (reno) {
         // NewReno partial ACK (RFC 6582): the next hole is lost too.
-        do_lost = true;
+        reno_newreno_lost = true;
       }
       break;
     case TCP_CA_Loss:
       // tcp_process_loss: done once everything sent before the RTO is acked.
-      if (!(*flag & FLAG_SND_UNA_ADVANCED)) tcp_add_reno_sack(tp, num_dupack, delivered);
+      if (!(*flag & FLAG_SND_UNA_ADVANCED) && reno) tcp_add_reno_sack(tp, num_dupack, delivered);
       if (!after(tp->high_seq, tp->snd_una)) {
-        tp->sacked_out = 0;
+        if (reno) tp->sacked_out = 0;
         tcp_set_ca_state(tp, TCP_CA_Open);
         tp->undo_marker = 0;
         tcp_try_to_open(tp);
@@ -209,16 +243,21 @@ void tcp_fastretrans_alert(sock *sk, uint32_t prior_snd_una, uint32_t num_dupack
       *rexmit = true;
       return;
     default:
-      if (!(*flag & FLAG_SND_UNA_ADVANCED)) tcp_add_reno_sack(tp, num_dupack, delivered);
-      // tcp_time_to_recover: lost_out, or more dupacks than reordering.
+      if (reno && !(*flag & FLAG_SND_UNA_ADVANCED)) tcp_add_reno_sack(tp, num_dupack, delivered);
+      // tcp_time_to_recover: lost_out, or more dupacks / SACKed segments than reordering.
       if (!tp->lost_out && tp->sacked_out + 1 <= tp->reordering) {
         tcp_try_to_open(tp);
         return;
       }
       tcp_enter_recovery(sk);
-      do_lost = true;
+      fast_rexmit = true;
+      reno_newreno_lost = true;
   }
-  if (do_lost) tcp_mark_head_lost(sk);
+  if (reno) {
+    if (reno_newreno_lost) tcp_mark_head_lost(sk);
+  } else if (do_lost || fast_rexmit) {
+    tcp_update_scoreboard(tp, fast_rexmit);
+  }
   *rexmit = true;
 }
 
@@ -247,8 +286,107 @@ int tcp_ack_update_window(sock *sk, const seg_info &s, uint32_t ack) {
   return flag;
 }
 
+// tcp_skb_mss: the segment size an in-flight skb was cut for.
+uint32_t tcp_skb_mss(const tcp_wqe &w) { return (w.len() + w.cb.pcount - 1) / w.cb.pcount; }
+
+// tcp_match_skb_to_sack: the SACK block covers only part of a TSO skb:
+// split it at a segment boundary so that the SACKed part is an skb of its
+// own. Returns whether queue[i] (after the split) lies inside the block.
+bool tcp_match_skb_to_sack(sock *sk, size_t i, uint32_t start_seq, uint32_t end_seq) {
+  tcp_sock *tp = tcp_sk(sk);
+  tcp_wqe &w = tp->tcp_rtx_queue[i];
+  bool in_sack = !after(start_seq, w.cb.seq) && !before(end_seq, w.cb.end_seq);
+  if (in_sack || w.cb.pcount <= 1 || !w.len()) return in_sack;
+  const uint32_t mss = tcp_skb_mss(w);
+  in_sack = !after(start_seq, w.cb.seq);
+  uint32_t pkt_len;
+  if (!in_sack) {
+    pkt_len = start_seq - w.cb.seq;
+    if (pkt_len < mss) pkt_len = mss;
+  } else {
+    pkt_len = end_seq - w.cb.seq;
+    if (pkt_len < mss) return false;  // less than a segment: not SACKable
+  }
+  // Whole segments only (the tail may be short).
+  if (pkt_len > mss) {
+    uint32_t new_len = pkt_len / mss * mss;
+    if (!in_sack && new_len < pkt_len) new_len += mss;
+    pkt_len = new_len;
+  }
+  if (pkt_len >= w.len() && !in_sack) return false;
+  if (pkt_len >= w.len()) return true;
+  if (tcp_fragment(sk, tp->tcp_rtx_queue, i, pkt_len, mss)) return false;
+  return in_sack;
+}
+
+// tcp_sacktag_one: the peer holds this skb. It leaves the lost and
+// retransmitted counts and joins sacked_out.
+int tcp_sacktag_one(tcp_sock *tp, tcp_wqe &w, uint64_t *delivered) {
+  uint8_t &sacked = w.cb.sacked;
+  if (sacked & TCPCB_SACKED_ACKED) return 0;
+  if (sacked & TCPCB_RETRANS) {
+    sacked &= static_cast<uint8_t>(~TCPCB_RETRANS);
+    tp->retrans_out -= std::min(tp->retrans_out, w.cb.pcount);
+  }
+  if (sacked & TCPCB_LOST) {
+    sacked &= static_cast<uint8_t>(~TCPCB_LOST);
+    tp->lost_out -= std::min(tp->lost_out, w.cb.pcount);
+  }
+  sacked |= TCPCB_SACKED_ACKED;
+  if (!tp->sacked_out || after(w.cb.end_seq, tp->highest_sack_seq)) tp->highest_sack_seq = w.cb.end_seq;
+  tp->sacked_out += w.cb.pcount;
+  *delivered += w.cb.pcount;
+  return FLAG_DATA_SACKED;
+}
+
+// tcp_check_dsack (RFC 2883): a first block below the cumulative ACK, or
+// inside the second block, reports a duplicate, not a hole.
+bool tcp_check_dsack(const tcp_options_received &rx, uint32_t ack) {
+  if (!rx.num_sacks) return false;
+  const tcp_sack_block &b0 = rx.sacks[0];
+  if (before(b0.start_seq, ack)) return true;
+  if (rx.num_sacks > 1) {
+    const tcp_sack_block &b1 = rx.sacks[1];
+    if (!after(b0.end_seq, b1.end_seq) && !before(b0.start_seq, b1.start_seq)) return true;
+  }
+  return false;
+}
+
+// tcp_sacktag_write_queue: mark what the ACK's SACK blocks cover. Blocks
+// beyond snd_nxt, empty or below snd_una are discarded (TCPSACKDiscard).
+int tcp_sacktag_write_queue(sock *sk, uint32_t ack, uint64_t *delivered) {
+  tcp_sock *tp = tcp_sk(sk);
+  net &n = *sk->sk_net;
+  const tcp_options_received &rx = tp->rx_opt;
+  int flag = 0;
+  const bool dup_sack = tcp_check_dsack(rx, ack);
+  if (dup_sack) {
+    ++n.tcp.mib.TCPDSACKRecv;
+    flag |= FLAG_DSACKING_ACK;
+  }
+  if (!tp->packets_out) return flag;
+  for (int b = dup_sack ? 1 : 0; b < rx.num_sacks; ++b) {
+    const uint32_t start = rx.sacks[b].start_seq, end = rx.sacks[b].end_seq;
+    // tcp_is_sackblock_valid
+    if (!before(start, end) || after(end, tp->snd_nxt) || before(start, tp->snd_una)) {
+      ++n.tcp.mib.TCPSACKDiscard;
+      continue;
+    }
+    ++n.tcp.mib.TCPSackBlocks;
+    for (size_t i = 0; i < tp->tcp_rtx_queue.size(); ++i) {
+      tcp_wqe &w = tp->tcp_rtx_queue[i];
+      if (!after(w.cb.end_seq, start)) continue;  // wholly below the block
+      if (!before(w.cb.seq, end)) break;          // wholly above it
+      if (w.cb.sacked & TCPCB_SACKED_ACKED) continue;
+      if (tcp_match_skb_to_sack(sk, i, start, end)) flag |= tcp_sacktag_one(tp, tp->tcp_rtx_queue[i], delivered);
+    }
+  }
+  return flag;
+}
+
 // tcp_clean_rtx_queue: free what the ACK covers; the RTT sample (Karn).
-int tcp_clean_rtx_queue(sock *sk, uint32_t *pkts_acked, int64_t *seq_rtt_us) {
+// Segments SACKed before leave sacked_out; the others count as delivered.
+int tcp_clean_rtx_queue(sock *sk, uint32_t *pkts_acked, int64_t *seq_rtt_us, uint64_t *delivered) {
   tcp_sock *tp = tcp_sk(sk);
   const uint64_t now = sk->sk_net->kernel.timers.now();
   uint64_t first_ackt = 0;
@@ -277,11 +415,15 @@ int tcp_clean_rtx_queue(sock *sk, uint32_t *pkts_acked, int64_t *seq_rtt_us) {
     if (w.cb.sacked & TCPCB_EVER_RETRANS) {
       if (w.cb.sacked & TCPCB_RETRANS) tp->retrans_out -= std::min(tp->retrans_out, acked_pcount);
       flag |= FLAG_RETRANS_DATA_ACKED;
-    } else if (!have_ackt) {
+    } else if (!have_ackt && !(w.cb.sacked & TCPCB_SACKED_ACKED)) {
       first_ackt = w.cb.skb_mstamp_ns;
       have_ackt = true;
     }
     if (w.cb.sacked & TCPCB_LOST) tp->lost_out -= std::min(tp->lost_out, acked_pcount);
+    if (w.cb.sacked & TCPCB_SACKED_ACKED)
+      tp->sacked_out -= std::min(tp->sacked_out, acked_pcount);
+    else if (tcp_is_sack(tp))
+      *delivered += acked_pcount;
     tp->packets_out -= std::min(tp->packets_out, acked_pcount);
     *pkts_acked += acked_pcount;
     flag |= (w.cb.tcp_flags & TCPHDR_SYN) ? FLAG_SYN_ACKED : FLAG_DATA_ACKED;
@@ -296,6 +438,65 @@ int tcp_clean_rtx_queue(sock *sk, uint32_t *pkts_acked, int64_t *seq_rtt_us) {
 }
 
 }  // namespace
+
+void tcp_parse_options(const net &n, const tcphdr *th, tcp_options_received *opt_rx, bool estab) {
+  const auto *p = reinterpret_cast<const uint8_t *>(th) + sizeof(tcphdr);
+  int length = static_cast<int>(th->doff() * 4 - sizeof(tcphdr));
+  opt_rx->saw_tstamp = false;
+  opt_rx->num_sacks = 0;
+  const bool syn = th->flags & TCPHDR_SYN;
+  auto rd32 = [](const uint8_t *q) {
+    return uint32_t{q[0]} << 24 | uint32_t{q[1]} << 16 | uint32_t{q[2]} << 8 | q[3];
+  };
+  while (length > 0) {
+    const uint8_t opcode = *p++;
+    if (opcode == TCPOPT_EOL) return;
+    if (opcode == TCPOPT_NOP) {
+      length--;
+      continue;
+    }
+    if (length < 2) return;
+    const uint8_t opsize = *p++;
+    if (opsize < 2 || opsize > length) return;  // partial or silly option
+    switch (opcode) {
+      case TCPOPT_MSS:
+        if (opsize == TCPOLEN_MSS && syn && !estab) {
+          const uint16_t in_mss = static_cast<uint16_t>(p[0] << 8 | p[1]);
+          if (in_mss) opt_rx->mss_clamp = in_mss;
+        }
+        break;
+      case TCPOPT_WINDOW:
+        if (opsize == TCPOLEN_WINDOW && syn && !estab && n.tcp.sysctl.tcp_window_scaling) {
+          opt_rx->wscale_ok = true;
+          opt_rx->snd_wscale = static_cast<uint8_t>(std::min<uint32_t>(p[0], TCP_MAX_WSCALE));
+        }
+        break;
+      case TCPOPT_SACK_PERM:
+        if (opsize == TCPOLEN_SACK_PERM && syn && !estab && n.tcp.sysctl.tcp_sack) opt_rx->sack_ok = true;
+        break;
+      case TCPOPT_TIMESTAMP:
+        if (opsize == TCPOLEN_TIMESTAMP &&
+            ((estab && opt_rx->tstamp_ok) || (!estab && n.tcp.sysctl.tcp_timestamps))) {
+          opt_rx->saw_tstamp = true;
+          opt_rx->rcv_tsval = rd32(p);
+          opt_rx->rcv_tsecr = rd32(p + 4);
+        }
+        break;
+      case TCPOPT_SACK:
+        if (opsize >= TCPOLEN_SACK_BASE + TCPOLEN_SACK_PERBLOCK &&
+            (opsize - TCPOLEN_SACK_BASE) % TCPOLEN_SACK_PERBLOCK == 0 && opt_rx->sack_ok) {
+          const int blocks = std::min((opsize - TCPOLEN_SACK_BASE) / TCPOLEN_SACK_PERBLOCK, TCP_NUM_SACKS);
+          for (int b = 0; b < blocks; ++b)
+            opt_rx->sacks[b] = {rd32(p + 8 * b), rd32(p + 8 * b + 4)};
+          opt_rx->num_sacks = static_cast<uint8_t>(blocks);
+        }
+        break;
+      default: break;
+    }
+    p += opsize - 2;
+    length -= opsize;
+  }
+}
 
 void tcp_rtt_estimator(sock *sk, int64_t mrtt_us) {
   // Van Jacobson's estimator as the kernel has it (RFC 6298 plus the
@@ -351,8 +552,14 @@ void tcp_enter_loss(sock *sk) {
     tp->snd_ssthresh = tp->icsk_ca_ops->ssthresh(tp);
     tp->undo_marker = tp->snd_una;
   }
-  // tcp_timeout_mark_lost: everything in flight is lost.
+  // tcp_timeout_mark_lost: everything in flight and not SACKed is lost. A
+  // SACKed head means the peer reneged: forget all SACK marks.
+  const bool is_reneg = !tp->tcp_rtx_queue.empty() && (tp->tcp_rtx_queue.front().cb.sacked & TCPCB_SACKED_ACKED);
+  if (is_reneg) ++sk->sk_net->tcp.mib.TCPSACKReneging;
+  if (is_reneg || tcp_is_reno(tp)) tp->sacked_out = 0;
   for (tcp_wqe &w : tp->tcp_rtx_queue) {
+    if (is_reneg) w.cb.sacked &= static_cast<uint8_t>(~TCPCB_SACKED_ACKED);
+    if (w.cb.sacked & TCPCB_SACKED_ACKED) continue;
     if (w.cb.sacked & TCPCB_RETRANS) {
       w.cb.sacked &= static_cast<uint8_t>(~TCPCB_RETRANS);
       tp->retrans_out -= std::min(tp->retrans_out, w.cb.pcount);
@@ -362,7 +569,6 @@ void tcp_enter_loss(sock *sk) {
       tp->lost_out += w.cb.pcount;
     }
   }
-  tp->sacked_out = 0;
   tp->snd_cwnd = tcp_packets_in_flight(tp) + 1;
   tp->snd_cwnd_cnt = 0;
   tcp_set_ca_state(tp, TCP_CA_Loss);
@@ -386,12 +592,23 @@ int tcp_ack(sock *sk, sk_buff *skb, int flag) {
     tp->icsk_retransmits = 0;
   }
   flag |= tcp_ack_update_window(sk, s, ack);
+  if (tcp_is_sack(tp) && tp->rx_opt.num_sacks) flag |= tcp_sacktag_write_queue(sk, ack, &delivered);
   if (!prior_packets) return 1;  // nothing in flight: a window update at most
 
   uint32_t pkts_acked = 0;
   int64_t seq_rtt_us = -1;
-  flag |= tcp_clean_rtx_queue(sk, &pkts_acked, &seq_rtt_us);
-  if (flag & FLAG_ACKED) tcp_remove_reno_sacks(tp, pkts_acked, &delivered);
+  flag |= tcp_clean_rtx_queue(sk, &pkts_acked, &seq_rtt_us, &delivered);
+  if ((flag & FLAG_ACKED) && tcp_is_reno(tp)) tcp_remove_reno_sacks(tp, pkts_acked, &delivered);
+  // tcp_ack_update_rtt: the skb's own send time is preferred; where Karn
+  // forbids it (retransmitted data acked), the echoed TSval gives the RTT
+  // (RFC 7323 section 4; ms resolution, at least 1 ms as tcp_rtt_tsopt_us).
+  if (seq_rtt_us < 0 && tp->rx_opt.saw_tstamp && tp->rx_opt.rcv_tsecr && (flag & FLAG_ACKED)) {
+    const uint32_t delta = tcp_time_stamp_ms(sk->sk_net->kernel.timers.now()) - tp->rx_opt.rcv_tsecr;
+    if (delta < INT32_MAX / 1000) {
+      seq_rtt_us = int64_t{delta ? delta : 1} * 1000;
+      ++tp->ts_rtt_samples;
+    }
+  }
   if (seq_rtt_us >= 0) {
     // tcp_ack_update_rtt: a valid sample resets the backoff (RFC 6298).
     tcp_rtt_estimator(sk, std::max<int64_t>(seq_rtt_us, 1));
@@ -401,11 +618,11 @@ int tcp_ack(sock *sk, sk_buff *skb, int flag) {
   if (tp->icsk_ca_ops->pkts_acked && pkts_acked) tp->icsk_ca_ops->pkts_acked(tp, pkts_acked, seq_rtt_us);
   if (flag & FLAG_ACKED) tcp_rearm_rto(sk);
 
-  const bool is_dupack = !(flag & (FLAG_SND_UNA_ADVANCED | FLAG_NOT_DUP));
+  const bool is_dupack = !(flag & (FLAG_SND_UNA_ADVANCED | FLAG_NOT_DUP | FLAG_DSACKING_ACK));
   if (is_dupack) ++sk->sk_net->tcp.mib.TCPDupAcks;
   bool rexmit = false;
   // tcp_ack_is_dubious
-  if (!(flag & FLAG_NOT_DUP) || tp->icsk_ca_state != TCP_CA_Open)
+  if (!(flag & FLAG_NOT_DUP) || (flag & FLAG_CA_ALERT) || tp->icsk_ca_state != TCP_CA_Open)
     tcp_fastretrans_alert(sk, prior_snd_una, is_dupack ? 1 : 0, &flag, &rexmit, &delivered);
 
   // tcp_cong_control
@@ -432,18 +649,29 @@ static int tcp_rcv_synsent_state_process(sock *sk, sk_buff *skb, const seg_info 
     }
     if (!(th->flags & TCPHDR_SYN)) return 0;
     // SYN-ACK.
+    tcp_parse_options(*sk->sk_net, th, &tp->rx_opt, false);
+    if (tp->rx_opt.saw_tstamp && tp->rx_opt.rcv_tsecr) tp->rx_opt.rcv_tsecr -= tp->tsoffset;
     tp->snd_wl1 = s.seq;  // tcp_init_wl
     tcp_ack(sk, skb, FLAG_SLOWPATH);
     tp->rcv_nxt = s.seq + 1;
     tp->rcv_wup = tp->rcv_nxt;
     tp->snd_wnd = be16_to_cpu(th->window);  // not scaled in a SYN
-    uint32_t mss = 0;
-    int wscale = -1;
-    tcp_parse_options(tp, th, &mss, &wscale);
-    if (mss) tp->mss_clamp = std::min(tp->mss_clamp, mss);
-    tp->wscale_ok = wscale >= 0 && sk->sk_net->tcp.sysctl.tcp_window_scaling;
+    const tcp_options_received &rx = tp->rx_opt;  // parsed above
+    if (rx.mss_clamp) tp->mss_clamp = std::min<uint32_t>(tp->mss_clamp, rx.mss_clamp);
+    tp->wscale_ok = rx.wscale_ok;
+    // Timestamps on every segment from now on only if both sides said so;
+    // TS.Recent starts at the SYN-ACK's TSval.
+    if (rx.saw_tstamp) {
+      tp->rx_opt.tstamp_ok = true;
+      tp->tcp_header_len = sizeof(tcphdr) + TCPOLEN_TSTAMP_ALIGNED;
+      tp->advmss -= TCPOLEN_TSTAMP_ALIGNED;
+      tp->rx_opt.ts_recent = rx.rcv_tsval;
+      tp->rx_opt.ts_recent_stamp = sk->sk_net->kernel.timers.now();
+    } else {
+      tp->tcp_header_len = sizeof(tcphdr);
+    }
     if (tp->wscale_ok) {
-      tp->snd_wscale = static_cast<uint8_t>(wscale);
+      tp->snd_wscale = rx.snd_wscale;
     } else {
       tp->snd_wscale = tp->rcv_wscale = 0;
       tp->window_clamp = std::min<uint32_t>(tp->window_clamp, 65535);
@@ -497,6 +725,11 @@ int tcp_rcv_state_process(sock *sk, sk_buff *skb) {
     default: break;
   }
 
+  // tcp_fast_parse_options: timestamps and SACK blocks of this segment;
+  // TSecr is kept in our clock (less the offset we added).
+  tcp_parse_options(*sk->sk_net, th, &tp->rx_opt, true);
+  if (tp->rx_opt.saw_tstamp && tp->rx_opt.rcv_tsecr) tp->rx_opt.rcv_tsecr -= tp->tsoffset;
+
   // tcp_validate_incoming: in the window?
   const uint32_t rwnd = tp->rcv_wup + tp->rcv_wnd - tp->rcv_nxt;
   if (before(s.end_seq, tp->rcv_wup) || after(s.seq, tp->rcv_nxt + rwnd)) {
@@ -513,6 +746,13 @@ int tcp_rcv_state_process(sock *sk, sk_buff *skb) {
     return 0;
   }
   if (!(th->flags & TCPHDR_ACK)) return 0;
+  // tcp_replace_ts_recent (RFC 7323 section 4.3): echo the TSval of the
+  // segment that reaches our last ACK point, unless it goes back in time.
+  if (tp->rx_opt.saw_tstamp && !after(s.seq, tp->rcv_wup) &&
+      static_cast<int32_t>(tp->rx_opt.rcv_tsval - tp->rx_opt.ts_recent) >= 0) {
+    tp->rx_opt.ts_recent = tp->rx_opt.rcv_tsval;
+    tp->rx_opt.ts_recent_stamp = sk->sk_net->kernel.timers.now();
+  }
   if (tcp_ack(sk, skb, FLAG_SLOWPATH | (s.len ? FLAG_DATA : 0)) < 0) {
     tcp_send_ack(sk);
     return 0;

@@ -65,6 +65,9 @@ int tcp_v4_connect(sock *sk, const sockaddr_in_host *usin, uint32_t addr_len) {
   // secure_tcp_seq and the IP ID counter: random per connection here.
   tp->write_seq = n.get_random_u32();
   sk->inet_id = n.get_random_u16();
+  // secure_tcp_ts_off: TSval starts at a random point per connection (only
+  // with tcp_timestamps 1), drawn from the seeded source: runs repeat.
+  tp->tsoffset = n.tcp.sysctl.tcp_timestamps == 1 ? n.get_random_u32() : 0;
   err = tcp_connect(sk);
   if (err) {
     tcp_set_state(sk, TCP_CLOSE);

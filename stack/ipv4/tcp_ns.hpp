@@ -11,12 +11,12 @@
 
 namespace wirepath {
 
-// net.ipv4.tcp_* sysctls we model. Timestamps and SACK are off here (the
-// kernel's defaults are on): segments then carry 1460 bytes at MTU 1500 and
-// loss recovery is NewReno on duplicate ACKs.
+// net.ipv4.tcp_* sysctls we model. Timestamps and SACK are on as in Linux:
+// segments carry 1448 bytes at MTU 1500 (12 bytes of timestamp option) and
+// recovery uses the peer's SACK blocks; with both off, 1460 and NewReno.
 struct netns_tcp_sysctl {
-  int tcp_timestamps = 0;
-  int tcp_sack = 0;
+  int tcp_timestamps = 1;
+  int tcp_sack = 1;
   int tcp_window_scaling = 1;
   int tcp_syn_retries = 6;
   int tcp_retries2 = 15;
@@ -34,6 +34,8 @@ struct tcp_mib {
   // TcpExt
   uint64_t TCPTimeouts = 0, TCPFastRetrans = 0, TCPSlowStartRetrans = 0, TCPRenoRecovery = 0, TCPLossUndo = 0;
   uint64_t TCPPureAcks = 0, TCPHPAcks = 0, TCPDupAcks = 0;  // TCPDupAcks: our count of duplicate ACKs seen
+  uint64_t TCPSackRecovery = 0, TCPSACKDiscard = 0, TCPDSACKRecv = 0, TCPSACKReneging = 0;
+  uint64_t TCPSackBlocks = 0;  // our count: valid SACK blocks taken by tcp_sacktag_write_queue
 };
 
 struct netns_tcp {

@@ -34,7 +34,8 @@ uint32_t tcp_mtu_to_mss(const tcp_sock *tp, uint32_t pmtu) {
   int64_t mss_now = int64_t{pmtu} - IPV4_HLEN - sizeof(tcphdr);
   if (mss_now > tp->mss_clamp) mss_now = tp->mss_clamp;
   if (mss_now < TCP_MIN_SND_MSS) mss_now = TCP_MIN_SND_MSS;
-  // (TCP options present on every segment, timestamps, would come off here.)
+  // Options on every segment (timestamps: 12 bytes) come off: 1448 at MTU 1500.
+  mss_now -= tp->tcp_header_len - sizeof(tcphdr);
   return static_cast<uint32_t>(mss_now);
 }
 
@@ -85,6 +86,9 @@ void tcp_connect_init(sock *sk) {
   tcp_sock *tp = tcp_sk(sk);
   net &n = *sk->sk_net;
   if (tp->user_mss) tp->mss_clamp = tp->user_mss;
+  // Timestamps are offered: count them in the header until the SYN-ACK says.
+  tp->tcp_header_len = sizeof(tcphdr) + (n.tcp.sysctl.tcp_timestamps ? TCPOLEN_TSTAMP_ALIGNED : 0);
+  tp->rx_opt = tcp_options_received{};
   tp->max_window = 0;
   tcp_sync_mss(sk, dst_mtu(sk));
   // dst_metric_advmss: the route MTU less the headers, capped by TCP_MAXSEG.
@@ -107,27 +111,58 @@ void tcp_connect_init(sock *sk) {
   tp->icsk_rto = TCP_TIMEOUT_INIT;
   tp->icsk_retransmits = 0;
   tp->retrans_out = tp->lost_out = tp->sacked_out = 0;
+  tp->highest_sack_seq = tp->write_seq;
 }
 
-// The SYN's options in tcp_options_write order: MSS, [SACK_PERM], WS.
-static uint32_t tcp_syn_options(const tcp_sock *tp, const net &n, uint8_t *opt) {
+// tcp_syn_options + tcp_options_write: MSS; timestamps, with SACK_PERM in
+// the two bytes that would otherwise be NOPs; SACK_PERM alone behind two
+// NOPs; NOP and window scale. Checked against Linux 6.18's SYNs.
+uint32_t tcp_syn_options(const tcp_sock *tp, const net &n, uint32_t tsval, uint8_t *opt) {
   uint32_t len = 0;
+  auto put32 = [&](uint32_t v) {
+    for (int sh = 24; sh >= 0; sh -= 8) opt[len++] = static_cast<uint8_t>(v >> sh);
+  };
   opt[len++] = TCPOPT_MSS;
-  opt[len++] = 4;
+  opt[len++] = TCPOLEN_MSS;
   opt[len++] = static_cast<uint8_t>(tp->advmss >> 8);
   opt[len++] = static_cast<uint8_t>(tp->advmss);
-  if (n.tcp.sysctl.tcp_sack) {
+  const bool ts = n.tcp.sysctl.tcp_timestamps, sack = n.tcp.sysctl.tcp_sack;
+  if (ts) {
+    opt[len++] = sack ? uint8_t{TCPOPT_SACK_PERM} : uint8_t{TCPOPT_NOP};
+    opt[len++] = sack ? uint8_t{TCPOLEN_SACK_PERM} : uint8_t{TCPOPT_NOP};
+    opt[len++] = TCPOPT_TIMESTAMP;
+    opt[len++] = TCPOLEN_TIMESTAMP;
+    put32(tsval);
+    put32(tp->rx_opt.ts_recent);  // 0 in a SYN
+  } else if (sack) {
     opt[len++] = TCPOPT_NOP;
     opt[len++] = TCPOPT_NOP;
     opt[len++] = TCPOPT_SACK_PERM;
-    opt[len++] = 2;
+    opt[len++] = TCPOLEN_SACK_PERM;
   }
   if (n.tcp.sysctl.tcp_window_scaling) {
     opt[len++] = TCPOPT_NOP;
     opt[len++] = TCPOPT_WINDOW;
-    opt[len++] = 3;
+    opt[len++] = TCPOLEN_WINDOW;
     opt[len++] = tp->rcv_wscale;
   }
+  return len;
+}
+
+// tcp_established_options: NOP NOP TS TSval TSecr once timestamps are
+// negotiated (we send no SACK blocks: data from the peer is not queued).
+uint32_t tcp_established_options(const tcp_sock *tp, uint32_t tsval, uint8_t *opt) {
+  if (!tp->rx_opt.tstamp_ok) return 0;
+  uint32_t len = 0;
+  auto put32 = [&](uint32_t v) {
+    for (int sh = 24; sh >= 0; sh -= 8) opt[len++] = static_cast<uint8_t>(v >> sh);
+  };
+  opt[len++] = TCPOPT_NOP;
+  opt[len++] = TCPOPT_NOP;
+  opt[len++] = TCPOPT_TIMESTAMP;
+  opt[len++] = TCPOLEN_TIMESTAMP;
+  put32(tsval);
+  put32(tp->rx_opt.ts_recent);
   return len;
 }
 
@@ -149,7 +184,9 @@ static int __tcp_transmit_skb(sock *sk, const uint8_t *payload, uint32_t len, co
   uint8_t opts[40];
   uint32_t opts_len = 0;
   const bool syn = cb.tcp_flags & TCPHDR_SYN;
-  if (syn) opts_len = tcp_syn_options(tp, n, opts);
+  // TSval: the ms clock plus the connection's random offset (tcp_skb_timestamp_ts + tsoffset).
+  const uint32_t tsval = tcp_time_stamp_ms(n.kernel.timers.now()) + tp->tsoffset;
+  opts_len = syn ? tcp_syn_options(tp, n, tsval, opts) : tcp_established_options(tp, tsval, opts);
   const uint32_t tcp_header_size = sizeof(tcphdr) + opts_len;
 
   sk_buff *skb = nullptr;
@@ -325,6 +362,7 @@ int tcp_fragment(sock *sk, std::deque<tcp_wqe> &queue, size_t index, uint32_t le
     tp->packets_out += diff;
     if (old.cb.sacked & TCPCB_LOST) tp->lost_out += diff;
     if (old.cb.sacked & TCPCB_RETRANS) tp->retrans_out += diff;
+    if (old.cb.sacked & TCPCB_SACKED_ACKED) tp->sacked_out += diff;
   }
   queue.insert(queue.begin() + static_cast<std::ptrdiff_t>(index) + 1, buff);
   return 0;
@@ -496,7 +534,8 @@ void tcp_xmit_retransmit_queue(sock *sk) {
   for (size_t i = 0; i < tp->tcp_rtx_queue.size(); ++i) {
     if (tp->retrans_out >= tp->lost_out) break;
     const uint8_t sacked = tp->tcp_rtx_queue[i].cb.sacked;
-    if (!(sacked & TCPCB_LOST) || (sacked & TCPCB_RETRANS)) continue;
+    // Holes only: lost, not yet retransmitted, not SACKed.
+    if (!(sacked & TCPCB_LOST) || (sacked & (TCPCB_RETRANS | TCPCB_SACKED_ACKED))) continue;
     if (tcp_packets_in_flight(tp) >= tp->snd_cwnd) break;
     if (tcp_retransmit_skb(sk, i)) break;
     if ((1u << tp->icsk_ca_state) & ((1u << TCP_CA_CWR) | (1u << TCP_CA_Recovery)))

@@ -11,6 +11,7 @@
 
 #include <zlib.h>
 
+#include "stack/core/checksum.hpp"
 #include "stack/kernel/kmalloc.hpp"
 #include "sim/peer/link_partner.hpp"
 #include "sim/wire/wire_faults.hpp"
@@ -234,3 +235,160 @@ TEST_F(PartnerLoop, TcpResolvesThePartnerByArp) {
 }
 
 }  // namespace
+
+// --- TCP options: the partner as a Linux receiver (RFC 7323, 2018, 2883) ---
+
+// A segment from us (kLocal:40000) to the partner (port 5001) as a frame
+// with FCS: the given options and len payload bytes of value `fill`.
+std::vector<uint8_t> our_segment(uint8_t flags, uint32_t seq, uint32_t ack, const std::vector<uint8_t> &opts,
+                                 uint32_t len = 0, uint8_t fill = 0) {
+  const uint32_t thlen = 20 + static_cast<uint32_t>(opts.size());
+  std::vector<uint8_t> f(14 + 20 + thlen + len, fill);
+  std::copy(kPeerMac.begin(), kPeerMac.end(), f.begin());
+  std::copy(kLocalMac.begin(), kLocalMac.end(), f.begin() + 6);
+  f[12] = 0x08, f[13] = 0x00;
+  auto *iph = reinterpret_cast<iphdr *>(f.data() + 14);
+  std::fill(f.begin() + 14, f.begin() + 34 + thlen, 0);
+  iph->ihl_version = 0x45;
+  iph->tot_len = cpu_to_be16(static_cast<uint16_t>(20 + thlen + len));
+  iph->ttl = 64;
+  iph->protocol = IPPROTO_TCP;
+  iph->saddr = cpu_to_be32(kLocal);
+  iph->daddr = cpu_to_be32(kPeer);
+  ip_send_check(iph);
+  auto *th = reinterpret_cast<tcphdr *>(f.data() + 34);
+  th->source = cpu_to_be16(40000);
+  th->dest = cpu_to_be16(5001);
+  th->seq = cpu_to_be32(seq);
+  th->ack_seq = cpu_to_be32(ack);
+  th->doff_res = static_cast<uint8_t>((thlen / 4) << 4);
+  th->flags = flags;
+  th->window = cpu_to_be16(1000);
+  std::copy(opts.begin(), opts.end(), f.begin() + 54);
+  th->check = cpu_to_be16(csum_tcpudp_magic(kLocal, kPeer, thlen + len, IPPROTO_TCP,
+                                            csum_partial(th, thlen + len, 0)));
+  return with_fcs(f);
+}
+std::vector<uint8_t> ts_opt(uint32_t tsval, uint32_t tsecr) {
+  return {1, 1, 8, 10, uint8_t(tsval >> 24), uint8_t(tsval >> 16), uint8_t(tsval >> 8), uint8_t(tsval),
+          uint8_t(tsecr >> 24), uint8_t(tsecr >> 16), uint8_t(tsecr >> 8), uint8_t(tsecr)};
+}
+uint32_t rd32v(const std::vector<uint8_t> &b, size_t i) {
+  return uint32_t{b.at(i)} << 24 | uint32_t{b.at(i + 1)} << 16 | uint32_t{b.at(i + 2)} << 8 | b.at(i + 3);
+}
+// A reply's TCP options and ACK number.
+std::vector<uint8_t> reply_options(const std::vector<uint8_t> &f) {
+  const size_t doff = (f.at(34 + 12) >> 4) * 4u;
+  return std::vector<uint8_t>(f.begin() + 54, f.begin() + 34 + static_cast<std::ptrdiff_t>(doff));
+}
+
+class PartnerOptions : public PartnerLoop {
+protected:
+  // Handshake with a Linux SYN (MSS, SACK_PERM, TS 0x5000, NOP, WS 7).
+  void handshake(bool sack = true, bool ts = true) {
+    make_partner({});
+    std::vector<uint8_t> o{2, 4, 0x05, 0xb4};
+    if (ts) {
+      o.insert(o.end(), {uint8_t(sack ? 4 : 1), uint8_t(sack ? 2 : 1), 8, 10, 0, 0, 0x50, 0, 0, 0, 0, 0});
+    } else if (sack) {
+      o.insert(o.end(), {1, 1, 4, 2});
+    }
+    o.insert(o.end(), {1, 3, 3, 7});
+    partner->on_frame(our_segment(0x02, kIss, 0, o), 1'000'000);
+    partner->run(1'000'000);
+    ASSERT_EQ(rx.size(), 1u);
+    synack = rx.begin()->second;
+    rx.clear();
+    piss = rd32v(synack, 34 + 4);
+    partner->on_frame(our_segment(0x10, kIss + 1, piss + 1, ts ? ts_opt(0x5001, 0) : std::vector<uint8_t>{}),
+                      2'000'000);
+    partner->run(2'000'000);
+  }
+  // Data segment i (1000 bytes at kIss + 1 + 1000 i) with TSval 0x6000 + i at time t.
+  void data(uint32_t i, uint64_t t, uint32_t tsval = 0) {
+    partner->on_frame(our_segment(0x10, s(i), piss + 1, ts_opt(tsval ? tsval : 0x6000 + i, 0), 1000,
+                                  static_cast<uint8_t>(i)),
+                      t);
+    partner->run(t);
+  }
+  std::vector<uint8_t> last_reply() const { return rx.empty() ? std::vector<uint8_t>{} : rx.rbegin()->second; }
+  uint32_t s(uint32_t i) const { return kIss + 1 + 1000 * i; }
+  // NOP NOP TS tsval tsecr, then NOP NOP SACK with the blocks.
+  static std::vector<uint8_t> want(uint32_t tsval, uint32_t tsecr, std::vector<std::pair<uint32_t, uint32_t>> b) {
+    std::vector<uint8_t> o = ts_opt(tsval, tsecr);
+    o.insert(o.end(), {1, 1, 5, uint8_t(2 + 8 * b.size())});
+    for (auto [x, y] : b) {
+      const auto t = ts_opt(x, y);
+      o.insert(o.end(), t.begin() + 4, t.end());
+    }
+    return o;
+  }
+  static constexpr uint32_t kIss = 0x1000;
+  std::vector<uint8_t> synack;
+  uint32_t piss = 0;
+};
+
+// Linux's SYN-ACK to a Linux SYN: MSS, SACK_PERM+TS (TSecr = our TSval), NOP WS.
+TEST_F(PartnerOptions, SynAckAnswersOfferedOptionsInLinuxLayout) {
+  handshake();
+  const auto o = reply_options(synack);
+  ASSERT_EQ(o.size(), 20u);
+  EXPECT_EQ(std::vector<uint8_t>(o.begin(), o.begin() + 8), (std::vector<uint8_t>{2, 4, 0x05, 0xb4, 4, 2, 8, 10}));
+  EXPECT_EQ(rd32v(o, 12), 0x5000u) << "TSecr echoes the SYN's TSval";
+  EXPECT_EQ(std::vector<uint8_t>(o.begin() + 16, o.end()), (std::vector<uint8_t>{1, 3, 3, 7}));
+  const auto &c = *partner->connections().front();
+  EXPECT_TRUE(c.sack_ok);
+  EXPECT_TRUE(c.tstamp_ok);
+  EXPECT_EQ(rd32v(o, 8), c.ts_offset + 1u) << "TSval: its ms clock (1 ms) + random offset";
+}
+
+// Nothing offered, nothing answered: MSS and WS only, header 28.
+TEST_F(PartnerOptions, SynAckWithoutOfferedOptionsHasNone) {
+  handshake(false, false);
+  EXPECT_EQ(reply_options(synack), (std::vector<uint8_t>{2, 4, 0x05, 0xb4, 1, 3, 3, 7}));
+  EXPECT_FALSE(partner->connections().front()->sack_ok);
+  EXPECT_FALSE(partner->connections().front()->tstamp_ok);
+}
+
+// Loss of segments 2, 5 and 7 out of 0..9: SACK blocks most recent first,
+// at most 3 with timestamps; TSecr stays at the TSval of the segment at the
+// last ACK point (segment 0: delayed ACK) while data is out of order; the
+// retransmission that fills the first hole is echoed and its block goes.
+TEST_F(PartnerOptions, SackBlocksForKnownLossPattern) {
+  handshake();
+  const uint32_t tsoff = partner->connections().front()->ts_offset;
+  uint64_t t = 3'000'000;
+  for (uint32_t i : {0u, 1u, 3u, 4u, 6u, 8u, 9u}) data(i, t += 1000);
+  const uint32_t tsv = tsoff + 3;  // its clock: 3 ms
+  EXPECT_EQ(reply_options(last_reply()), want(tsv, 0x6000, {{s(8), s(10)}, {s(6), s(7)}, {s(3), s(5)}}));
+  EXPECT_EQ(rd32v(last_reply(), 34 + 8), s(2));
+  // The 4th block does not fit beside the timestamps; the partner keeps it.
+  data(2, t += 1000, 0x6100);  // the first hole filled: ACK s(5), TS.Recent = its TSval
+  EXPECT_EQ(rd32v(last_reply(), 34 + 8), s(5));
+  EXPECT_EQ(reply_options(last_reply()), want(tsv, 0x6100, {{s(8), s(10)}, {s(6), s(7)}}));
+  // A duplicate of segment 0: D-SACK first (RFC 2883), then the SACK blocks.
+  data(0, t += 1000, 0x6101);  // wholly old: TS.Recent stays
+  EXPECT_EQ(reply_options(last_reply()), want(tsv, 0x6100, {{s(0), s(1)}, {s(8), s(10)}, {s(6), s(7)}}));
+  EXPECT_EQ(partner->stats().dsacks_sent, 1u);
+  data(5, t += 1000, 0x6102);
+  data(7, t += 1000, 0x6103);
+  EXPECT_EQ(rd32v(last_reply(), 34 + 8), s(10));
+  EXPECT_EQ(reply_options(last_reply()), ts_opt(tsv, 0x6103)) << "no holes: no SACK blocks";
+  ASSERT_EQ(partner->stream().size(), 10000u);
+  for (uint32_t i = 0; i < 10; i++) EXPECT_EQ(partner->stream()[1000 * i], i);
+}
+
+// Without timestamps 4 SACK blocks fit; the oldest falls off beyond 4.
+TEST_F(PartnerOptions, FourSackBlocksWithoutTimestamps) {
+  handshake(true, false);
+  uint64_t t = 3'000'000;
+  for (uint32_t i : {1u, 3u, 5u, 7u, 9u}) {
+    partner->on_frame(our_segment(0x10, s(i), piss + 1, {}, 1000), t += 1000);
+    partner->run(t);
+  }
+  const auto o = reply_options(last_reply());
+  ASSERT_EQ(o.size(), 4u + 32);
+  EXPECT_EQ(o[3], 34);
+  EXPECT_EQ(rd32v(o, 4), s(9));
+  EXPECT_EQ(rd32v(o, 28), s(3)) << "the block for segment 1 fell off";
+}

@@ -10,7 +10,10 @@ namespace {
 
 // RFC 793 / Linux: SYN with MSS 1460 (MTU 1500 - 40), NOP, window scale 7
 // (tcp_rmem[2] = 6 MiB), window 64240 (44 x 1460), DF, TTL 64, no data.
+// (Timestamps and SACK off here; with them: test_tcp_options.cpp.)
 TEST_F(TcpTest, SynCarriesMssAndWindowScaleExactly) {
+  ns.tcp.sysctl.tcp_timestamps = 0;
+  ns.tcp.sysctl.tcp_sack = 0;
   const int fd = files.socket(AF_INET, SOCK_STREAM, 0);
   const auto to = sin(kPeer, kPeerPort);
   ASSERT_EQ(files.connect(fd, &to), -EINPROGRESS);
@@ -36,9 +39,11 @@ TEST_F(TcpTest, SynCarriesMssAndWindowScaleExactly) {
   EXPECT_EQ(files.connect(fd, &to), -EALREADY);
 }
 
-// With tcp_sack=1 the SYN has NOP NOP SACK_PERM between MSS and WS.
+// With tcp_sack=1 and tcp_timestamps=0 the SYN has NOP NOP SACK_PERM
+// between MSS and WS (Linux 6.18: 0204ffd7 01010402 0103030a).
 TEST_F(TcpTest, SynWithSackPermittedOptionOrder) {
   ns.tcp.sysctl.tcp_sack = 1;
+  ns.tcp.sysctl.tcp_timestamps = 0;
   const int fd = files.socket(AF_INET, SOCK_STREAM, 0);
   const auto to = sin(kPeer, kPeerPort);
   ASSERT_EQ(files.connect(fd, &to), -EINPROGRESS);
