@@ -48,6 +48,14 @@ System::System(sc_core::sc_module_name name, const SystemConfig &cfg)
   pc.mac = cfg_.net.peer_mac;
   partner_ = std::make_unique<LinkPartner>(pc);
   faults_ = std::make_unique<WireFaults>(cfg_.faults, partner_->rng());
+  if (cfg_.peer == SystemConfig::Peer::kernel) {
+    KernelPeerConfig kc = cfg_.kpeer;
+    kc.ns.ip = cfg_.net.peer_ip;
+    kc.ns.mac = cfg_.net.peer_mac;
+    kc.ns.prefix_len = cfg_.net.prefix_len;
+    kc.reply_delay_ns = cfg_.partner.rtt_ns;
+    kpeer_ = std::make_unique<KernelPeer>(kc);
+  }
   connect_wire();
 }
 
@@ -93,7 +101,10 @@ void System::connect_wire() {
     host_->raise_softirq();  // the partner may have a new event
   });
   faults_->deliver = [this](const std::vector<uint8_t> &frame, uint64_t arrive_ns) {
-    partner_->on_frame(frame, arrive_ns);
+    if (kpeer_)
+      kpeer_->on_frame(frame, arrive_ns);
+    else
+      partner_->on_frame(frame, arrive_ns);
   };
   fanout_.attach([this](const WireFrame &f, ps_t start) {
     lat_.wire_start(f.bytes, start);
@@ -106,6 +117,14 @@ void System::connect_wire() {
   partner_->transmit = [this](std::vector<uint8_t> frame, uint64_t arrive_ns) {
     host_->netif_rx(std::move(frame), arrive_ns * kNs);
   };
+  if (kpeer_) {
+    kpeer_->transmit = [this](std::vector<uint8_t> frame, uint64_t arrive_ns) {
+      host_->netif_rx(std::move(frame), arrive_ns * kNs);
+    };
+    host_->peer_run = [this](uint64_t now_ns) { kpeer_->run(now_ns); };
+    host_->peer_next_event_ns = [this] { return kpeer_->next_event_ns(); };
+    return;
+  }
   host_->peer_run = [this](uint64_t now_ns) { partner_->run(now_ns); };
   host_->peer_next_event_ns = [this] { return partner_->next_event_ns(); };
 }

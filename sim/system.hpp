@@ -38,6 +38,7 @@
 #include "sim/wire/wire_faults.hpp"
 #include "sim/wire/wire_fanout.hpp"
 #include "sim/wire/wire_log.hpp"
+#include "sim/peer/kernel_peer.hpp"
 #include "sim/peer/link_partner.hpp"
 #include "sim/nic/nic_model.hpp"
 #include "sim/wire/pcap_writer.hpp"
@@ -72,6 +73,11 @@ struct SystemConfig {
   HostNetConfig net;
   LinkPartnerConfig partner;  // ip/mac are taken from net.peer_ip / net.peer_mac
   WireFaultsConfig faults;    // loss and reordering in front of the partner, drawn from its random source
+  // The far end: our link partner model, or the machine's real kernel behind
+  // a TAP in a private namespace (kpeer.ns.mac/ip are taken from net.peer_*,
+  // kpeer.reply_delay_ns from partner.rtt_ns).
+  enum class Peer { model, kernel } peer = Peer::model;
+  KernelPeerConfig kpeer;
   size_t host_mem_bytes = 64u << 20;
   std::string pcap_path;  // empty: no pcap
   uint64_t seed = 1;
@@ -132,6 +138,11 @@ public:
   const net &stack() const { return *stack_; }
   const WireFaults &faults() const { return *faults_; }
   LinkPartner &partner() { return *partner_; }
+  // The real kernel at the far end, or nullptr when the peer is the model.
+  KernelPeer *kernel_peer() { return kpeer_.get(); }
+  const KernelPeer *kernel_peer() const { return kpeer_.get(); }
+  // The first TCP connection's bytes as the far end received them.
+  const std::vector<uint8_t> &peer_stream() const { return kpeer_ ? kpeer_->stream() : partner_->stream(); }
   const LinkPartner &partner() const { return *partner_; }
   uint64_t rx_frames() const { return host_->rx_frames(); }  // frames handed to the stack's receive path
   PcapWriter *pcap() { return pcap_.get(); }  // null without a pcap; close() reports write errors
@@ -164,6 +175,7 @@ private:
   void sample_tx_queues();
   std::unique_ptr<LinkPartner> partner_;
   std::unique_ptr<WireFaults> faults_;
+  std::unique_ptr<KernelPeer> kpeer_;
 };
 
 }  // namespace wirepath

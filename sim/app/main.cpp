@@ -201,6 +201,12 @@ int sc_main(int argc, char **argv) {
 
   const bool complete = end == RunEnd::done && sys.app_done();
   bool ok = complete;
+  // The kernel peer: what its sockets still hold once the run is over.
+  KernelPeer *kpeer = sys.kernel_peer();
+  if (kpeer) {
+    kpeer->finish();
+    ok = ok && kpeer->stats().fcs_errors == 0 && kpeer->stats().tap_write_errors == 0;
+  }
   nlohmann::json summary;
   std::string text;  // the printed summary, also the report's
   if (o.tcp_mode()) {
@@ -214,6 +220,14 @@ int sc_main(int argc, char **argv) {
     fmt::print("{}", text);
     summary = summary_json(sys, "udp", udp.finished);
     add_udp_json(summary, udp);
+  }
+  if (kpeer) {
+    fmt::print("{}", kpeer->summary());
+    if (!o.tcp_mode() && kpeer->stats().udp_datagrams != udp.sent) {
+      fmt::print(stderr, "wirepath: error: the kernel's sockets got {} of {} datagrams\n", kpeer->stats().udp_datagrams,
+                 udp.sent);
+      ok = false;
+    }
   }
   try {
     RunOutputs{o.json_path, o.csv_path}.write(sys, summary);

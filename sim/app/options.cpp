@@ -102,6 +102,10 @@ void add_partner_options(CLI::App &cli, CliOptions &o) {
       ->default_val(o.sys.faults.loss)->check(finite_range(0, 1))->group(g);
   cli.add_option("--reorder", o.sys.faults.reorder, "probability a frame to the link partner is delayed (reordered)")
       ->default_val(o.sys.faults.reorder)->check(finite_range(0, 1))->group(g);
+  cli.add_option("--peer", o.peer,
+                 "the far end of the wire: our link partner model, or this machine's real Linux kernel behind a TAP "
+                 "device in a private network namespace (needs root)")
+      ->check(CLI::IsMember({"model", "kernel"}))->default_val(o.peer)->group(g);
   cli.add_flag("--arp", o.arp, "resolve the link partner with ARP instead of a static (PERMANENT) neighbour entry")
       ->group(g);
 }
@@ -229,6 +233,9 @@ void check_options(const CLI::App &cli, CliOptions &o) {
     if (const std::string err = report_check(o.report_path); !err.empty()) throw refuse("--report", err);
   }
 
+  if (o.peer == "kernel" && !o.flow_specs.empty())
+    throw refuse("--peer", "kernel: not with --flow yet (the kernel's sockets listen on the scenarios' ports)");
+
   // Derived settings, in the system's units.
   o.sys.e1000.bql = !o.no_bql;
   o.sys.nic.idle_skip = !o.no_idle_skip;
@@ -238,6 +245,11 @@ void check_options(const CLI::App &cli, CliOptions &o) {
   o.sys.partner.rtt_ns = static_cast<uint64_t>(std::llround(o.rtt_us * 1000.0));
   o.sys.partner.seed = o.sys.seed;
   o.sys.net.static_neighbours = !o.arp;
+  if (o.peer == "kernel") {
+    o.sys.peer = SystemConfig::Peer::kernel;
+    o.sys.kpeer.ns.tcp_listen = {o.tcp.dst_port};
+    o.sys.kpeer.ns.udp_bind = {o.udp.dst_port};
+  }
   if (o.no_offload) o.sys.disable_features = NETIF_F_IP_CSUM | NETIF_F_TSO;
 }
 

@@ -51,6 +51,7 @@ struct CliOptions {
   std::vector<std::string> flow_specs;
   std::string json_path, csv_path;
   std::string report_path;  // --report FILE.html
+  std::string peer = "model";  // the far end: our link partner model or the machine's kernel
 
   bool tcp_mode() const { return tcp_bytes != 0; }
 };

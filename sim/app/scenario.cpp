@@ -144,7 +144,7 @@ void run_tcp_scenario(System &sys, const TcpScenarioConfig &cfg, TcpScenarioResu
 }
 
 TcpStreamCheck tcp_stream_check(const System &sys, const TcpScenarioResult &r) {
-  const std::vector<uint8_t> &got = sys.partner().stream();
+  const std::vector<uint8_t> &got = sys.peer_stream();
   if (got.size() > r.sent) return TcpStreamCheck::mismatch;
   TcpPayload gen(r.seed);
   std::vector<uint8_t> want(std::min<size_t>(got.size(), 1u << 20));
@@ -189,12 +189,14 @@ std::string format_tcp_summary(const System &sys, const TcpScenarioResult &r) {
   out += fmt::format("sent        {} bytes over TCP{}{}\n", r.sent, r.error ? fmt::format(", error errno {}", r.error) : "",
                      r.finished ? "" : ", connection NOT finished");
   const TcpStreamCheck check = tcp_stream_check(sys, r);
-  out += fmt::format("received    {} bytes at the link partner, {} ({} out-of-order segments, {} duplicates)\n",
-                     sys.partner().stream().size(),
-                     check == TcpStreamCheck::intact       ? "byte-identical and in order"
-                     : check == TcpStreamCheck::incomplete ? "INCOMPLETE (in order and correct so far)"
-                                                           : "MISMATCH",
-                     p.tcp_out_of_order, p.tcp_duplicate_segments);
+  const char *verdict = check == TcpStreamCheck::intact       ? "byte-identical and in order"
+                        : check == TcpStreamCheck::incomplete ? "INCOMPLETE (in order and correct so far)"
+                                                              : "MISMATCH";
+  if (sys.kernel_peer())
+    out += fmt::format("received    {} bytes by the kernel peer's socket, {}\n", sys.peer_stream().size(), verdict);
+  else
+    out += fmt::format("received    {} bytes at the link partner, {} ({} out-of-order segments, {} duplicates)\n",
+                       sys.peer_stream().size(), verdict, p.tcp_out_of_order, p.tcp_duplicate_segments);
   out += fmt::format("wire        {} frames, {} bytes (DA..FCS), FCS errors {}, preamble errors {}\n", w.frames,
                      w.bytes, w.fcs_errors, w.preamble_errors);
   if (r.closed > r.connected) {
@@ -217,10 +219,14 @@ std::string format_tcp_summary(const System &sys, const TcpScenarioResult &r) {
                      r.tsq_throttled, r.wmem_alloc_max, r.pacing_rate * 8 / 1e9, r.pacing_rate >> 10, tlob);
   // Frames offered at the partner's port, what the wire lost or delayed on
   // the way, then what the partner did.
-  out += fmt::format("partner     {} frames, {} lost, {} reordered, {} ACKs sent ({} duplicate), "
-                     "checksum errors IP {} TCP {}\n",
-                     f.frames, f.lost, f.reordered, p.acks_sent, p.dupacks_sent, p.ip_header_errors,
-                     p.tcp_csum_errors);
+  if (sys.kernel_peer())
+    out += fmt::format("far end     {} frames, {} lost, {} reordered on the way to the kernel peer\n", f.frames, f.lost,
+                       f.reordered);
+  else
+    out += fmt::format("partner     {} frames, {} lost, {} reordered, {} ACKs sent ({} duplicate), "
+                       "checksum errors IP {} TCP {}\n",
+                       f.frames, f.lost, f.reordered, p.acks_sent, p.dupacks_sent, p.ip_header_errors,
+                       p.tcp_csum_errors);
   const skb_stats &s = skb_counters();
   out += fmt::format("skbs        {} dropped, {} still live\n", s.total_dropped(), s.live());
   out += format_bql_summary(sys);
