@@ -9,15 +9,39 @@ module nic_crc32_64 (
 );
   import nic_abi_pkg::*;
 
-  // cand[k] = CRC after k bytes; each step shares the previous prefix.
-  logic [31:0] cand [9];
+  // The full-word step is linear over GF(2): output bit j is the parity of
+  // {data_i, crc_i} under a mask. The masks come from the bytewise definition
+  // at elaboration, so every cycle costs 32 parities instead of 64 serial
+  // shift-and-xor steps.
+  typedef logic [31:0][95:0] crc_rows_t;
+
+  function automatic crc_rows_t crc_rows();
+    crc_rows_t   rows;
+    logic [95:0] in;
+    logic [31:0] c;
+    for (int k = 0; k < 96; k++) begin
+      in = 96'(1) << k;
+      c  = in[31:0];
+      for (int i = 0; i < 8; i++) c = crc32_byte(c, in[32 + 8*i +: 8]);
+      for (int j = 0; j < 32; j++) rows[j][k] = c[j];
+    end
+    return rows;
+  endfunction
+
+  localparam crc_rows_t Rows = crc_rows();
+
+  // cand[k] = CRC after k bytes, for a frame's last word only.
+  logic [31:0] cand [8];
 
   always_comb begin : p_crc
-    cand[0] = crc_i;
-    for (int i = 0; i < 8; i++) begin
-      cand[i+1] = crc32_byte(cand[i], data_i[8*i +: 8]);
+    cand = '{default: '0};
+    if (nbytes_i >= 4'd8) begin
+      for (int j = 0; j < 32; j++) crc_o[j] = ^({data_i, crc_i} & Rows[j]);
+    end else begin
+      cand[0] = crc_i;
+      for (int i = 0; i < 7; i++) cand[i+1] = crc32_byte(cand[i], data_i[8*i +: 8]);
+      crc_o = cand[3'(nbytes_i)];
     end
-    crc_o = (nbytes_i > 4'd8) ? cand[8] : cand[nbytes_i];
   end
 
 endmodule

@@ -60,9 +60,28 @@ module nic_dma_packer #(
   tx_offload_t         ol_q, ol_d;            // the frame's offloads (last command seen)
   tx_meta_t            cs_meta;
 
+  // What leaves this cycle depends on flops only, so the checksum adder
+  // behind tx_data_o is not re-evaluated whenever a top-level input (an R
+  // beat) changes: Verilator runs logic that reads inputs on every eval().
+  logic [3:0]   emit_n, cnt1;
+  logic [127:0] acc1;
+  logic         tag_at_end;  // a frame of 12 bytes or less gets its tag at the end
+
+  always_comb begin : p_out
+    // Emit a full word, or while flushing whatever is left.
+    if (acc_cnt_q >= 4'd8) emit_n = 4'd8;
+    else if (flush_q)      emit_n = acc_cnt_q;
+    else                   emit_n = 4'd0;
+    tx_push_o   = (emit_n != 4'd0);
+    tx_data_o   = acc_q[63:0];
+    cnt1        = acc_cnt_q - emit_n;
+    acc1        = acc_q >> {emit_n, 3'b000};
+    tag_at_end  = flush_q && !tag_q && ol_q.vle;
+    meta_push_o = flush_q && !tag_at_end && cnt1 == 4'd0;
+  end
+
   always_comb begin : p_pack
-    logic [3:0]          emit_n, cnt1, take;
-    logic [127:0]        acc1;
+    logic [3:0]          take;
     logic [BeatOffW:0]   ptr, beat_left;
     logic [12:0]         rem;
     logic [63:0]         bytes;
@@ -82,16 +101,6 @@ module nic_dma_packer #(
     ol_d      = ol_q;
     cmd_pop   = 1'b0;
     r_ready_o = 1'b0;
-    meta_push_o = 1'b0;
-
-    // Emit a full word, or while flushing whatever is left.
-    if (acc_cnt_q >= 4'd8) emit_n = 4'd8;
-    else if (flush_q)      emit_n = acc_cnt_q;
-    else                   emit_n = 4'd0;
-    tx_push_o = (emit_n != 4'd0);
-    tx_data_o = acc_q[63:0];
-    cnt1      = acc_cnt_q - emit_n;
-    acc1      = acc_q >> {emit_n, 3'b000};
 
     // Take up to 8 bytes of the current beat per cycle (the line rate), and
     // stop at byte 12 when a tag goes there.
@@ -113,8 +122,7 @@ module nic_dma_packer #(
     // The tag goes in at byte 12, or at the end of a frame of 12 bytes or
     // less (so a frame always grows by exactly the 4 bytes the request side
     // counted).
-    tag_now   = !tag_q && (flush_q ? ol_q.vle
-                                   : (!cmd_empty && cmd.ol.vle && flen_q == 16'd12));
+    tag_now   = flush_q ? tag_at_end : (!tag_q && !cmd_empty && cmd.ol.vle && flen_q == 16'd12);
 
     if (tag_now) begin
       acc_d     = acc1 | ({96'h0, {cmd.ol.vlan[7:0], cmd.ol.vlan[15:8], VlanTpid[7:0],
@@ -127,8 +135,7 @@ module nic_dma_packer #(
       flen_d    = flen_q + 16'd4;
       tag_d     = 1'b1;
     end else if (flush_q) begin
-      if (cnt1 == 4'd0) begin
-        meta_push_o = 1'b1;
+      if (meta_push_o) begin
         flush_d  = 1'b0;
         flen_d   = '0;
         ferr_d   = 1'b0;

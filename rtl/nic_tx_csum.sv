@@ -48,38 +48,62 @@ module nic_tx_csum (
     tucse = (ol_i.tucse == '0) ? 16'hFFFF : adj(ol_i.tucse, ol_i.vle);
   end
 
+  // Lanes of the word at wpos_q whose absolute position lies in [lo, hi].
+  function automatic logic [7:0] lanes_in(logic [15:0] wpos, logic [15:0] lo, logic [15:0] hi);
+    logic [16:0] l, h;
+    logic [7:0]  ge, le;
+    l  = {1'b0, lo} - {1'b0, wpos};  // lane of lo (negative: before the word)
+    h  = {1'b0, hi} - {1'b0, wpos};
+    ge = l[16] ? 8'hFF : (l >= 17'd8 ? 8'h00 : 8'hFF << l[2:0]);
+    le = h[16] ? 8'h00 : (h >= 17'd7 ? 8'hFF : 8'hFF >> (3'd7 - h[2:0]));
+    return ge & le;
+  endfunction
+
+  // Per word, not per byte: a lane mask for each range, then four 16-bit
+  // adds (lanes 2k, 2k+1 are the high and low byte of one 16-bit word,
+  // since words are stored from even positions).
+  function automatic logic [31:0] sum_lanes(logic [63:0] w, logic [7:0] m);
+    logic [31:0] s;
+    s = '0;
+    for (int k = 0; k < 4; k++)
+      s = s + {16'h0, m[2*k] ? w[16*k +: 8] : 8'h00, m[2*k+1] ? w[16*k+8 +: 8] : 8'h00};
+    return s;
+  endfunction
+
   always_comb begin : p_sum
-    logic [15:0] b, val;
-    logic [7:0]  byte_v;
-    logic        ip_in, tu_in;
-    logic [31:0] ip_sum, tu_sum;
-    ip_sum  = '0;
-    tu_sum  = '0;
+    logic [7:0]  ip_m, tu_m;
+    logic [16:0] o;
+    ip_m = '0;
+    tu_m = '0;
+    o    = '0;
+    if (ol_i.ixsm) begin
+      ip_m = lanes_in(wpos_q, ipcss, ipcse) & ~lanes_in(wpos_q, ipcso, ipcso + 16'd1);
+      if (ol_i.tse) ip_m = ip_m & ~lanes_in(wpos_q, ipcss + 16'd2, ipcss + 16'd5);
+    end
+    if (ol_i.txsm) begin
+      tu_m = lanes_in(wpos_q, tucss, tucse);
+      if (ol_i.tse)
+        tu_m = tu_m & ~lanes_in(wpos_q, tucss + 16'd4, tucss + 16'd7) &
+               ~lanes_in(wpos_q, tucss + 16'd13, tucss + 16'd13);
+    end
     id_n    = id_q;
     seq_n   = seq_q;
     flags_n = flags_q;
-    for (int i = 0; i < 8; i++) begin
-      b      = wpos_q + 16'(i);
-      byte_v = word_i[8*i +: 8];
-      val    = (i % 2 == 0) ? {byte_v, 8'h00} : {8'h00, byte_v};
-      ip_in  = ol_i.ixsm && b >= ipcss && b <= ipcse && b != ipcso && b != ipcso + 16'd1 &&
-               !(ol_i.tse && b >= ipcss + 16'd2 && b <= ipcss + 16'd5);
-      tu_in  = ol_i.txsm && b >= tucss && b <= tucse &&
-               !(ol_i.tse && ((b >= tucss + 16'd4 && b <= tucss + 16'd7) || b == tucss + 16'd13));
-      if (word_valid_i && ip_in) ip_sum = ip_sum + 32'(val);
-      if (word_valid_i && tu_in) tu_sum = tu_sum + 32'(val);
-      if (word_valid_i) begin
-        if (b == ipcss + 16'd4) id_n[15:8] = byte_v;
-        if (b == ipcss + 16'd5) id_n[7:0]  = byte_v;
-        if (b == tucss + 16'd4) seq_n[31:24] = byte_v;
-        if (b == tucss + 16'd5) seq_n[23:16] = byte_v;
-        if (b == tucss + 16'd6) seq_n[15:8]  = byte_v;
-        if (b == tucss + 16'd7) seq_n[7:0]   = byte_v;
-        if (b == tucss + 16'd13) flags_n = byte_v;
+    // The TSO fields the MAC rewrites, captured as they pass.
+    if (word_valid_i) begin
+      for (int i = 0; i < 2; i++) begin
+        o = {1'b0, ipcss + 16'd4 + 16'(i)} - {1'b0, wpos_q};
+        if (o < 17'd8) id_n[15 - 8*i -: 8] = word_i[8*o[2:0] +: 8];
       end
+      for (int i = 0; i < 4; i++) begin
+        o = {1'b0, tucss + 16'd4 + 16'(i)} - {1'b0, wpos_q};
+        if (o < 17'd8) seq_n[31 - 8*i -: 8] = word_i[8*o[2:0] +: 8];
+      end
+      o = {1'b0, tucss + 16'd13} - {1'b0, wpos_q};
+      if (o < 17'd8) flags_n = word_i[8*o[2:0] +: 8];
     end
-    ip_acc_n = ip_acc_q + ip_sum;
-    tu_acc_n = tu_acc_q + tu_sum;
+    ip_acc_n = ip_acc_q + (word_valid_i ? sum_lanes(word_i, ip_m) : 32'h0);
+    tu_acc_n = tu_acc_q + (word_valid_i ? sum_lanes(word_i, tu_m) : 32'h0);
     wpos_n   = word_valid_i ? wpos_q + 16'd8 : wpos_q;
   end
 
