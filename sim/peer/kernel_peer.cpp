@@ -14,6 +14,8 @@
 #include <thread>
 
 #include <fmt/format.h>
+
+#include "sim/peer/rx_fcs.hpp"
 #include <zlib.h>
 
 namespace wirepath {
@@ -39,18 +41,13 @@ KernelPeer::~KernelPeer() {
 
 void KernelPeer::on_frame(const std::vector<uint8_t> &frame, uint64_t arrive_ns) {
   stats_.frames++;
-  if (frame.size() < 64) {
+  // A real NIC drops a frame that is short or has a bad FCS.
+  std::optional<std::vector<uint8_t>> body = rx_strip_fcs(frame);
+  if (!body) {
     stats_.fcs_errors++;
     return;
   }
-  const size_t n = frame.size() - 4;
-  const uint32_t fcs = frame[n] | frame[n + 1] << 8 | frame[n + 2] << 16 | uint32_t(frame[n + 3]) << 24;
-  // A real NIC drops a frame with a bad FCS before the kernel sees it.
-  if (crc32(0, frame.data(), static_cast<uInt>(n)) != fcs) {
-    stats_.fcs_errors++;
-    return;
-  }
-  Held h{arrive_ns, std::vector<uint8_t>(frame.begin(), frame.begin() + static_cast<std::ptrdiff_t>(n))};
+  Held h{arrive_ns, std::move(*body)};
   auto it = std::upper_bound(held_.begin(), held_.end(), arrive_ns,
                              [](uint64_t t, const Held &x) { return t < x.at; });
   held_.insert(it, std::move(h));

@@ -5,6 +5,8 @@
 #include <stdexcept>
 
 #include <fmt/format.h>
+
+#include "sim/peer/rx_fcs.hpp"
 #include <zlib.h>
 
 namespace wirepath {
@@ -80,17 +82,13 @@ const std::vector<uint8_t> &LinkPartner::stream() const {
 
 void LinkPartner::on_frame(const std::vector<uint8_t> &frame, uint64_t arrive_ns) {
   stats_.frames++;
-  if (frame.size() < 64) {
+  // A real NIC drops a frame that is short or has a bad FCS.
+  std::optional<std::vector<uint8_t>> body = rx_strip_fcs(frame);
+  if (!body) {
     stats_.fcs_errors++;
     return;
   }
-  const size_t n = frame.size() - 4;
-  const uint32_t fcs = frame[n] | frame[n + 1] << 8 | frame[n + 2] << 16 | uint32_t(frame[n + 3]) << 24;
-  if (crc32(0, frame.data(), static_cast<uInt>(n)) != fcs) {
-    stats_.fcs_errors++;
-    return;
-  }
-  Held h{arrive_ns, std::vector<uint8_t>(frame.begin(), frame.begin() + static_cast<std::ptrdiff_t>(n))};
+  Held h{arrive_ns, std::move(*body)};
   auto pos = std::upper_bound(held_.begin(), held_.end(), h,
                               [](const Held &a, const Held &b) { return a.at < b.at; });
   held_.insert(pos, std::move(h));
