@@ -55,14 +55,16 @@ void add_options(CLI::App &cli, unsigned &gap_us, unsigned &per_size) {
 // Each mode's rows as a gnuplot datablock, then one panel per mode with the
 // stages stacked (MMIO at the bottom, the MAC on top: the top edge is the total).
 std::string plot_script(const std::vector<std::string> &rows, unsigned per_size, unsigned gap_us) {
-  std::map<std::string, std::string> data;  // mode -> "frame mmio desc data mac total" lines
+  // mode -> "frame mmio desc data mac total" lines, modes in the order they ran
+  std::vector<std::pair<std::string, std::string>> data;
   double top = 0;
   for (const std::string &r : rows) {
     char mode[16];
     unsigned f;
     double m, d, da, mac, t;
     if (std::sscanf(r.c_str(), "%15[^,],%u,%lf,%lf,%lf,%lf,%lf", mode, &f, &m, &d, &da, &mac, &t) != 7) continue;
-    data[mode] += fmt::format("{} {} {} {} {} {}\n", f, m, d, da, mac, t);
+    if (data.empty() || data.back().first != mode) data.emplace_back(mode, "");
+    data.back().second += fmt::format("{} {} {} {} {} {}\n", f, m, d, da, mac, t);
     top = std::max(top, t);
   }
   std::string s = bench::svg_terminal(int(420 * std::max<size_t>(1, data.size())), 420);
@@ -71,7 +73,7 @@ std::string plot_script(const std::vector<std::string> &rows, unsigned per_size,
                    "median of {} frames per size, {} us apart'\n",
                    std::max<size_t>(1, data.size()), per_size, gap_us);
   s += fmt::format("set xlabel 'frame size, bytes'\nset ylabel 'ns'\nset yrange [0:{:.0f}]\nset xrange [0:1600]\n"
-                   "set grid\nset key top left\nset style fill solid 0.85 noborder\n",
+                   "set grid\nset key top left opaque\nset style fill solid 0.85 noborder\n",
                    top * 1.25);
   for (auto &[mode, lines] : data) {
     const std::string d = "$" + mode;
