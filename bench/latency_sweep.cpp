@@ -215,13 +215,14 @@ int main(int argc, char **argv) {
     fmt::print(stderr, "latency_sweep: {}\n", e);
     return kExitBadInput;
   }
-  // Every mode, each in its own process; "--mode all" is dropped from the args.
+  // Every mode, each in its own process; "--mode all" (or --mode=all) is dropped from the args.
   std::vector<char *> args;
   for (int i = 0; i < argc; i++) {
     if (std::string(argv[i]) == "--mode" && i + 1 < argc) {
       i++;
       continue;
     }
+    if (std::string(argv[i]).rfind("--mode=", 0) == 0) continue;
     args.push_back(argv[i]);
   }
   std::vector<std::string> lines;
