@@ -20,6 +20,8 @@ void E1000Config::validate() const {
     throw std::invalid_argument(fmt::format("e1000: stop_threshold={} must be below tx_ring_count={}",
                                             stop_threshold, tx_ring_count));
   if (tipg > 1023) throw std::invalid_argument(fmt::format("e1000: tipg={} does not fit TIPG.IPGT (10 bits)", tipg));
+  if (itr && (itr < 100 || itr > 100000))
+    throw std::invalid_argument(fmt::format("e1000: itr={} must be 0 or in 100..100000 interrupts/s", itr));
   if (napi_weight < 1) throw std::invalid_argument("e1000: napi_weight must be >= 1");
 }
 
@@ -68,6 +70,9 @@ void E1000Adapter::e1000_configure_tx(uint32_t head) {
   mmio_.writel(head, E1000_TDH);
   mmio_.writel(head, E1000_TDT);
   mmio_.writel(cfg_.tipg, E1000_TIPG);
+  // e1000e_write_itr: the interval between interrupts in 256 ns units (left
+  // at its reset value 0, unthrottled, when off).
+  if (cfg_.itr) mmio_.writel(1000000000u / (cfg_.itr * 256u), E1000_ITR);
   uint32_t tctl = E1000_TCTL_EN | (0x0Fu << E1000_TCTL_CT_SHIFT) | (0x3Fu << E1000_TCTL_COLD_SHIFT);
   if (cfg_.pad_short) tctl |= E1000_TCTL_PSP;
   mmio_.writel(tctl, E1000_TCTL);
