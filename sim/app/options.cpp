@@ -128,6 +128,17 @@ void add_host_options(CLI::App &cli, CliOptions &o) {
   cli.add_flag("--no-idle-skip", o.no_idle_skip,
                "clock the NIC RTL every cycle even while it is idle (the result is the same, only slower)")
       ->group(g);
+  cli.add_option("--itr", o.sys.e1000.itr,
+                 "interrupt throttling, interrupts/s (ITR, e1000e's InterruptThrottleRate; 0: off, one per packet; "
+                 "e1000e starts at 20000). With BQL, batched completions let its limit grow")
+      ->default_val(o.sys.e1000.itr)
+      ->check(CLI::Validator(
+          [](std::string &v) {
+            const unsigned long n = std::stoul(v);
+            return n == 0 || (n >= 100 && n <= 100000) ? std::string() : std::string("must be 0 or 100..100000");
+          },
+          "0 or 100..100000"))
+      ->group(g);
   // Low-latency TX modes: how the driver hands packets to the NIC.
   const std::map<std::string, E1000TxMode> tx_modes{{"ring", E1000TxMode::ring}, {"push", E1000TxMode::push}};
   cli.add_option("--tx-mode", o.sys.e1000.tx_mode,
