@@ -79,6 +79,33 @@ int sc_main(int argc, char **argv) {
 
   std::string rules;
   std::unique_ptr<System> sysp;
+  // The system as the user configured it, before the run: tc commands (all
+  // parsed and tried before any is applied), iptables rules, TCP sysctls.
+  auto configure = [&](System &s) {
+    s.netdev().tx_queue_len = o.txqueuelen;
+    if (!o.tc_path.empty()) {
+      std::ifstream tin(o.tc_path);
+      const std::string cmds((std::istreambuf_iterator<char>(tin)), std::istreambuf_iterator<char>());
+      std::string err, warn;
+      if (!tc::tc_batch(&s.netdev(), cmds, &err, &warn))
+        throw std::invalid_argument(fmt::format("tc: {}: {}", o.tc_path, err));
+      fmt::print(stderr, "{}", warn);
+    }
+    if (!rules.empty()) {
+      std::string err;
+      if (iptables_restore(s.stack(), rules, &err))
+        throw std::invalid_argument(fmt::format("iptables: {}: {}", o.rules_path, err));
+    }
+    s.stack().tcp.sysctl.tcp_congestion_control = o.cc == "reno" ? "reno" : "cubic";
+    s.stack().tcp.sysctl.tcp_timestamps = o.no_tcp_ts ? 0 : 1;
+    s.stack().tcp.sysctl.tcp_sack = o.no_tcp_sack ? 0 : 1;
+    s.stack().tcp.sysctl.tcp_limit_output_bytes = o.tcp_limit_output_bytes;
+  };
+  auto print_tc = [&](System &s) {
+    if (!o.tc_path.empty() || o.tc_stats)
+      fmt::print("tc -s qdisc show dev {0}\n{1}tc -s class show dev {0}\n{2}", s.netdev().name,
+                 tc::tc_qdisc_show(&s.netdev(), true), tc::tc_class_show(&s.netdev(), true));
+  };
   try {
     if (!o.wave.path.empty()) {
       cfg.nic.vcd_path = o.wave.path;
@@ -105,31 +132,7 @@ int sc_main(int argc, char **argv) {
       RunOutputs outputs{o.json_path, o.csv_path};
       return run_flows(
           cfg, o.flow_specs, o.udp.send_cost, outputs,
-          [&](System &s) {
-            s.netdev().tx_queue_len = o.txqueuelen;
-            if (!o.tc_path.empty()) {
-              std::ifstream tin(o.tc_path);
-              const std::string cmds((std::istreambuf_iterator<char>(tin)), std::istreambuf_iterator<char>());
-              std::string err, warn;
-              if (!tc::tc_batch(&s.netdev(), cmds, &err, &warn))
-                throw std::invalid_argument(fmt::format("tc: {}: {}", o.tc_path, err));
-              fmt::print(stderr, "{}", warn);
-            }
-            if (!rules.empty()) {
-              std::string err;
-              if (iptables_restore(s.stack(), rules, &err))
-                throw std::invalid_argument(fmt::format("iptables: {}: {}", o.rules_path, err));
-            }
-            s.stack().tcp.sysctl.tcp_congestion_control = o.cc == "reno" ? "reno" : "cubic";
-            s.stack().tcp.sysctl.tcp_timestamps = o.no_tcp_ts ? 0 : 1;
-            s.stack().tcp.sysctl.tcp_sack = o.no_tcp_sack ? 0 : 1;
-            s.stack().tcp.sysctl.tcp_limit_output_bytes = o.tcp_limit_output_bytes;
-          },
-          [&](System &s) {
-            if (!o.tc_path.empty() || o.tc_stats)
-              fmt::print("tc -s qdisc show dev {0}\n{1}tc -s class show dev {0}\n{2}", s.netdev().name,
-                         tc::tc_qdisc_show(&s.netdev(), true), tc::tc_class_show(&s.netdev(), true));
-          });
+          configure, print_tc);
     }
     if (o.tcp_mode()) {
       o.tcp.validate();
@@ -139,21 +142,7 @@ int sc_main(int argc, char **argv) {
       o.udp.validate();
     }
     sysp = std::make_unique<System>("sys", cfg);
-    // tc commands (all parsed and tried before any is applied), then iptables.
-    sysp->netdev().tx_queue_len = o.txqueuelen;
-    if (!o.tc_path.empty()) {
-      std::ifstream tin(o.tc_path);
-      const std::string cmds((std::istreambuf_iterator<char>(tin)), std::istreambuf_iterator<char>());
-      std::string err, warn;
-      if (!tc::tc_batch(&sysp->netdev(), cmds, &err, &warn))
-        throw std::invalid_argument(fmt::format("tc: {}: {}", o.tc_path, err));
-      fmt::print(stderr, "{}", warn);
-    }
-    if (!rules.empty()) {
-      std::string err;
-      if (iptables_restore(sysp->stack(), rules, &err))
-        throw std::invalid_argument(fmt::format("iptables: {}: {}", o.rules_path, err));
-    }
+    configure(*sysp);
   } catch (const std::exception &e) {
     fmt::print(stderr, "wirepath: error: {}\n", e.what());
     return kExitBadInput;
@@ -165,10 +154,6 @@ int sc_main(int argc, char **argv) {
   UdpScenarioResult udp;
   TcpScenarioResult tcp;
   if (o.tcp_mode()) {
-    sys.stack().tcp.sysctl.tcp_congestion_control = o.cc == "reno" ? "reno" : "cubic";
-    sys.stack().tcp.sysctl.tcp_timestamps = o.no_tcp_ts ? 0 : 1;
-    sys.stack().tcp.sysctl.tcp_sack = o.no_tcp_sack ? 0 : 1;
-    sys.stack().tcp.sysctl.tcp_limit_output_bytes = o.tcp_limit_output_bytes;
     sys.app = [&](System &s) { run_tcp_scenario(s, o.tcp, tcp); };
     fmt::print("wirepath: TCP transfer of {} bytes to {}:{} ({}), rtt {} us, loss {}, reorder {}, seed {}\n",
                o.tcp.bytes, ip_str(cfg.net.peer_ip), o.tcp.dst_port, o.cc, o.rtt_us, cfg.faults.loss,
@@ -250,9 +235,7 @@ int sc_main(int argc, char **argv) {
   ok = ok && sys.adapter().stats().frames == sys.wire().frames && sys.wire().fcs_errors == 0 && sys.drained() &&
        skb_counters().live() == 0;
   if (!complete || !sys.drained() || skb_counters().live()) fmt::print("{}", format_in_flight(sys));
-  if (!o.tc_path.empty() || o.tc_stats)
-    fmt::print("tc -s qdisc show dev {0}\n{1}tc -s class show dev {0}\n{2}", sys.netdev().name,
-               tc::tc_qdisc_show(&sys.netdev(), true), tc::tc_class_show(&sys.netdev(), true));
+  print_tc(sys);
   if (!rules.empty()) {
     for (const char *table : {"raw", "mangle", "nat", "filter"}) {
       const std::string list = iptables_list(sys.stack(), table);

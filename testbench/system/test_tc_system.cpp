@@ -55,6 +55,24 @@ SystemConfig config(bool bql = false) {
   return cfg;
 }
 
+// Two HTB classes of 3 and 7 Gbit/s (rates in wire bytes: overhead 24 for
+// FCS, preamble, IFG) under a 10 Gbit/s parent; dport 5001 goes to 1:10.
+const char *const kHtb37 =
+    "qdisc add dev eth0 root handle 1: htb default 20\n"
+    "class add dev eth0 parent 1: classid 1:1 htb rate 10gbit overhead 24\n"
+    "class add dev eth0 parent 1:1 classid 1:10 htb rate 3gbit ceil 10gbit overhead 24\n"
+    "class add dev eth0 parent 1:1 classid 1:20 htb rate 7gbit ceil 10gbit overhead 24\n"
+    "filter add dev eth0 parent 1: protocol ip prio 1 u32 match ip dport 5001 0xffff flowid 1:10\n";
+
+// Wire bytes (frame + preamble + IFG) per destination port over [0.5 ms, 2 ms).
+std::map<uint16_t, uint64_t> wire_bytes_by_port(const System &sys) {
+  std::map<uint16_t, uint64_t> wire_bytes;
+  const uint64_t from = 500'000 * kNs / kCycle, to = 2'000'000 * kNs / kCycle;
+  for (const WireFrame &f : sys.frames())
+    if (f.start_cycle >= from && f.start_cycle < to) wire_bytes[dport_of(f)] += f.bytes.size() + 20;
+  return wire_bytes;
+}
+
 }  // namespace
 
 // HTB classes of 3 and 7 Gbit/s under a 10 Gbit/s parent, rates counted in
@@ -65,20 +83,13 @@ TEST(TcSystem, HtbClassesGetTheirRatesOnTheWire) {
   System sys("sys", cfg);
   std::string err;
   ASSERT_TRUE(tc::tc_batch(&sys.netdev(),
-                           "qdisc add dev eth0 root handle 1: htb default 20\n"
-                           "class add dev eth0 parent 1: classid 1:1 htb rate 10gbit overhead 24\n"
-                           "class add dev eth0 parent 1:1 classid 1:10 htb rate 3gbit ceil 10gbit overhead 24\n"
-                           "class add dev eth0 parent 1:1 classid 1:20 htb rate 7gbit ceil 10gbit overhead 24\n"
-                           "filter add dev eth0 parent 1: protocol ip prio 1 u32 match ip dport 5001 0xffff flowid 1:10\n",
+                           kHtb37,
                            &err))
       << err;
   sys.app = [&](System &s) { two_senders(s, 2'200'000 * kNs); };
   sys.run(100'000'000'000ull);
   ASSERT_TRUE(sys.app_done());
-  std::map<uint16_t, uint64_t> wire_bytes;
-  const uint64_t from = 500'000 * kNs / kCycle, to = 2'000'000 * kNs / kCycle;
-  for (const WireFrame &f : sys.frames())
-    if (f.start_cycle >= from && f.start_cycle < to) wire_bytes[dport_of(f)] += f.bytes.size() + 20;
+  std::map<uint16_t, uint64_t> wire_bytes = wire_bytes_by_port(sys);
   const double secs = 1.5e-3;
   const double r1 = wire_bytes[5001] * 8 / secs, r2 = wire_bytes[5002] * 8 / secs;
   std::printf("wire: class 1:10 %.3f Gbit/s, class 1:20 %.3f Gbit/s\n", r1 / 1e9, r2 / 1e9);
@@ -149,20 +160,13 @@ TEST(TcSystem, HtbRatesWithBqlOn) {
   System sys("sys", cfg);
   std::string err;
   ASSERT_TRUE(tc::tc_batch(&sys.netdev(),
-                           "qdisc add dev eth0 root handle 1: htb default 20\n"
-                           "class add dev eth0 parent 1: classid 1:1 htb rate 10gbit overhead 24\n"
-                           "class add dev eth0 parent 1:1 classid 1:10 htb rate 3gbit ceil 10gbit overhead 24\n"
-                           "class add dev eth0 parent 1:1 classid 1:20 htb rate 7gbit ceil 10gbit overhead 24\n"
-                           "filter add dev eth0 parent 1: protocol ip prio 1 u32 match ip dport 5001 0xffff flowid 1:10\n",
+                           kHtb37,
                            &err))
       << err;
   sys.app = [&](System &s) { two_senders(s, 2'200'000 * kNs); };
   sys.run(100'000'000'000ull);
   ASSERT_TRUE(sys.app_done());
-  std::map<uint16_t, uint64_t> wire_bytes;
-  const uint64_t from = 500'000 * kNs / kCycle, to = 2'000'000 * kNs / kCycle;
-  for (const WireFrame &f : sys.frames())
-    if (f.start_cycle >= from && f.start_cycle < to) wire_bytes[dport_of(f)] += f.bytes.size() + 20;
+  std::map<uint16_t, uint64_t> wire_bytes = wire_bytes_by_port(sys);
   const double r1 = wire_bytes[5001] * 8 / 1.5e-3, r2 = wire_bytes[5002] * 8 / 1.5e-3;
   std::printf("wire (BQL on): class 1:10 %.3f Gbit/s, class 1:20 %.3f Gbit/s, BQL stops %llu, limit %u\n", r1 / 1e9,
               r2 / 1e9, static_cast<unsigned long long>(sys.netdev().bql_stops), sys.netdev().dql.limit);
