@@ -47,6 +47,7 @@ struct Segment {
 struct SegResult {
   uint64_t accepted = 0, send_errors = 0, wire_frames = 0, arp_frames = 0, complete = 0, incomplete = 0;
   uint64_t duplicates = 0, foreign = 0, fcs_errors = 0, drops = 0, rx_drops = 0, live = 0, wire_bytes = 0;
+  uint64_t by_reason[static_cast<int>(skb_drop_reason::NUM_REASONS)] = {};
   double sim_us = 0;
   int ok = 0;
 };
@@ -189,7 +190,10 @@ SegResult run_segment(const Segment &seg) {
   }
   const skb_stats &sk = skb_counters();
   for (int i = 0; i < static_cast<int>(skb_drop_reason::NUM_REASONS); ++i)
+  {
     (rx_reason(static_cast<skb_drop_reason>(i)) ? r.rx_drops : r.drops) += sk.dropped[i];
+    r.by_reason[i] = sk.dropped[i];
+  }
   r.live = sk.live();
   r.sim_us = static_cast<double>(now_ps()) / 1e6;
   r.ok = r.duplicates == 0 && r.foreign == 0 && r.fcs_errors == 0 && r.live == 0 && r.incomplete <= r.drops &&
@@ -241,6 +245,11 @@ int main(int argc, char **argv) {
                "({:>4} rx) {} {}\n",
                c.seg.index, describe(c.seg), r.accepted, r.send_errors, r.wire_frames, r.arp_frames, r.incomplete,
                r.drops, r.rx_drops, ran ? fmt::format("{:.0f} us", r.sim_us) : "CRASHED", ran && r.ok ? "ok" : "FAIL");
+    std::string why;
+    for (int i = 0; i < static_cast<int>(skb_drop_reason::NUM_REASONS); ++i)
+      if (r.by_reason[i] && !rx_reason(static_cast<skb_drop_reason>(i)))
+        why += fmt::format("  {} {}", skb_drop_reason_name(static_cast<skb_drop_reason>(i)), r.by_reason[i]);
+    if (!why.empty()) fmt::print("  transmit-path drops:{}\n", why);
     if (ran && !r.ok)
       fmt::print("  duplicates {} foreign {} fcs errors {} skbs live {}\n", r.duplicates, r.foreign, r.fcs_errors, r.live);
     std::fflush(stdout);
