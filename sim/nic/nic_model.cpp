@@ -345,12 +345,7 @@ void NicModel::cycle() {
 
   bus_->axil.effects(t);
   bus_->dma.effects(t);
-  // An idle word between frames only counts lanes: idle() does that without
-  // decoding eight lanes (and decodes them when inside a frame).
-  if (n.xgmii_txc_o == 0xFF && n.xgmii_txd_o == 0x0707070707070707ull)
-    rx_.idle(1, cycle_);
-  else
-    rx_.cycle(n.xgmii_txd_o, n.xgmii_txc_o, cycle_);
+  rx_.cycle(n.xgmii_txd_o, n.xgmii_txc_o, cycle_);
   bus_->msi.effects(n, t);
   stats_.cycles++;
   cycle_++;
