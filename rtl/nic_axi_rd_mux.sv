@@ -42,34 +42,33 @@ module nic_axi_rd_mux #(
   logic        valid_q, valid_d, id_q, id_d, last_q, last_d;
   logic [63:0] addr_q, addr_d;
   logic [7:0]  len_q, len_d;
-  logic        slot_free, pick_data;
+  logic        slot_free, pick_data, any_req;
+  logic [63:0] next_addr;
+  logic [7:0]  next_len;
 
-  always_comb begin : p_arb
-    // The slice takes a new request when empty or being emptied this cycle.
-    slot_free = !valid_q || m_axi_arready_i;
-    // Round robin: prefer the source not served last when both request.
+  // From flops only: the request the slice takes next. Round robin: prefer
+  // the source not served last when both request.
+  always_comb begin : p_pick
     pick_data = data_ar_valid_i && (!desc_ar_valid_i || !last_q);
-    desc_ar_ready_o = slot_free && desc_ar_valid_i && !pick_data;
-    data_ar_ready_o = slot_free && pick_data;
+    any_req   = data_ar_valid_i || desc_ar_valid_i;
+    next_addr = pick_data ? data_ar_addr_i : desc_ar_addr_i;
+    next_len  = pick_data ? data_ar_len_i : desc_ar_len_i;
+  end
 
-    valid_d = valid_q && !m_axi_arready_i;
-    id_d    = id_q;
-    addr_d  = addr_q;
-    len_d   = len_q;
-    last_d  = last_q;
-    if (desc_ar_ready_o) begin
-      valid_d = 1'b1;
-      id_d    = 1'b0;
-      addr_d  = desc_ar_addr_i;
-      len_d   = desc_ar_len_i;
-      last_d  = 1'b0;
-    end else if (data_ar_ready_o) begin
-      valid_d = 1'b1;
-      id_d    = 1'b1;
-      addr_d  = data_ar_addr_i;
-      len_d   = data_ar_len_i;
-      last_d  = 1'b1;
-    end
+  // AR ready is a top-level input, read by as little logic as possible
+  // (Verilator re-runs all that reads one on every eval()).
+  always_comb begin : p_arb
+    logic take;
+    // The slice takes a new request when empty or being emptied this cycle.
+    slot_free       = !valid_q || m_axi_arready_i;
+    take            = slot_free && any_req;
+    desc_ar_ready_o = take && !pick_data;
+    data_ar_ready_o = take && pick_data;
+    valid_d         = take || (valid_q && !m_axi_arready_i);
+    id_d            = take ? pick_data : id_q;
+    addr_d          = take ? next_addr : addr_q;
+    len_d           = take ? next_len : len_q;
+    last_d          = take ? pick_data : last_q;
   end
 
   always_ff @(posedge clk_i or negedge rst_ni) begin : p_regs

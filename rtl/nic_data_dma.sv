@@ -189,7 +189,6 @@ module nic_data_dma #(
     hdr_rem_d    = hdr_rem_q;
     hdrlen_d     = hdrlen_q;
     mss_d        = mss_q;
-    ar_valid_d   = ar_valid_q && !ar_ready_i;
     ar_addr_d    = ar_addr_q;
     ar_len_d     = ar_len_q;
     cmd_push     = 1'b0;
@@ -376,7 +375,6 @@ module nic_data_dma #(
         if (!ar_valid_q && !cmd_full && meta_cred_q != '0 && tx_cred_q >= words) begin
           commit       = 1'b1;
           fread_d      = 1'b1;
-          ar_valid_d   = 1'b1;
           ar_addr_d    = src & ~(64'(BeatBytes) - 64'd1);
           ar_len_d     = 8'((span >> BeatOffW) - 14'd1);
           cmd_push     = 1'b1;
@@ -429,6 +427,11 @@ module nic_data_dma #(
     tx_cred_d   = tx_cred_q - (commit ? words : '0) + TxCredW'(tx_pop_i);
     meta_cred_d = meta_cred_q - MetaCredW'(cmd_push && cmd.eop) + MetaCredW'(meta_pop_i);
   end
+
+  // AR valid holds until accepted. Kept out of p_request: ar_ready_i comes
+  // from a top-level input, and Verilator re-runs every block that reads one
+  // on each eval() (its input region).
+  assign ar_valid_d = commit || (ar_valid_q && !ar_ready_i);
 
   always_ff @(posedge clk_i or negedge rst_ni) begin : p_regs
     if (!rst_ni) begin

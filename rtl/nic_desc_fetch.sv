@@ -68,7 +68,7 @@ module nic_desc_fetch #(
   // ---------------------------------------------------------------------------
   // Request side
   // ---------------------------------------------------------------------------
-  logic [15:0]         fetch_q, fetch_d;
+  logic [15:0]         fetch_q, fetch_d, fetch_n;  // fetch_n: fetch_d without a TDH write
   logic [FifoCntW-1:0] inflight_q, inflight_d;  // requested, not yet in the FIFO
   logic                ar_valid_q, ar_valid_d;
   logic [63:0]         ar_addr_q, ar_addr_d;
@@ -117,26 +117,28 @@ module nic_desc_fetch #(
     next_fetch = fetch_q + 16'(cnt);
     if (next_fetch >= ring_size_i) next_fetch = '0;
 
-    fetch_d    = fetch_q;
-    ar_valid_d = ar_valid_q && !ar_ready_i;
+    fetch_n    = fetch_q;
     ar_addr_d  = ar_addr_q;
     ar_len_d   = ar_len_q;
     if (fetch_go) begin
-      fetch_d    = next_fetch;
-      ar_valid_d = 1'b1;
+      fetch_n    = next_fetch;
       ar_addr_d  = fetch_addr & ~(64'(BeatBytes) - 64'd1);
       ar_len_d   = 8'((span >> BeatOffW) - 17'd1);
     end
     // A taken push has its descriptors in hand: fetching goes on after them.
-    if (push_ok_o) fetch_d = push_tdt_i;
-    // Software TDH writes (only accepted while disabled) move the fetch pointer too.
-    if (tdh_wr_i) fetch_d = tdh_wdata_i;
-
-    inflight_d = inflight_q + (fetch_go ? FifoCntW'(cnt) : '0) - FifoCntW'(r_push);
+    if (push_ok_o) fetch_n = push_tdt_i;
 
     bq_push  = fetch_go;
     bq_wdata = {fetch_q, fetch_cnt, SlotW'(fetch_addr[BeatOffW-1:0] >> 4)};
   end
+
+  // What depends on top-level inputs (AR ready, R beats, a TDH write from
+  // AXI-Lite) is kept out of p_request and p_response: Verilator re-runs
+  // every block that reads one on each eval() (its input region).
+  // Software TDH writes (only accepted while disabled) move the fetch pointer too.
+  assign fetch_d    = tdh_wr_i ? tdh_wdata_i : fetch_n;
+  assign ar_valid_d = fetch_go || (ar_valid_q && !ar_ready_i);
+  assign inflight_d = inflight_q + (fetch_go ? FifoCntW'(fetch_cnt) : '0) - FifoCntW'(r_push);
 
   // ---------------------------------------------------------------------------
   // Response side: unpack each beat into descriptors, one per cycle.
@@ -145,40 +147,49 @@ module nic_desc_fetch #(
   logic [RingIdxW-1:0] idx_q, idx_d;
   logic [CntW-1:0]     left_q, left_d;
   logic [SlotW-1:0]    slot_q, slot_d;
+  logic                active_n, beat_end;    // active_d without a beat; a beat's end
+  logic [RingIdxW-1:0] idx_n;
+  logic [CntW-1:0]     left_n;
+  logic [SlotW-1:0]    slot_n;
+  logic [DescBytes*8-1:0] r_desc;
 
+  // From flops only: the next burst, and what a descriptor beat would end.
   always_comb begin : p_response
-    logic beat_end;
-    active_d = active_q;
-    idx_d    = idx_q;
-    left_d   = left_q;
-    slot_d   = slot_q;
+    active_n = active_q;
+    idx_n    = idx_q;
+    left_n   = left_q;
+    slot_n   = slot_q;
     bq_pop   = 1'b0;
-    r_push   = 1'b0;
-    r_ready_o = 1'b0;
-    beat_end = 1'b0;
+    if (!active_q && !bq_empty) begin
+      bq_pop   = 1'b1;
+      active_n = 1'b1;
+      {idx_n, left_n, slot_n} = bq_rdata;
+    end
+    beat_end = (32'(slot_q) == DescPerBeat - 1) || (left_q == CntW'(1));
+  end
+
+  // A beat's descriptor (the whole beat when it holds one).
+  if (DescPerBeat == 1) begin : gen_one_desc
+    assign r_desc = r_data_i[DescBytes*8-1:0];
+  end else begin : gen_desc_slot
+    assign r_desc = r_data_i[DescBytes*8*int'(slot_q) +: DescBytes*8];
+  end
+
+  // An R beat, while a burst is active: one descriptor per cycle.
+  always_comb begin : p_rx
+    r_push    = active_q && r_valid_i;
+    r_ready_o = r_push && beat_end;
+    active_d  = r_push ? left_q != CntW'(1) : active_n;
+    idx_d     = r_push ? idx_q + 1'b1 : idx_n;
+    left_d    = r_push ? left_q - 1'b1 : left_n;
+    slot_d    = r_push ? (beat_end ? '0 : slot_q + 1'b1) : slot_n;
     fifo_wdata.err  = (r_resp_i != 2'b00);
     fifo_wdata.idx  = idx_q;
-    fifo_wdata.desc = r_data_i[DescBytes*8*int'(slot_q) +: DescBytes*8];
+    fifo_wdata.desc = r_desc;
     if (stg_push) begin
       fifo_wdata.err  = 1'b0;
       fifo_wdata.idx  = stg_idx_q;
       fifo_wdata.desc = stg_desc_q[127:0];
-    end
-
-    if (!active_q) begin
-      if (!bq_empty) begin
-        bq_pop   = 1'b1;
-        active_d = 1'b1;
-        {idx_d, left_d, slot_d} = bq_rdata;
-      end
-    end else if (r_valid_i) begin
-      r_push   = 1'b1;
-      beat_end = (32'(slot_q) == DescPerBeat - 1) || (left_q == CntW'(1));
-      r_ready_o = beat_end;
-      idx_d    = idx_q + 1'b1;
-      left_d   = left_q - 1'b1;
-      slot_d   = beat_end ? '0 : slot_q + 1'b1;
-      if (left_q == CntW'(1)) active_d = 1'b0;
     end
   end
 

@@ -47,7 +47,7 @@ module nic_dma_packer #(
   );
 
   // acc holds up to 15 not yet emitted bytes, byte 0 = next byte on the wire.
-  logic [127:0]        acc_q, acc_d;
+  logic [127:0]        acc_q;
   logic [3:0]          acc_cnt_q, acc_cnt_d;
   logic                started_q, started_d;  // current command has consumed bytes
   logic [BeatOffW-1:0] ptr_q, ptr_d;          // next byte within the current beat
@@ -80,27 +80,36 @@ module nic_dma_packer #(
     meta_push_o = flush_q && !tag_at_end && cnt1 == 4'd0;
   end
 
+  // Beat intake, split so that little reads the R channel (top-level inputs,
+  // which Verilator re-evaluates on every eval()): p_pack works from flops
+  // alone and says what a beat would do (beat_want: the current command
+  // waits for one), p_beat applies that when r_valid_i is there, and the
+  // beat's bytes are merged into acc at the clock edge (p_regs).
+  logic                beat_want, beat_ready, beat_end;
+  logic [127:0]        acc_n;                 // next acc without a beat
+  logic [3:0]          acc_cnt_n, take_n;
+  logic                flush_n, ifcs_n, ferr_n, dmaerr_n, cmd_pop_n;
+  logic [15:0]         flen_n;
+  logic [BeatOffW:0]   ptr_n;                 // the beat's first wanted byte
+  logic [12:0]         rem_n;                 // bytes the command still wants
+  logic [63:0]         lanes_n;               // its byte lanes below take
+  logic                beat;
+
   always_comb begin : p_pack
     logic [3:0]          take;
     logic [BeatOffW:0]   ptr, beat_left;
     logic [12:0]         rem;
-    logic [63:0]         bytes;
     logic                tag_now;
 
-    acc_d     = acc_q;
-    acc_cnt_d = acc_cnt_q;
-    started_d = started_q;
-    ptr_d     = ptr_q;
-    rem_d     = rem_q;
-    flush_d   = flush_q;
-    ifcs_d    = ifcs_q;
-    flen_d    = flen_q;
-    ferr_d    = ferr_q;
-    dmaerr_d  = dmaerr_q;
+    flush_n   = flush_q;
+    ifcs_n    = ifcs_q;
+    flen_n    = flen_q;
+    ferr_n    = ferr_q;
+    dmaerr_n  = dmaerr_q;
     tag_d     = tag_q;
     ol_d      = ol_q;
-    cmd_pop   = 1'b0;
-    r_ready_o = 1'b0;
+    cmd_pop_n = 1'b0;
+    beat_want = 1'b0;
 
     // Take up to 8 bytes of the current beat per cycle (the line rate), and
     // stop at byte 12 when a tag goes there.
@@ -113,66 +122,71 @@ module nic_dma_packer #(
     if (cmd.ol.vle && !tag_q && flen_q < 16'd12 && 16'(take) > 16'd12 - flen_q) begin
       take = 4'(16'd12 - flen_q);
     end
-    bytes     = 64'(r_data_i >> {ptr, 3'b000});
+    take_n     = take;
+    ptr_n      = ptr;
+    rem_n      = rem;
     // Zero the lanes past take so they do not corrupt acc.
-    if (take != 4'd8) bytes = bytes & ~(64'hFFFF_FFFF_FFFF_FFFF << {take, 3'b000});
+    lanes_n    = (take == 4'd8) ? '1 : ~(64'hFFFF_FFFF_FFFF_FFFF << {take, 3'b000});
+    // Accept the beat once all of its wanted bytes are taken.
+    beat_end   = 13'(take) == rem;
+    beat_ready = beat_end || (13'(take) == 13'(beat_left));
 
-    acc_d     = acc1;
-    acc_cnt_d = cnt1;
+    acc_n     = acc1;
+    acc_cnt_n = cnt1;
     // The tag goes in at byte 12, or at the end of a frame of 12 bytes or
     // less (so a frame always grows by exactly the 4 bytes the request side
     // counted).
     tag_now   = flush_q ? tag_at_end : (!tag_q && !cmd_empty && cmd.ol.vle && flen_q == 16'd12);
 
     if (tag_now) begin
-      acc_d     = acc1 | ({96'h0, {cmd.ol.vlan[7:0], cmd.ol.vlan[15:8], VlanTpid[7:0],
+      acc_n     = acc1 | ({96'h0, {cmd.ol.vlan[7:0], cmd.ol.vlan[15:8], VlanTpid[7:0],
                                     VlanTpid[15:8]}} << {cnt1, 3'b000});
       if (flush_q) begin
-        acc_d   = acc1 | ({96'h0, {ol_q.vlan[7:0], ol_q.vlan[15:8], VlanTpid[7:0],
+        acc_n   = acc1 | ({96'h0, {ol_q.vlan[7:0], ol_q.vlan[15:8], VlanTpid[7:0],
                                    VlanTpid[15:8]}} << {cnt1, 3'b000});
       end
-      acc_cnt_d = cnt1 + 4'd4;
-      flen_d    = flen_q + 16'd4;
+      acc_cnt_n = cnt1 + 4'd4;
+      flen_n    = flen_q + 16'd4;
       tag_d     = 1'b1;
     end else if (flush_q) begin
       if (meta_push_o) begin
-        flush_d  = 1'b0;
-        flen_d   = '0;
-        ferr_d   = 1'b0;
-        dmaerr_d = 1'b0;
+        flush_n  = 1'b0;
+        flen_n   = '0;
+        ferr_n   = 1'b0;
+        dmaerr_n = 1'b0;
         tag_d    = 1'b0;
       end
     end else if (!cmd_empty) begin
       ol_d = cmd.ol;
       if (!cmd.has_data) begin
-        cmd_pop  = 1'b1;
-        ferr_d   = ferr_q | cmd.err;
-        dmaerr_d = dmaerr_q | cmd.derr;
+        cmd_pop_n = 1'b1;
+        ferr_n    = ferr_q | cmd.err;
+        dmaerr_n  = dmaerr_q | cmd.derr;
         if (cmd.eop) begin
-          flush_d = 1'b1;
-          ifcs_d  = cmd.ifcs;
+          flush_n = 1'b1;
+          ifcs_n  = cmd.ifcs;
         end
-      end else if (r_valid_i) begin
-        acc_d     = acc1 | ({64'h0, bytes} << {cnt1, 3'b000});
-        acc_cnt_d = cnt1 + take;
-        flen_d    = flen_q + 16'(take);
-        ferr_d    = ferr_q | (r_resp_i != 2'b00);
-        dmaerr_d  = dmaerr_q | (r_resp_i != 2'b00);
-        ptr_d     = BeatOffW'(ptr + (BeatOffW+1)'(take));
-        rem_d     = rem - 13'(take);
-        started_d = 1'b1;
-        // Accept the beat once all of its wanted bytes are taken.
-        r_ready_o = (13'(take) == rem) || (13'(take) == 13'(beat_left));
-        if (13'(take) == rem) begin
-          cmd_pop   = 1'b1;
-          started_d = 1'b0;
-          if (cmd.eop) begin
-            flush_d = 1'b1;
-            ifcs_d  = cmd.ifcs;
-          end
-        end
+      end else begin
+        beat_want = 1'b1;
       end
     end
+  end
+
+  always_comb begin : p_beat
+    logic bad;
+    beat      = beat_want && r_valid_i;
+    bad       = beat && r_resp_i != 2'b00;
+    r_ready_o = beat && beat_ready;
+    cmd_pop   = cmd_pop_n || (beat && beat_end);
+    acc_cnt_d = beat ? cnt1 + take_n : acc_cnt_n;
+    flen_d    = beat ? flen_q + 16'(take_n) : flen_n;
+    ferr_d    = ferr_n || bad;
+    dmaerr_d  = dmaerr_n || bad;
+    ptr_d     = beat ? BeatOffW'(ptr_n + (BeatOffW+1)'(take_n)) : ptr_q;
+    rem_d     = beat ? rem_n - 13'(take_n) : rem_q;
+    started_d = beat ? !beat_end : started_q;
+    flush_d   = flush_n || (beat && beat_end && cmd.eop);
+    ifcs_d    = (beat && beat_end && cmd.eop) ? cmd.ifcs : ifcs_n;
   end
 
   // Checksums over the stored words; the final values ride in the metadata.
@@ -210,7 +224,9 @@ module nic_dma_packer #(
       tag_q     <= 1'b0;
       ol_q      <= '0;
     end else begin
-      acc_q     <= acc_d;
+      // A beat's wanted bytes go in behind the ones already held.
+      acc_q     <= beat ? acc1 | ({64'h0, 64'(r_data_i >> {ptr_n, 3'b000}) & lanes_n} << {cnt1, 3'b000})
+                       : acc_n;
       acc_cnt_q <= acc_cnt_d;
       started_q <= started_d;
       ptr_q     <= ptr_d;

@@ -6,7 +6,7 @@
 
 #include <cstddef>
 #include <cstdint>
-#include <vector>
+#include <memory>
 
 namespace wirepath {
 
@@ -19,7 +19,7 @@ public:
   explicit PhysMem(size_t size_bytes = 64u << 20, uint64_t base = kDefaultBase);
 
   uint64_t base() const { return base_; }
-  size_t size() const { return bytes_.size(); }
+  size_t size() const { return size_; }
   // True if [addr, addr+len) is DRAM.
   bool contains(uint64_t addr, size_t len) const;
 
@@ -33,8 +33,15 @@ public:
   uint64_t phys(const void *p) const;
 
 private:
+  // Anonymous pages, zero on first touch: a run pays only for the memory it
+  // uses, not for zeroing all of DRAM up front.
+  struct Unmap {
+    size_t size;
+    void operator()(uint8_t *p) const;
+  };
   uint64_t base_;
-  std::vector<uint8_t> bytes_;
+  size_t size_;
+  std::unique_ptr<uint8_t, Unmap> bytes_;
 };
 
 }  // namespace wirepath
