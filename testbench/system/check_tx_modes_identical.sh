@@ -17,9 +17,13 @@ for mode in push inline; do
   grep -q "drops       0 (none), skbs still live 0" "udp_$mode.txt" || { cat "udp_$mode.txt"; exit 1; }
   # Pushed doorbells skip the descriptor fetch: its stage reads 0.
   grep -Eq "descriptor fetch +0\.0 +0\.0" "udp_$mode.txt" || { cat "udp_$mode.txt"; exit 1; }
-  # Inline frames skip the data fetch too: its shortest stage reads 0.
+  # Inline frames skip the data fetch too: its shortest stage reads 0; and
+  # tshark finds every FCS and UDP checksum of the inline run good.
   if [ $mode = inline ]; then
     grep -Eq "data fetch +0\.0 " "udp_$mode.txt" || { cat "udp_$mode.txt"; exit 1; }
+    bad=$(tshark -r udp_inline.pcap -o eth.fcs:TRUE -o eth.check_fcs:TRUE -o udp.check_checksum:TRUE \
+      -T fields -e eth.fcs.status -e udp.checksum.status 2>/dev/null | awk -F'\t' '!($1 == 1 && ($2 == 1 || $2 == ""))' | wc -l)
+    [ "$bad" -eq 0 ] || { echo "udp inline: $bad frames with a bad FCS or checksum"; exit 1; }
   fi
   echo "udp $mode: 300 frames byte-identical to ring mode"
 
