@@ -553,12 +553,12 @@ module nic_data_dma #(
   // A packet end (or a forced one) comes at least every MaxDescPerPkt descriptors.
   DescGroupBounded: assert property (@(posedge clk_i) disable iff (!rst_ni)
       ndesc_q < 7'(MaxDescPerPkt));
-  // Frames stay within the limit checked at descriptor time.
   // Inline beats only for an inline command, and a read per inline buffer.
   InlineBeatsInOrder: assert property (@(posedge clk_i) disable iff (!rst_ni)
       inl_ready_o && inl_valid_i |-> !src_empty && src_inl);
   InlineOneRead: assert property (@(posedge clk_i) disable iff (!rst_ni)
       commit && inl_q |-> cmd.nbytes == 13'(rem_q) && cmd.off == '0);
+  // Frames stay within the limit checked at descriptor time.
   FrameLimit: assert property (@(posedge clk_i) disable iff (!rst_ni)
       flen_q <= 20'(MaxFrameBytes));
 
