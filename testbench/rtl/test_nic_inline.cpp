@@ -247,6 +247,29 @@ TEST_F(NicInline, InlinePushWhileTheRingIsFetchedFallsBack) {
   EXPECT_EQ(data_reads(r), 6u);
 }
 
+// NicInline.SecondInlineWhileOneIsArmedIsRead: with the data DMA held
+// (CTRL.GIO_MASTER_DISABLE), inline push A is taken and armed; inline push
+// B is taken too (its descriptor), but its bytes cannot be armed while A
+// is, so B's buffer is read from the host. Both leave byte-exact, in order.
+TEST_F(NicInline, SecondInlineWhileOneIsArmedIsRead) {
+  TxRing r(b, 16);
+  b.write32(E1000_CTRL, E1000_CTRL_GIO_MASTER_DISABLE);
+  for (size_t len : {64u, 200u}) {
+    const unsigned first = r.tail();
+    const Bytes d = post_legacy(r, len);
+    doorbell(r, first, Mode::inl, d);
+  }
+  b.run(200);
+  EXPECT_TRUE(b.frames.empty());
+  b.write32(E1000_CTRL, 0);
+  check_all(r);
+  EXPECT_EQ(b.read32(E1000_TDPAC), 2u);
+  EXPECT_EQ(b.read32(E1000_TDILC), 1u);
+  EXPECT_EQ(b.read32(E1000_TDPBC), 0u);
+  EXPECT_EQ(data_reads(r), 1u);
+  EXPECT_EQ(ring_reads(r), 0u);
+}
+
 // NicInline.BadInlinePushesAreCountedAndNeverHang: an inline length over the
 // limit, blocks missing, a length that is not the descriptor's, blocks with
 // no inline push after them, a block written twice, a block of the wrong
