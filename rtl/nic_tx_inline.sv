@@ -45,6 +45,7 @@ module nic_tx_inline #(
   localparam int unsigned BlkW     = $clog2(NumBlk);
   localparam int unsigned BeatW    = $clog2(NumBeats);
   localparam int unsigned LenW     = $clog2(InlineMaxBytes) + 1;
+  localparam int unsigned BlkBeats = 64 / BeatBytes;  // beats per 64-byte block
 
   if (InlineMaxBytes % 64 != 0 || InlineMaxBytes % BeatBytes != 0 || NumBlk < 2) begin : gen_bad_max
     $error("nic_tx_inline: InlineMaxBytes must be a multiple of 64 and of the beat, at least 128");
@@ -64,12 +65,15 @@ module nic_tx_inline #(
   endfunction
 
   state_e              st_q, st_d;
-  logic [InlineMaxBytes*8-1:0] bank_q [2];
+  // Two banks of NumBeats beats: beat b of bank k at k * NumBeats + b (an
+  // array of beats, so reading one costs no wide shift).
+  logic [AxiDataWidth-1:0] bank_q [2*NumBeats];
   logic                wr_q, wr_d, rd_q, rd_d;     // bank being filled, bank armed/sent
   logic [NumBlk-1:0]   vld_q, vld_d;               // blocks of the fill bank written
   logic [15:0]         idx_q, idx_d;               // ring slot of the frame's descriptor
   logic [LenW-1:0]     len_q, len_d;
   logic [BeatW-1:0]    beat_q, beat_d;
+  logic [BeatW-1:0]    last_q, last_d;             // the frame's last beat
 
   logic            hdr, blk, blk_again, arm;
   logic [15:0]     hdr_len, hdr_tdt;
@@ -79,32 +83,48 @@ module nic_tx_inline #(
   logic            unused_last;
   assign unused_last = ^{hdr_last.addr, hdr_last.special, hdr_last.css, hdr_last.sta};
 
+  // Decoded only in a cycle with a wide write (this runs every cycle).
   always_comb begin : p_decode
     logic [16:0] off;
     off       = push_addr_i - RegTxInline;
-    blk       = push_valid_i && push_addr_i >= RegTxInline &&
-                push_addr_i < RegTxInline + 17'(InlineMaxBytes) && off[5:0] == '0 &&
-                push_len_i == 7'd64;
-    blk_idx   = BlkW'(off >> 6);
-    blk_again = blk && vld_q[blk_idx];
-    // A whole push block with an inline length.
-    hdr       = push_valid_i && push_addr_i == RegTxPush && push_len_i == 7'(PushBytes);
-    hdr_len   = push_data_i[8*PushInlLenByte +: 16];
-    hdr_tdt   = push_data_i[15:0];
-    hdr_last  = push_data_i[128 + 128 * ((push_data_i[23:16] == 8'd3) ? 2 : (push_data_i[23:16] == 8'd2) ? 1 : 0)
-                            +: 128];
+    blk       = 1'b0;
+    blk_idx   = '0;
+    blk_again = 1'b0;
+    hdr       = 1'b0;
+    hdr_len   = '0;
+    hdr_tdt   = '0;
+    hdr_last  = '0;
     need      = '0;
-    for (int k = 0; k < NumBlk; k++) need[k] = 32'(hdr_len) > 64 * k;
-    // Bad: blocks not followed by their push block (written twice, or a
-    // push without inline length after them), an inline length over the
-    // limit or not the last descriptor's, or blocks missing. The frame is
-    // then read from the host.
-    bad_o = blk_again || (hdr && hdr_len == '0 && vld_q != '0) ||
-            (hdr && hdr_len != '0 && (32'(hdr_len) > InlineMaxBytes || (need & ~vld_q) != '0 ||
-                                      !desc_fits(hdr_last.cmd, hdr_last.cso, hdr_last.length, LenW'(hdr_len))));
+    bad_o     = 1'b0;
+    if (push_valid_i) begin
+      blk       = push_addr_i >= RegTxInline && push_addr_i < RegTxInline + 17'(InlineMaxBytes) &&
+                  off[5:0] == '0 && push_len_i == 7'd64;
+      blk_idx   = BlkW'(off >> 6);
+      blk_again = blk && vld_q[blk_idx];
+      // A whole push block with an inline length.
+      hdr       = push_addr_i == RegTxPush && push_len_i == 7'(PushBytes);
+      hdr_len   = push_data_i[8*PushInlLenByte +: 16];
+      hdr_tdt   = push_data_i[15:0];
+      hdr_last  = push_data_i[128 + 128 * ((push_data_i[23:16] == 8'd3) ? 2 : (push_data_i[23:16] == 8'd2) ? 1 : 0)
+                              +: 128];
+      for (int k = 0; k < NumBlk; k++) need[k] = 32'(hdr_len) > 64 * k;
+      // Bad: blocks not followed by their push block (written twice, or a
+      // push without inline length after them), an inline length over the
+      // limit or not the last descriptor's, or blocks missing. The frame
+      // is then read from the host.
+      bad_o = blk_again || (hdr && hdr_len == '0 && vld_q != '0) ||
+              (hdr && hdr_len != '0 && (32'(hdr_len) > InlineMaxBytes || (need & ~vld_q) != '0 ||
+                                        !desc_fits(hdr_last.cmd, hdr_last.cso, hdr_last.length, LenW'(hdr_len))));
+    end
     arm   = hdr && hdr_len != '0 && !bad_o && push_taken_i && st_q == StFree;
     blk_o = blk;
   end
+
+  // Beats from flops only (the packer's ready, an input-derived signal,
+  // only moves the state below).
+  assign beat_valid_o = st_q == StSend;
+  assign beat_last_o  = beat_q == last_q;
+  assign beat_data_o  = bank_q[{rd_q, beat_q}];
 
   // The armed frame's descriptor (checked again: the slot is what the ring
   // order says, the descriptor what the push carried).
@@ -113,7 +133,6 @@ module nic_tx_inline #(
   assign taken_o = desc_take_i && mark_o && used_i;
 
   always_comb begin : p_state
-    logic [BeatW:0] nbeats;
     st_d   = st_q;
     wr_d   = wr_q;
     rd_d   = rd_q;
@@ -121,10 +140,7 @@ module nic_tx_inline #(
     idx_d  = idx_q;
     len_d  = len_q;
     beat_d = beat_q;
-    nbeats = (BeatW+1)'((32'(len_q) + BeatBytes - 1) / BeatBytes);
-    beat_valid_o = st_q == StSend;
-    beat_last_o  = (BeatW+1)'(beat_q) == nbeats - 1'b1;
-    beat_data_o  = bank_q[rd_q][AxiDataWidth*int'(beat_q) +: AxiDataWidth];
+    last_d = last_q;
 
     if (blk) vld_d[blk_idx] = 1'b1;
     if (hdr) vld_d = '0;  // a push block ends the blocks before it
@@ -136,6 +152,7 @@ module nic_tx_inline #(
           wr_d  = !wr_q;
           idx_d = (hdr_tdt == '0) ? ring_size_i - 16'd1 : hdr_tdt - 16'd1;
           len_d = LenW'(hdr_len);
+          last_d = BeatW'((32'(hdr_len) - 1) / BeatBytes);
         end
       end
       StArmed: begin
@@ -163,6 +180,7 @@ module nic_tx_inline #(
       idx_q  <= '0;
       len_q  <= '0;
       beat_q <= '0;
+      last_q <= '0;
     end else begin
       st_q   <= st_d;
       wr_q   <= wr_d;
@@ -171,12 +189,18 @@ module nic_tx_inline #(
       idx_q  <= idx_d;
       len_q  <= len_d;
       beat_q <= beat_d;
+      last_q <= last_d;
     end
   end
 
   // The bytes need no reset: vld_q and st_q say what is valid.
   always_ff @(posedge clk_i) begin : p_bank
-    if (blk) bank_q[wr_q][512*int'(blk_idx) +: 512] <= push_data_i;
+    if (blk) begin
+      for (int j = 0; j < BlkBeats; j++) begin
+        bank_q[(BeatW+1)'(int'(wr_q) * NumBeats + int'(blk_idx) * BlkBeats + j)] <=
+            push_data_i[AxiDataWidth*j +: AxiDataWidth];
+      end
+    end
   end
 
   StateLegal: assert property (@(posedge clk_i) disable iff (!rst_ni)
