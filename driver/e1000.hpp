@@ -21,8 +21,11 @@ namespace wirepath {
 // NIC fetches them. push: the doorbell is a 64-byte write-combined write of
 // the packet's descriptors to the push window (packets of up to
 // E1000_PUSH_MAX_DESCS descriptors; larger ones go the ring way), and the NIC
-// skips their fetch. Used only if the NIC reports the capability (TXCAP).
-enum class E1000TxMode { ring, push };
+// skips their fetch. inline_: as push, and a packet of one data descriptor
+// of up to E1000_INLINE_MAX bytes also writes its bytes to the inline window
+// first, so the NIC skips the data read too (per packet: larger ones push).
+// Used only if the NIC reports the capability (TXCAP).
+enum class E1000TxMode { ring, push, inline_ };
 
 struct E1000Config {
   uint32_t tx_ring_count = 256;         // TxDescriptors module parameter (e1000e default)
@@ -75,6 +78,7 @@ struct TxPacketRecord {
   uint32_t segs = 1;          // frames on the wire: TSO segments, else 1
   uint32_t first_frame_len = 0;  // length of the first of them (FCS excluded)
   bool pushed = false;        // its descriptors went with the doorbell (push mode)
+  bool inlined = false;       // and its bytes too (inline mode)
 };
 
 // tx_flags of one packet.
@@ -92,6 +96,7 @@ struct E1000TxStats {
   uint64_t tx_dma_failed = 0;  // packets dropped because a buffer could not be mapped
   uint64_t ring_full_stops = 0;  // queue stopped for want of descriptors (DRV_XOFF)
   uint64_t pushes = 0;         // doorbells that carried the packet's descriptors (push mode)
+  uint64_t inlines = 0;        // ... and its bytes (inline mode)
 };
 
 class E1000Adapter {
@@ -149,7 +154,7 @@ private:
   void e1000_tx_queue(uint32_t tx_flags, uint32_t start, int count, uint16_t vlan);
   void write_context(const e1000_context_desc &c);
   // The doorbell: TDT, or the push block with the descriptors first..TDT-1.
-  void e1000_tx_doorbell(uint32_t first);
+  void e1000_tx_doorbell(uint32_t first, const sk_buff *inl = nullptr);
   int e1000_maybe_stop_tx(uint32_t size);
   e1000_tx_desc *desc(uint32_t i);
   // e1000_put_txbuf: unmap the slot's buffer; free its skb, consumed if
@@ -164,6 +169,7 @@ private:
   bool napi_scheduled_ = false;
   bool open_ = false;
   bool push_ = false;  // push mode asked for and the NIC has the window
+  bool inline_ = false;  // inline mode asked for and the NIC takes inline frames
   std::vector<TxPacketRecord> pending_doorbell_;
   E1000TxStats stats_;
 };

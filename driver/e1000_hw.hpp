@@ -52,25 +52,33 @@ enum : uint32_t {
   E1000_TDPAC = 0x5F18,  // descriptor pushes taken (their fetch skipped)
   E1000_TDPFC = 0x5F1C,  // pushes that did not match the ring (fetched instead)
   E1000_TDPBC = 0x5F20,  // bad pushes: wrong length or outside the window
+  E1000_TDILC = 0x5F28,  // inline frames taken (their data fetch skipped)
   E1000_TXCAP = 0x5F40,  // read-only: low-latency TX capabilities
+  E1000_TXINLMAX = 0x5F4C,  // read-only: the most inline bytes per frame
   // Descriptor push window: one 64-byte write-combined write (e1000_tx_push).
   E1000_TXPUSH = 0x6000,
+  // Inline frame bytes: 64-byte blocks at 0x6040 + 64k, written before the
+  // push block (frame byte i at E1000_TXINLINE + i).
+  E1000_TXINLINE = 0x6040,
 };
 
 enum : uint32_t {
   E1000_TXCAP_PUSH = 1u << 0,  // the NIC has the descriptor push window
+  E1000_TXCAP_INLINE = 1u << 1,  // ... and takes inline frames (E1000_TXINLINE)
 };
 
 // The 64-byte block written to E1000_TXPUSH: the doorbell (new TDT) and the
 // descriptors of ring slots first..tdt-1, so the NIC skips their fetch. The
 // ring holds the same descriptors: it stays the source of truth.
 constexpr uint32_t E1000_PUSH_MAX_DESCS = 3;
+constexpr uint32_t E1000_INLINE_MAX = 256;  // inline frame bytes at most
 struct e1000_tx_push {
   uint16_t tdt;
   uint8_t count;
   uint8_t reserved0;
   uint16_t first;
-  uint8_t reserved1[10];
+  uint16_t inl_len;  // inline frame bytes written before this block (0: none)
+  uint8_t reserved1[8];
   uint8_t desc[E1000_PUSH_MAX_DESCS][16];
 };
 static_assert(sizeof(e1000_tx_push) == 64, "push block is one 64-byte write-combined write");

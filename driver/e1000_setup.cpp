@@ -92,7 +92,11 @@ int E1000Adapter::e1000e_open() {
   if (const int err = e1000e_setup_tx_resources()) return err;
   // Low-latency modes are capabilities: ask only when one is wanted (ring
   // mode's bring-up stays as it was).
-  push_ = cfg_.tx_mode == E1000TxMode::push && (mmio_.readl(E1000_TXCAP) & E1000_TXCAP_PUSH);
+  if (cfg_.tx_mode != E1000TxMode::ring) {
+    const uint32_t cap = mmio_.readl(E1000_TXCAP);
+    push_ = cap & E1000_TXCAP_PUSH;
+    inline_ = cfg_.tx_mode == E1000TxMode::inline_ && push_ && (cap & E1000_TXCAP_INLINE);
+  }
   e1000_configure_tx();
   e1000_irq_enable();
   netdev_.queue_stopped = false;

@@ -261,11 +261,13 @@ netdev_tx_t E1000Adapter::e1000_xmit_frame(sk_buff *skb) {
 
   const uint32_t ndesc = (ring_.next_to_use + ring_.count - first) % ring_.count;
   const bool push = push_ && ndesc <= E1000_PUSH_MAX_DESCS;
-  pending_doorbell_.push_back({trace_id, first, last, last_end, len, segs, first_frame_len, push});
+  // Inline: one data descriptor (its buffer is the linear area), no TSO.
+  const bool inl = inline_ && push && mapped == 1 && !tso && len <= E1000_INLINE_MAX && skb->headlen() == len;
+  pending_doorbell_.push_back({trace_id, first, last, last_end, len, segs, first_frame_len, push, inl});
   if (on_doorbell) on_doorbell(pending_doorbell_);
   pending_doorbell_.clear();
   stats_.doorbells++;
-  if (push) e1000_tx_doorbell(first);
+  if (push) e1000_tx_doorbell(first, inl ? skb : nullptr);
   else mmio_.writel(ring_.next_to_use, E1000_TDT);
   return NETDEV_TX_OK;
 }
@@ -274,12 +276,27 @@ netdev_tx_t E1000Adapter::e1000_xmit_frame(sk_buff *skb) {
 // first..TDT-1 in one 64-byte write-combined write (after the wmb that made
 // the ring's copies visible). The NIC takes them if they continue what it
 // has fetched, else it fetches them from the ring as usual.
-void E1000Adapter::e1000_tx_doorbell(uint32_t first) {
+//
+// Inline (mlx4's BlueFlame): the frame's bytes go first, in 64-byte
+// write-combined blocks (the last one padded), then the push block with
+// their length: posted writes arrive in order, so every byte is at the NIC
+// when its doorbell is. The ring and the mapped buffer stay valid, so a NIC
+// that cannot take the bytes reads them as usual.
+void E1000Adapter::e1000_tx_doorbell(uint32_t first, const sk_buff *inl) {
   e1000_tx_push blk{};
   blk.tdt = static_cast<uint16_t>(ring_.next_to_use);
   blk.first = static_cast<uint16_t>(first);
   for (uint32_t i = first; i != ring_.next_to_use; i = (i + 1) % ring_.count)
     std::memcpy(blk.desc[blk.count++], desc(i), 16);
+  if (inl) {
+    for (uint32_t off = 0; off < inl->len; off += 64) {
+      uint8_t line[64] = {};
+      std::memcpy(line, inl->data + off, std::min<uint32_t>(64, inl->len - off));
+      mmio_.iowrite64_copy(E1000_TXINLINE + off, line, sizeof line);
+    }
+    blk.inl_len = static_cast<uint16_t>(inl->len);
+    stats_.inlines++;
+  }
   mmio_.iowrite64_copy(E1000_TXPUSH, &blk, sizeof blk);
   stats_.pushes++;
 }

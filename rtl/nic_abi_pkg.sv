@@ -51,6 +51,9 @@ package nic_abi_pkg;
   localparam logic [16:0] RegTdpbc  = 17'h05F20;  // bad pushes: wrong length or outside the window
   localparam logic [16:0] RegTxcap  = 17'h05F40;  // read-only: low-latency TX capabilities
   localparam int unsigned TxcapPushBit = 0;       // the descriptor push window exists
+  localparam logic [16:0] RegTdilc  = 17'h05F28;  // inline frames taken (no data fetch)
+  localparam int unsigned TxcapInlineBit = 1;     // inline frames (RegTxInline) supported
+  localparam logic [16:0] RegTxInlMax = 17'h05F4C;  // read-only: InlineMaxBytes
 
   // Descriptor push window (wirepath, not in the 8254x): one 64-byte
   // write-combined write at RegTxPush carries the new TDT and up to
@@ -59,6 +62,14 @@ package nic_abi_pkg;
   localparam logic [16:0] RegTxPush = 17'h06000;
   localparam int unsigned PushBytes = 64;
   localparam int unsigned PushMaxDescs = 3;
+  // Inline frames: the frame's bytes in 64-byte blocks at RegTxInline + 64k
+  // (frame byte i at RegTxInline + i), written before the push block, whose
+  // bytes 6-7 give the inline length (0: none). The push's last descriptor
+  // is the frame's only data descriptor; the NIC sends it from these bytes
+  // and does not read its buffer.
+  localparam logic [16:0] RegTxInline = 17'h06040;
+  localparam int unsigned InlineMaxBytes = 256;
+  localparam int unsigned PushInlLenByte = 6;
 
   // Register fields.
   localparam int unsigned CtrlRstBit  = 26;

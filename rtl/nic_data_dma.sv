@@ -57,7 +57,15 @@ module nic_data_dma #(
   output logic                    tso_fail_o,   // a TSO packet refused (TSCTFC)
   output logic                    oversize_o,
   output logic                    zero_len_o,
-  output logic                    bad_desc_o
+  output logic                    bad_desc_o,
+  // Inline frames (nic_tx_inline): the head descriptor's bytes are held
+  // there; inl_used_o when taken so, then its beats replace the AXI read.
+  input  logic                    inl_i,
+  output logic                    inl_used_o,
+  input  logic                    inl_valid_i,
+  input  logic [AxiDataWidth-1:0] inl_data_i,
+  input  logic                    inl_last_i,
+  output logic                    inl_ready_o
 );
   import nic_abi_pkg::*;
   import nic_abi_types_pkg::*;
@@ -103,6 +111,7 @@ module nic_data_dma #(
   logic [7:0]           hdrlen_q, hdrlen_d;      // the packet's HDRLEN and MSS
   logic [15:0]          mss_q, mss_d;
   logic [6:0]           ndesc_q, ndesc_d;        // descriptors since the last packet end
+  logic                 inl_q, inl_d;            // the buffer being read is inline
 
   logic                 cmd_push, cmd_full, commit, packer_idle;
   dma_cmd_t             cmd;
@@ -201,6 +210,8 @@ module nic_data_dma #(
     cpl_o.eop    = d_eop && !is_ctx;
     commit       = 1'b0;
     ndesc_d      = ndesc_q;
+    inl_d        = inl_q;
+    inl_used_o   = 1'b0;
     split        = (ndesc_q == 7'(MaxDescPerPkt - 1)) && !(d_eop && !is_ctx);
     tso_ctx_o    = 1'b0;
     tso_fail_o   = 1'b0;
@@ -225,6 +236,7 @@ module nic_data_dma #(
     end else begin
       if (rem_q < 20'(n)) n = 13'(rem_q);
       if (ol_q.tse && seg_rem_q < 16'(n)) n = 13'(seg_rem_q);
+      if (inl_q) n = 13'(rem_q);  // no host read: no 4 KiB rule
     end
     last    = !hdr_rd && (20'(n) == rem_q);
     seg_end = !hdr_rd && ol_q.tse && (16'(n) == seg_rem_q);
@@ -244,6 +256,7 @@ module nic_data_dma #(
       StIdle: begin
         if (take_desc) begin
           cpl_push_o = 1'b1;
+          inl_d      = 1'b0;
           bad_desc_o = is_bad;
           if (is_ctx) begin
             ctx_d        = d;
@@ -331,9 +344,11 @@ module nic_data_dma #(
                 end
               end
             end else begin
-              addr_d = paddr;
-              rem_d  = plen;
-              st_d   = StRead;
+              addr_d     = paddr;
+              rem_d      = plen;
+              st_d       = StRead;
+              inl_d      = inl_i && !(first ? d_ol.tse : ol_q.tse);
+              inl_used_o = inl_d;
             end
             if (cmd_push && cmd.eop && cmd.ol.seg_last) begin
               in_pkt_d = 1'b0;
@@ -367,6 +382,7 @@ module nic_data_dma #(
             pos_d           = '0;
             flen_d          = '0;
             seg_full_d      = 1'b0;
+            inl_used_o      = 1'b0;
           end
           if (cmd_push && cmd.eop && cmd.ol.seg_last) ndesc_d = '0;
         end
@@ -380,7 +396,7 @@ module nic_data_dma #(
           cmd_push     = 1'b1;
           cmd.has_data = 1'b1;
           cmd.ifcs     = ifcs_q;
-          cmd.off      = 6'(src[BeatOffW-1:0]);
+          cmd.off      = inl_q ? '0 : 6'(src[BeatOffW-1:0]);
           cmd.nbytes   = n;
           pos_d        = pos_q + 3'(nw);
           if (hdr_rd) begin
@@ -431,7 +447,7 @@ module nic_data_dma #(
   // AR valid holds until accepted. Kept out of p_request: ar_ready_i comes
   // from a top-level input, and Verilator re-runs every block that reads one
   // on each eval() (its input region).
-  assign ar_valid_d = commit || (ar_valid_q && !ar_ready_i);
+  assign ar_valid_d = (commit && !inl_q) || (ar_valid_q && !ar_ready_i);  // inline: no read
 
   always_ff @(posedge clk_i or negedge rst_ni) begin : p_regs
     if (!rst_ni) begin
@@ -462,6 +478,7 @@ module nic_data_dma #(
       hdrlen_q     <= '0;
       mss_q        <= '0;
       ndesc_q      <= '0;
+      inl_q        <= 1'b0;
     end else begin
       st_q         <= st_d;
       addr_q       <= addr_d;
@@ -490,6 +507,7 @@ module nic_data_dma #(
       hdrlen_q     <= hdrlen_d;
       mss_q        <= mss_d;
       ndesc_q      <= ndesc_d;
+      inl_q        <= inl_d;
     end
   end
 
@@ -498,10 +516,28 @@ module nic_data_dma #(
   assign ar_addr_o  = ar_addr_q;
   assign ar_len_o   = ar_len_q;
 
+  // The packer's data commands take their beats from AXI R or from the
+  // inline buffer, in command order: a FIFO of source bits mirrors them
+  // (one entry per read, popped with its last beat).
+  logic                    src_inl, src_empty, src_full_unused, pk_valid, pk_ready, pk_last;
+  logic [AxiDataWidth-1:0] pk_data;
+  logic [$clog2(CmdDepth):0] src_count_unused;
+  nic_fifo #(.Width(1), .Depth(CmdDepth)) u_src_q (
+    .clk_i, .rst_ni,
+    .push_i(commit), .wdata_i(inl_q), .pop_i(pk_valid && pk_ready && pk_last), .rdata_o(src_inl),
+    .empty_o(src_empty), .full_o(src_full_unused), .count_o(src_count_unused)
+  );
+  assign pk_valid    = src_inl ? inl_valid_i && !src_empty : r_valid_i;
+  assign pk_data     = src_inl ? inl_data_i : r_data_i;
+  assign pk_last     = src_inl ? inl_last_i : r_last_i;
+  assign r_ready_o   = pk_ready && !src_inl;
+  assign inl_ready_o = pk_ready && src_inl && !src_empty;
+
   nic_dma_packer #(.AxiDataWidth(AxiDataWidth), .CmdDepth(CmdDepth)) u_packer (
     .clk_i, .rst_ni,
     .cmd_push_i(cmd_push), .cmd_i(cmd), .cmd_full_o(cmd_full),
-    .r_valid_i, .r_data_i, .r_resp_i, .r_last_i, .r_ready_o,
+    .r_valid_i(pk_valid), .r_data_i(pk_data), .r_resp_i(src_inl ? 2'b00 : r_resp_i),
+    .r_last_i(pk_last), .r_ready_o(pk_ready),
     .tx_push_o, .tx_data_o, .meta_push_o, .meta_o, .dma_err_o,
     .idle_o(packer_idle)
   );
@@ -520,6 +556,11 @@ module nic_data_dma #(
   // A packet end (or a forced one) comes at least every MaxDescPerPkt descriptors.
   DescGroupBounded: assert property (@(posedge clk_i) disable iff (!rst_ni)
       ndesc_q < 7'(MaxDescPerPkt));
+  // Inline beats only for an inline command, and a read per inline buffer.
+  InlineBeatsInOrder: assert property (@(posedge clk_i) disable iff (!rst_ni)
+      inl_ready_o && inl_valid_i |-> !src_empty && src_inl);
+  InlineOneRead: assert property (@(posedge clk_i) disable iff (!rst_ni)
+      commit && inl_q |-> cmd.nbytes == 13'(rem_q) && cmd.off == '0);
   // Frames stay within the limit checked at descriptor time.
   FrameLimit: assert property (@(posedge clk_i) disable iff (!rst_ni)
       flen_q <= 20'(MaxFrameBytes));

@@ -59,6 +59,7 @@ module nic_regs (
   input  logic        push_ok_i,      // TDPAC
   input  logic        push_fb_i,      // TDPFC
   input  logic        push_bad_i,     // TDPBC
+  input  logic        inl_taken_i,    // TDILC
   output logic        irq_o,
   output logic        idle_o          // no response owed, no timer running, irq settled
 );
@@ -109,11 +110,11 @@ module nic_regs (
   logic [63:0] gotc_q, tot_q;
   logic [31:0] itr_q, tidv_q, tadv_q;
   // Counters cleared on read: PTC64..PTC1522, MPTC, BPTC, TSCTC, TSCTFC,
-  // TDZC, TDOC, TDEC, TDBC, TRJC, TWEC, TDPAC, TDPFC, TDPBC.
-  localparam int unsigned NumCnt = 19;
+  // TDZC, TDOC, TDEC, TDBC, TRJC, TWEC, TDPAC, TDPFC, TDPBC, TDILC.
+  localparam int unsigned NumCnt = 20;
   localparam int unsigned CntMptc = 6, CntBptc = 7, CntTsctc = 8, CntTsctfc = 9;
   localparam int unsigned CntTdzc = 10, CntTdoc = 11, CntTdec = 12, CntTdbc = 13, CntTrjc = 14;
-  localparam int unsigned CntTwec = 15, CntTdpac = 16, CntTdpfc = 17, CntTdpbc = 18;
+  localparam int unsigned CntTwec = 15, CntTdpac = 16, CntTdpfc = 17, CntTdpbc = 18, CntTdilc = 19;
   logic [31:0] cnt_q [NumCnt];
   logic [NumCnt-1:0] cnt_inc;   // status events only; TRJC's is added in p_csr_regs
   // Interrupt moderation: delay timers (cycles) and the ITR throttle.
@@ -141,6 +142,7 @@ module nic_regs (
       CntTdpac:  return RegTdpac;
       CntTdpfc:  return RegTdpfc;
       CntTdpbc:  return RegTdpbc;
+      CntTdilc:  return RegTdilc;
       default:   return RegPtc64 + 17'(4 * i);  // PTC64..PTC1522
     endcase
   endfunction
@@ -166,6 +168,7 @@ module nic_regs (
     cnt_inc[CntTdpac]  = push_ok_i;
     cnt_inc[CntTdpfc]  = push_fb_i;
     cnt_inc[CntTdpbc]  = push_bad_i;
+    cnt_inc[CntTdilc]  = inl_taken_i;
   end
 
   // Kept out of the clocked decode: it feeds the write-back, which feeds ICR back.
@@ -196,7 +199,8 @@ module nic_regs (
       RegTotl:   val = tot_q[31:0];
       RegToth:   val = tot_q[63:32];
       RegTpt:    val = tpt_q;
-      RegTxcap:  val = 32'h1 << TxcapPushBit;
+      RegTxcap:  val = (32'h1 << TxcapPushBit) | (32'h1 << TxcapInlineBit);
+      RegTxInlMax: val = 32'(InlineMaxBytes);
       default: begin
         val = '0;
         for (int i = 0; i < NumCnt; i++) if (a == cnt_addr(i)) val = cnt_q[i];

@@ -149,6 +149,8 @@ module nic_top #(
   // Wide writes are registered first: nothing downstream reads the inputs
   // (cheap for Verilator's input region) and decode starts from flops.
   logic         push_valid_q, push_hdr, push_full, push_ok, push_fb;
+  logic         inl_blk, inl_bad, inl_mark, inl_used, inl_taken, inl_valid, inl_last, inl_ready;
+  logic [AxiDataWidth-1:0] inl_data;
   logic [16:0]  push_addr_q;
   logic [6:0]   push_len_q;
   logic [511:0] push_data_q;
@@ -191,7 +193,8 @@ module nic_top #(
     .oversize_i(ev_oversize), .dma_err_i(dma_err), .bad_desc_i(ev_bad_desc),
     .wr_err_i(m_axi_bvalid_i && m_axi_bready_o && !drain_q && m_axi_bresp_i != 2'b00),
     .push_tdt_wr_i(push_hdr), .push_tdt_i(push_data_q[15:0]),
-    .push_ok_i(push_ok), .push_fb_i(push_fb), .push_bad_i(push_valid_q && !push_full),
+    .push_ok_i(push_ok), .push_fb_i(push_fb), .push_bad_i((push_valid_q && !push_full && !inl_blk) || inl_bad),
+    .inl_taken_i(inl_taken),
     .irq_o, .idle_o(regs_idle)
   );
 
@@ -255,7 +258,20 @@ module nic_top #(
     .tx_push_o(tx_push), .tx_data_o(tx_wdata), .meta_push_o(meta_push), .meta_o(meta_w),
     .dma_err_o(dma_err), .tx_pop_i(tx_pop), .meta_pop_i(meta_pop),
     .tso_ctx_o(ev_tso_ctx), .tso_fail_o(ev_tso_fail), .oversize_o(ev_oversize),
-    .zero_len_o(ev_zero_len), .bad_desc_o(ev_bad_desc)
+    .zero_len_o(ev_zero_len), .bad_desc_o(ev_bad_desc),
+    .inl_i(inl_mark), .inl_used_o(inl_used), .inl_valid_i(inl_valid), .inl_data_i(inl_data),
+    .inl_last_i(inl_last), .inl_ready_o(inl_ready)
+  );
+
+  // Inline frames: data blocks and the push's inline length (one frame armed
+  // at a time), beats for the data DMA in place of its host read.
+  nic_tx_inline #(.AxiDataWidth(AxiDataWidth)) u_tx_inline (
+    .clk_i, .rst_ni(core_rst_nq), .ring_size_i(ring_size), .tdh_wr_i(tdh_wr),
+    .push_valid_i(push_valid_q), .push_addr_i(push_addr_q), .push_len_i(push_len_q),
+    .push_data_i(push_data_q), .push_taken_i(push_ok), .blk_o(inl_blk), .bad_o(inl_bad),
+    .desc_i(desc), .desc_take_i(desc_valid && desc_ready), .mark_o(inl_mark), .used_i(inl_used),
+    .taken_o(inl_taken), .beat_valid_o(inl_valid), .beat_data_o(inl_data), .beat_last_o(inl_last),
+    .beat_ready_i(inl_ready)
   );
 
   nic_fifo #(.Width(64), .Depth(TxFifoWords)) u_tx_fifo (
@@ -318,7 +334,7 @@ module nic_top #(
   end
 
   logic unused_axi;
-  assign unused_axi = ^{m_axi_bid_i, tx_full, meta_full, drop_cnt_q, push_data_q[127:48], push_data_q[31:24]};
+  assign unused_axi = ^{m_axi_bid_i, tx_full, meta_full, drop_cnt_q, push_data_q[127:64], push_data_q[31:24]};
 
   // Credits keep both FIFOs from overflowing; checked here at the top.
   TxFifoNoOverflow: assert property (@(posedge clk_i) disable iff (!core_rst_nq)

@@ -140,10 +140,12 @@ void add_host_options(CLI::App &cli, CliOptions &o) {
           "0 or 100..100000"))
       ->group(g);
   // Low-latency TX modes: how the driver hands packets to the NIC.
-  const std::map<std::string, E1000TxMode> tx_modes{{"ring", E1000TxMode::ring}, {"push", E1000TxMode::push}};
+  const std::map<std::string, E1000TxMode> tx_modes{
+      {"ring", E1000TxMode::ring}, {"push", E1000TxMode::push}, {"inline", E1000TxMode::inline_}};
   cli.add_option("--tx-mode", o.sys.e1000.tx_mode,
                  "ring: TDT doorbell, NIC fetches descriptors; push: descriptors in a 64-byte write-combined "
-                 "doorbell, no descriptor fetch")
+                 "doorbell, no descriptor fetch; inline: as push, and frames of up to 256 bytes in one "
+                 "buffer go in write-combined writes before it, no data fetch either")
       ->transform(CLI::CheckedTransformer(tx_modes, CLI::ignore_case))
       ->default_str("ring")
       ->group(g);

@@ -19,6 +19,7 @@ void LatencyTracker::doorbell(const std::vector<TxPacketRecord> &pkts, uint32_t 
     if (r.segs > 1 && r.first_frame_len && r.first_frame_len < r.len)
       p.data_addr = (r.last_buf_end - r.len + r.first_frame_len - 1) & ~uint64_t{15};
     p.pushed = r.pushed;
+    p.inlined = r.inlined;
     pending_.push_back(p);
   }
   tdt_batches_.push_back({pkts.size(), tdt});
@@ -39,6 +40,11 @@ void LatencyTracker::tdt_arrived(uint32_t value, ps_t t) {
     if (p.pushed) {
       p.lat.desc = t;
       p.have_desc = true;
+    }
+    // Inline: the bytes arrived before the doorbell (the data stage is 0).
+    if (p.inlined) {
+      p.lat.data = t;
+      p.have_data = true;
     }
     n--;
   }

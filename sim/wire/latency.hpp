@@ -87,6 +87,7 @@ private:
     uint64_t desc_addr = 0, data_addr = 0;  // beat-aligned addresses to watch
     bool have_mmio = false, have_desc = false, have_data = false;
     bool pushed = false;  // descriptors came with the doorbell: no fetch stage
+    bool inlined = false;  // and its bytes: no data stage
   };
   uint64_t ring_dma_ = 0;
   std::deque<Pending> pending_;       // in doorbell (= wire) order

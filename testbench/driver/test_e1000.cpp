@@ -139,6 +139,52 @@ TEST_F(DriverFixture, PushModeSendsTheDescriptorsWithTheDoorbell) {
   EXPECT_EQ(a->tx_ring().next_to_clean, 8u);
 }
 
+// Inline mode: a packet of one buffer of at most 256 bytes goes as 64-byte
+// blocks at the inline window (the last one zero-padded), then the push block
+// with their length (the doorbell last); a larger one is pushed without
+// bytes. A NIC with push but not inline gets pushes only.
+TEST_F(DriverFixture, InlineModeWritesTheFrameBeforeItsPushBlock) {
+  cfg.tx_mode = E1000TxMode::inline_;
+  regs.txcap = E1000_TXCAP_PUSH | E1000_TXCAP_INLINE;
+  open();
+  sk_buff *skb = packet(130, 7);
+  skb->data[0] = 0xAB;
+  skb->data[129] = 0xCD;
+  ASSERT_EQ(a->e1000_xmit_frame(skb), NETDEV_TX_OK);
+  ASSERT_EQ(regs.wide_writes.size(), 4u);
+  for (uint32_t k = 0; k < 3; k++) {
+    EXPECT_EQ(regs.wide_writes[k].first, E1000_TXINLINE + 64 * k);
+    ASSERT_EQ(regs.wide_writes[k].second.size(), 64u);
+  }
+  EXPECT_EQ(regs.wide_writes[0].second[0], 0xAB);
+  EXPECT_EQ(regs.wide_writes[0].second[1], 7);
+  EXPECT_EQ(regs.wide_writes[2].second[1], 0xCD);  // byte 129
+  EXPECT_EQ(regs.wide_writes[2].second[2], 0);     // padding
+  e1000_tx_push blk;
+  EXPECT_EQ(regs.wide_writes[3].first, uint32_t{E1000_TXPUSH});
+  std::memcpy(&blk, regs.wide_writes[3].second.data(), sizeof blk);
+  EXPECT_EQ(blk.inl_len, 130);
+  EXPECT_EQ(blk.count, 1);
+  EXPECT_EQ(blk.tdt, 1);
+  ASSERT_EQ(a->e1000_xmit_frame(packet(257, 8)), NETDEV_TX_OK);  // over the limit: push
+  ASSERT_EQ(regs.wide_writes.size(), 5u);
+  std::memcpy(&blk, regs.wide_writes[4].second.data(), sizeof blk);
+  EXPECT_EQ(blk.inl_len, 0);
+  EXPECT_EQ(a->stats().inlines, 1u);
+  EXPECT_EQ(a->stats().pushes, 2u);
+}
+
+// Inline mode on a NIC with the push window but no inline frames: pushes.
+TEST_F(DriverFixture, InlineModeOnANicWithoutInlinePushesOnly) {
+  cfg.tx_mode = E1000TxMode::inline_;
+  regs.txcap = E1000_TXCAP_PUSH;
+  open();
+  ASSERT_EQ(a->e1000_xmit_frame(packet(60, 1)), NETDEV_TX_OK);
+  ASSERT_EQ(regs.wide_writes.size(), 1u);
+  EXPECT_EQ(regs.wide_writes[0].first, uint32_t{E1000_TXPUSH});
+  EXPECT_EQ(a->stats().inlines, 0u);
+}
+
 // Push mode asked for on a NIC without the capability: ring mode.
 TEST_F(DriverFixture, PushModeWithoutTheCapabilityRingsTdt) {
   cfg.tx_mode = E1000TxMode::push;

@@ -10,6 +10,7 @@ module nic_reg_map (
   output logic [31:0] ptc64_o, mptc_o, bptc_o, tsctc_o, tsctfc_o,
   output logic [31:0] tdzc_o, tdoc_o, tdec_o, tdbc_o, trjc_o, twec_o,
   output logic [31:0] tdpac_o, tdpfc_o, tdpbc_o, txcap_o, txcap_push_o, txpush_o, push_bytes_o, push_max_descs_o,
+  output logic [31:0] tdilc_o, txcap_inline_o, txinlmax_o, txinline_o, inline_max_bytes_o, push_inl_len_byte_o,
   // Register fields
   output logic [31:0] ctrl_rst_o, ctrl_vme_o, ctrl_gio_dis_o, status_gio_en_o, status_value_o,
   output logic [31:0] icr_txdw_o, icr_txqe_o, icr_dma_err_o, tctl_en_o, tctl_psp_o,
@@ -36,6 +37,12 @@ module nic_reg_map (
   assign txpush_o = 32'(RegTxPush);
   assign push_bytes_o = 32'(PushBytes);
   assign push_max_descs_o = 32'(PushMaxDescs);
+  assign tdilc_o = 32'(RegTdilc);
+  assign txcap_inline_o = 32'h1 << TxcapInlineBit;
+  assign txinlmax_o = 32'(RegTxInlMax);
+  assign txinline_o = 32'(RegTxInline);
+  assign inline_max_bytes_o = 32'(InlineMaxBytes);
+  assign push_inl_len_byte_o = 32'(PushInlLenByte);
   assign status_o = 32'(RegStatus);
   assign icr_o    = 32'(RegIcr);
   assign ics_o    = 32'(RegIcs);

@@ -54,6 +54,12 @@ TEST_F(RegMap, PushWindowMatchesTheDriver) {
   EXPECT_EQ(rtl->txpush_o, E1000_TXPUSH);
   EXPECT_EQ(rtl->push_bytes_o, sizeof(e1000_tx_push));
   EXPECT_EQ(rtl->push_max_descs_o, E1000_PUSH_MAX_DESCS);
+  EXPECT_EQ(rtl->tdilc_o, E1000_TDILC);
+  EXPECT_EQ(rtl->txcap_inline_o, E1000_TXCAP_INLINE);
+  EXPECT_EQ(rtl->txinlmax_o, E1000_TXINLMAX);
+  EXPECT_EQ(rtl->txinline_o, E1000_TXINLINE);
+  EXPECT_EQ(rtl->inline_max_bytes_o, E1000_INLINE_MAX);
+  EXPECT_EQ(rtl->push_inl_len_byte_o, offsetof(e1000_tx_push, inl_len));
   // nic_top takes TDT from bytes 0-1, the count from byte 2, the first slot
   // from bytes 4-5 and descriptor k from byte 16 + 16k.
   EXPECT_EQ(offsetof(e1000_tx_push, tdt), 0u);
