@@ -74,6 +74,7 @@ module nic_tx_mac #(
   logic [15:0] ct_len_q, ct_len_d;    // ... its early length
   logic        urun_q, urun_d;
   logic        ct_head, ct_ready, fcs_word, ct_bad_now, starve;
+  logic [16:0] ct_need;               // bytes stored before a ct frame may start
 
   logic [16:0] len, padded, total;
   logic [63:0] data_word;
@@ -125,9 +126,14 @@ module nic_tx_mac #(
     // oldest metadata (if any) is that frame's: frames are stored in order,
     // and a started ct frame has popped its entry.
     ct_head    = !ct_empty_i && (meta_empty_i || meta_i.ct);
-    // Start at the threshold, or with the whole frame stored (its metadata).
+    // Start at the threshold plus 1/16 of the frame, or with the whole frame
+    // stored (its metadata). The packer fills at most 8 bytes a cycle, the
+    // rate the MAC drains, so every lost cycle stays lost: up to two partial
+    // takes per 512-byte read, and descriptor beats the shared R channel
+    // hands in between, both in proportion to the frame's length.
+    ct_need    = 17'(thresh_i) + 17'(ct_i.len[15:4]);
     ct_ready   = !meta_empty_i ||
-                 ({1'b0, ct_i.len} > 17'(thresh_i) && {tx_count_i, 3'b000} >= (TxCountW+3)'(thresh_i));
+                 ({1'b0, ct_i.len} > ct_need && 17'({tx_count_i, 3'b000}) >= ct_need);
     // The first FCS byte is in this word: the metadata (err) decides it.
     fcs_word   = padded >= pos_q && padded < pos_q + 17'd8;
     ct_bad_now = bad_q || (fcs_word && (meta_empty_i || meta_i.err));
