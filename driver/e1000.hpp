@@ -83,6 +83,7 @@ struct TxPacketRecord {
   uint32_t segs = 1;          // frames on the wire: TSO segments, else 1
   uint32_t first_frame_len = 0;  // length of the first of them (FCS excluded)
   bool pushed = false;        // its descriptors went with the doorbell (push mode)
+  uint64_t first_buf = 0;     // physical address of the packet's first byte
 };
 
 // tx_flags of one packet.

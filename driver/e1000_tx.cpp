@@ -262,6 +262,7 @@ netdev_tx_t E1000Adapter::e1000_xmit_frame(sk_buff *skb) {
   const uint32_t ndesc = (ring_.next_to_use + ring_.count - first) % ring_.count;
   const bool push = push_ && ndesc <= E1000_PUSH_MAX_DESCS;
   pending_doorbell_.push_back({trace_id, first, last, last_end, len, segs, first_frame_len, push});
+  pending_doorbell_.back().first_buf = ring_.buffer_info[start].dma;
   if (on_doorbell) on_doorbell(pending_doorbell_);
   pending_doorbell_.clear();
   stats_.doorbells++;

@@ -25,15 +25,15 @@ check_svg "$dir/lr.svg"
 # 64 B at 10GbE: 10e9 / (84 * 8) = 14880952 frames/s, measured and theoretical.
 grep -qx "64,14880952,14880952,1.0000" "$dir/lr.csv" || fail "64 B row: $(grep '^64,' "$dir/lr.csv")"
 
-# One mode in this process, then both modes in children merged by the parent.
+# One mode in this process, then every mode in children merged by the parent.
 hdr="mode,frame,mmio_ns,desc_ns,data_ns,mac_ns,total_ns"
 "$LS" --per-size 2 --mode ring --csv "$dir/ring.csv" --plot "$dir/ring.svg" > /dev/null || fail "latency_sweep ring exit $?"
 check_csv "$dir/ring.csv" "$hdr" 7
 check_svg "$dir/ring.svg"
 "$LS" --per-size 2 --csv "$dir/all.csv" --plot "$dir/all.svg" > /dev/null || fail "latency_sweep all exit $?"
-check_csv "$dir/all.csv" "$hdr" 14
+check_csv "$dir/all.csv" "$hdr" 28
 check_svg "$dir/all.svg"
-for m in ring push; do
+for m in ring push ring-ct push-ct; do
   n=$(grep -c "^$m," "$dir/all.csv"); [ "$n" -eq 7 ] || fail "all.csv has $n $m rows, want 7"
 done
 # Each row's stages add up to its total (to the printed 0.1 ns, +-0.2 for rounding).
