@@ -444,7 +444,7 @@ module nic_data_dma #(
     ct_ok    = ct_en_i && is_data && !is_bad && !in_pkt_q && d_eop && d.cmd[CmdIfcsBit] &&
                !d_ol.ixsm && !d_ol.txsm && !d_ol.tse && d_len != '0 && d_len <= 20'(MaxFrameBytes);
     ct_d     = (desc_ready_o && !is_ctx) ? ct_ok : ct_q;
-    ct_len_d = (desc_ready_o && !is_ctx) ? 16'(d_len) + (d_ol.vle ? 16'd4 : 16'd0) : ct_len_q;
+    ct_len_d = (desc_ready_o && !is_ctx) ? (ct_ok ? 16'(d_len) + (d_ol.vle ? 16'd4 : 16'd0) : '0) : ct_len_q;
   end
   always_ff @(posedge clk_i or negedge rst_ni) begin : p_ct_regs
     if (!rst_ni) begin

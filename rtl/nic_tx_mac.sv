@@ -151,7 +151,7 @@ module nic_tx_mac #(
     logic [1:0]  t_lane;
 
     st_d       = st_q;
-    b          = '0;
+    b          = '0;  // a loop temporary (StData), so no state keeps it
     pos_d      = pos_q;
     crc_d      = crc_q;
     ifg_d      = (ifg_q != '0) ? ifg_q - 1'b1 : ifg_q;
@@ -218,23 +218,12 @@ module nic_tx_mac #(
         end
       end
       StData: begin
-        if (starve) begin
-          // Underrun: the complement of the FCS so far, /T/, and discard the rest.
-          txd_d      = {IdleWord[63:40], XgmiiTerm, crc_q};
-          txc_d      = 8'hF0;
-          st_d       = StAbort;
-          urun_d     = 1'b1;
-          bad_d      = 1'b1;
-          dic_d      = 2'(3'(dic_q) + rnd);
-          next_shift_d = x[2];
-          ifg_d      = 8'((x >> 3) - 11'd1);
-        end else begin
         for (int i = 0; i < 8; i++) begin
           b = pos_q + 17'(i);
           if (b < padded) begin
             txd_d[8*i +: 8] = data_word[8*i +: 8];
             txc_d[i]        = 1'b0;
-          end else if (meta_i.ifcs && b < total) begin
+          end else if ((meta_i.ifcs || ct_q) && b < total) begin
             txd_d[8*i +: 8] = fcs[8*(b - padded) +: 8];
             txc_d[i]        = 1'b0;
           end else if (b == total) begin
@@ -270,6 +259,26 @@ module nic_tx_mac #(
             sent_d     = 1'b0;
           end
         end
+        if (starve) begin
+          // Underrun: instead, the complement of the FCS so far and /T/;
+          // the rest of the frame's words are discarded (StAbort).
+          txd_d      = {IdleWord[63:40], XgmiiTerm, crc_q};
+          txc_d      = 8'hF0;
+          tx_pop_o   = 1'b0;
+          crc_d      = crc_q;
+          pos_d      = pos_q;
+          bcast_d    = bcast_q;
+          mcast_d    = mcast_q;
+          meta_pop_o = 1'b0;
+          sent_d     = 1'b0;
+          pkt_end_d  = pkt_end_q;
+          octets_d   = octets_q;
+          st_d       = StAbort;
+          urun_d     = 1'b1;
+          bad_d      = 1'b1;
+          dic_d      = 2'(3'(dic_q) + rnd);
+          next_shift_d = x[2];
+          ifg_d      = 8'((x >> 3) - 11'd1);
         end
       end
       StAbort: begin
