@@ -262,10 +262,10 @@ module nic_dma_packer #(
   // Metadata only once the frame's last word is out of the accumulator.
   MetaAfterLastWord: assert property (@(posedge clk_i) disable iff (!rst_ni)
       meta_push_o |-> flush_q && acc_cnt_d == 4'd0);
-  // A frame never outgrows the limit the request side enforces (+ tag).
-  // A ct frame is announced once, and its metadata says so.
+  // A ct frame is announced once, before its metadata.
   CtOncePerFrame: assert property (@(posedge clk_i) disable iff (!rst_ni)
-      ct_push_d |-> !ct_frame_q || meta_push_o);
+      ct_push_d |-> !ct_frame_q && !flush_q);
+  // A frame never outgrows the limit the request side enforces (+ tag).
   FrameBounded: assert property (@(posedge clk_i) disable iff (!rst_ni)
       flen_q <= 16'(MaxFrameBytes + 8));
 

@@ -83,6 +83,7 @@ class TxMac : public ::testing::Test {
     t.ipgt_i = 12;
     t.tx_empty_i = 1;
     t.meta_empty_i = 1;
+    t.ct_empty_i = 1;  // store-and-forward only (cut-through: test_nic_cut_through)
     tick_raw();
     t.rst_ni = 1;
   }
