@@ -47,6 +47,14 @@ struct E1000Config {
   // NIC's doorbell-to-completion latency needs (e1000e starts at 20000).
   uint32_t itr = 0;
   E1000TxMode tx_mode = E1000TxMode::ring;
+  // Cut-through (TXCT, if TXCAP has it): the NIC starts a frame before its
+  // last byte is stored once cut_through_bytes of it are. It does so only for
+  // frames no offload writes into (one data descriptor with EOP and IFCS, no
+  // checksum or TSO), so the driver chooses per packet by its offloads; the
+  // rest stay store-and-forward. The default threshold covers the packer's
+  // slips up to 9018-byte frames (README, "Cut-through").
+  bool cut_through = false;
+  uint32_t cut_through_bytes = 128;
   void validate() const;
 };
 
@@ -79,6 +87,7 @@ struct TxPacketRecord {
   uint32_t first_frame_len = 0;  // length of the first of them (FCS excluded)
   bool pushed = false;        // its descriptors went with the doorbell (push mode)
   bool inlined = false;       // and its bytes too (inline mode)
+  uint64_t first_buf = 0;     // physical address of the packet's first byte
 };
 
 // tx_flags of one packet.
@@ -170,6 +179,7 @@ private:
   bool open_ = false;
   bool push_ = false;  // push mode asked for and the NIC has the window
   bool inline_ = false;  // inline mode asked for and the NIC takes inline frames
+  bool cut_through_ = false;  // asked for and the NIC has it (TXCT written)
   std::vector<TxPacketRecord> pending_doorbell_;
   E1000TxStats stats_;
 };

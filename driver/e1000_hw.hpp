@@ -55,6 +55,8 @@ enum : uint32_t {
   E1000_TDILC = 0x5F28,  // inline frames taken (their data fetch skipped)
   E1000_TXCAP = 0x5F40,  // read-only: low-latency TX capabilities
   E1000_TXINLMAX = 0x5F4C,  // read-only: the most inline bytes per frame
+  E1000_TXCT = 0x5F48,   // cut-through: bit 0 enable, bits 15:4 start threshold in bytes
+  E1000_TDURC = 0x5F24,  // cut-through frames that ran dry (bad FCS on the wire; clear on read)
   // Descriptor push window: one 64-byte write-combined write (e1000_tx_push).
   E1000_TXPUSH = 0x6000,
   // Inline frame bytes: 64-byte blocks at 0x6040 + 64k, written before the
@@ -65,6 +67,10 @@ enum : uint32_t {
 enum : uint32_t {
   E1000_TXCAP_PUSH = 1u << 0,  // the NIC has the descriptor push window
   E1000_TXCAP_INLINE = 1u << 1,  // ... and takes inline frames (E1000_TXINLINE)
+  E1000_TXCAP_CT = 1u << 2,    // the NIC can cut through (TXCT, TDURC)
+  E1000_TXCT_EN = 1u << 0,
+  E1000_TXCT_THRESH_SHIFT = 4,
+  E1000_TXCT_THRESH_MAX = 0xFFF,
 };
 
 // The 64-byte block written to E1000_TXPUSH: the doorbell (new TDT) and the

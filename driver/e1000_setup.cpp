@@ -22,6 +22,9 @@ void E1000Config::validate() const {
   if (tipg > 1023) throw std::invalid_argument(fmt::format("e1000: tipg={} does not fit TIPG.IPGT (10 bits)", tipg));
   if (itr && (itr < 100 || itr > 100000))
     throw std::invalid_argument(fmt::format("e1000: itr={} must be 0 or in 100..100000 interrupts/s", itr));
+  if (cut_through_bytes < 8 || cut_through_bytes > E1000_TXCT_THRESH_MAX)
+    throw std::invalid_argument(
+        fmt::format("e1000: cut_through_bytes={} must be in 8..{}", cut_through_bytes, E1000_TXCT_THRESH_MAX));
   if (napi_weight < 1) throw std::invalid_argument("e1000: napi_weight must be >= 1");
 }
 
@@ -76,6 +79,7 @@ void E1000Adapter::e1000_configure_tx(uint32_t head) {
   uint32_t tctl = E1000_TCTL_EN | (0x0Fu << E1000_TCTL_CT_SHIFT) | (0x3Fu << E1000_TCTL_COLD_SHIFT);
   if (cfg_.pad_short) tctl |= E1000_TCTL_PSP;
   mmio_.writel(tctl, E1000_TCTL);
+  if (cut_through_) mmio_.writel(E1000_TXCT_EN | (cfg_.cut_through_bytes << E1000_TXCT_THRESH_SHIFT), E1000_TXCT);
 }
 
 void E1000Adapter::e1000_irq_enable() { mmio_.writel(E1000_ICR_TXDW, E1000_IMS); }
@@ -92,11 +96,10 @@ int E1000Adapter::e1000e_open() {
   if (const int err = e1000e_setup_tx_resources()) return err;
   // Low-latency modes are capabilities: ask only when one is wanted (ring
   // mode's bring-up stays as it was).
-  if (cfg_.tx_mode != E1000TxMode::ring) {
-    const uint32_t cap = mmio_.readl(E1000_TXCAP);
-    push_ = cap & E1000_TXCAP_PUSH;
-    inline_ = cfg_.tx_mode == E1000TxMode::inline_ && push_ && (cap & E1000_TXCAP_INLINE);
-  }
+  const uint32_t txcap = cfg_.tx_mode != E1000TxMode::ring || cfg_.cut_through ? mmio_.readl(E1000_TXCAP) : 0;
+  push_ = cfg_.tx_mode != E1000TxMode::ring && (txcap & E1000_TXCAP_PUSH);
+  inline_ = cfg_.tx_mode == E1000TxMode::inline_ && push_ && (txcap & E1000_TXCAP_INLINE);
+  cut_through_ = cfg_.cut_through && (txcap & E1000_TXCAP_CT);
   e1000_configure_tx();
   e1000_irq_enable();
   netdev_.queue_stopped = false;

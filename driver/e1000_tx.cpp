@@ -264,6 +264,7 @@ netdev_tx_t E1000Adapter::e1000_xmit_frame(sk_buff *skb) {
   // Inline: one data descriptor (its buffer is the linear area), no TSO.
   const bool inl = inline_ && push && mapped == 1 && !tso && len <= E1000_INLINE_MAX && skb->headlen() == len;
   pending_doorbell_.push_back({trace_id, first, last, last_end, len, segs, first_frame_len, push, inl});
+  pending_doorbell_.back().first_buf = ring_.buffer_info[start].dma;
   if (on_doorbell) on_doorbell(pending_doorbell_);
   pending_doorbell_.clear();
   stats_.doorbells++;

@@ -54,6 +54,14 @@ package nic_abi_pkg;
   localparam logic [16:0] RegTdilc  = 17'h05F28;  // inline frames taken (no data fetch)
   localparam int unsigned TxcapInlineBit = 1;     // inline frames (RegTxInline) supported
   localparam logic [16:0] RegTxInlMax = 17'h05F4C;  // read-only: InlineMaxBytes
+  // Cut-through (wirepath): TXCT bit 0 enables it, bits 15:4 are the start
+  // threshold in bytes (the MAC starts an eligible frame once that many of its
+  // bytes, or all of them, are in the TX FIFO); TDURC counts underruns.
+  localparam int unsigned TxcapCutThroughBit = 2;  // TXCT/TDURC exist
+  localparam logic [16:0] RegTxct   = 17'h05F48;  // cut-through control
+  localparam logic [16:0] RegTdurc  = 17'h05F24;  // TX underruns (clear on read)
+  localparam int unsigned TxctEnBit = 0;
+  localparam int unsigned TxctThreshLsb = 4;       // bits 15:4: threshold, bytes
 
   // Descriptor push window (wirepath, not in the 8254x): one 64-byte
   // write-combined write at RegTxPush carries the new TDT and up to

@@ -64,7 +64,14 @@ package nic_abi_types_pkg;
     logic [15:0] ip_id;
     logic [31:0] tcp_seq;
     logic [7:0]  tcp_flags;
+    logic        ct;       // cut-through: announced early by a tx_ct_t entry
   } tx_meta_t;
+
+  // Cut-through: a frame's early entry, pushed when its first bytes are
+  // packed; the MAC may start it before its last word (and metadata) is in.
+  typedef struct packed {
+    logic [15:0] len;      // frame bytes incl. an inserted VLAN tag (IFCS is implied)
+  } tx_ct_t;
 
   // Data DMA read command, queued from the request side to the packer in the
   // order the reads were issued. has_data = 0: no read, only err/eop marks.
@@ -77,6 +84,8 @@ package nic_abi_types_pkg;
     logic        ifcs;
     logic [5:0]  off;     // byte offset of the first byte in the first beat
     logic [12:0] nbytes;  // 1..MaxReadBytes when has_data
+    logic        ct;      // the frame's first read, and the frame may be cut through
+    logic [15:0] ct_len;  // ... then its length incl. the VLAN tag
   } dma_cmd_t;
 
 endpackage

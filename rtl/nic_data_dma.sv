@@ -24,6 +24,7 @@ module nic_data_dma #(
   input  logic                    rst_ni,
   input  logic                    vme_i,        // CTRL.VME: VLE inserts tags
   input  logic                    hold_i,       // start no new packet (GIO master disable)
+  input  logic                    ct_en_i,      // TXCT.EN: mark frames that may be cut through
   output logic                    idle_o,       // no packet in progress, nothing queued
   // Descriptors
   input  logic                    desc_valid_i,
@@ -50,6 +51,8 @@ module nic_data_dma #(
   output logic                    meta_push_o,
   output nic_abi_types_pkg::tx_meta_t       meta_o,
   output logic                    dma_err_o,
+  output logic                    ct_push_o,    // a cut-through frame's early entry
+  output nic_abi_types_pkg::tx_ct_t         ct_o,
   input  logic                    tx_pop_i,
   input  logic                    meta_pop_i,
   // Events for the statistics
@@ -114,6 +117,11 @@ module nic_data_dma #(
   logic                 inl_q, inl_d;            // the buffer being read is inline
 
   logic                 cmd_push, cmd_full, commit, packer_idle;
+  // Cut-through eligibility of the frame being read: one data descriptor
+  // with EOP and IFCS (so its length is known at the first read and the MAC
+  // can spoil its FCS), no field written by an offload (IXSM, TXSM/IC, TSE).
+  logic                 ct_q, ct_d, ct_ok;
+  logic [15:0]          ct_len_q, ct_len_d;
   dma_cmd_t             cmd;
 
   // Descriptor decode (8254x layouts; see nic_abi_pkg::tx_desc_t for the bytes).
@@ -398,6 +406,8 @@ module nic_data_dma #(
           cmd.ifcs     = ifcs_q;
           cmd.off      = inl_q ? '0 : 6'(src[BeatOffW-1:0]);
           cmd.nbytes   = n;
+          cmd.ct       = ct_q && !fread_q;
+          cmd.ct_len   = ct_len_q;
           pos_d        = pos_q + 3'(nw);
           if (hdr_rd) begin
             hdr_ptr_d = hdr_ptr_q + 64'(n);
@@ -448,6 +458,21 @@ module nic_data_dma #(
   // from a top-level input, and Verilator re-runs every block that reads one
   // on each eval() (its input region).
   assign ar_valid_d = (commit && !inl_q) || (ar_valid_q && !ar_ready_i);  // inline: no read
+  always_comb begin : p_ct
+    ct_ok    = ct_en_i && is_data && !is_bad && !in_pkt_q && d_eop && d.cmd[CmdIfcsBit] &&
+               !d_ol.ixsm && !d_ol.txsm && !d_ol.tse && d_len != '0 && d_len <= 20'(MaxFrameBytes);
+    ct_d     = (desc_ready_o && !is_ctx) ? ct_ok : ct_q;
+    ct_len_d = (desc_ready_o && !is_ctx) ? (ct_ok ? 16'(d_len) + (d_ol.vle ? 16'd4 : 16'd0) : '0) : ct_len_q;
+  end
+  always_ff @(posedge clk_i or negedge rst_ni) begin : p_ct_regs
+    if (!rst_ni) begin
+      ct_q     <= 1'b0;
+      ct_len_q <= '0;
+    end else begin
+      ct_q     <= ct_d;
+      ct_len_q <= ct_len_d;
+    end
+  end
 
   always_ff @(posedge clk_i or negedge rst_ni) begin : p_regs
     if (!rst_ni) begin
@@ -539,6 +564,7 @@ module nic_data_dma #(
     .r_valid_i(pk_valid), .r_data_i(pk_data), .r_resp_i(src_inl ? 2'b00 : r_resp_i),
     .r_last_i(pk_last), .r_ready_o(pk_ready),
     .tx_push_o, .tx_data_o, .meta_push_o, .meta_o, .dma_err_o,
+    .ct_push_o, .ct_o,
     .idle_o(packer_idle)
   );
 

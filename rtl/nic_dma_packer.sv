@@ -28,6 +28,10 @@ module nic_dma_packer #(
   output logic                    meta_push_o,
   output nic_abi_types_pkg::tx_meta_t       meta_o,
   output logic                    dma_err_o,  // with meta_push_o: a read failed
+  // Cut-through: the early entry of a frame marked ct, one cycle after its
+  // first bytes are taken (its metadata, with meta_o.ct set, still follows).
+  output logic                    ct_push_o,
+  output nic_abi_types_pkg::tx_ct_t         ct_o,
   output logic                    idle_o      // no command, no byte held
 );
   import nic_abi_pkg::*;
@@ -59,6 +63,8 @@ module nic_dma_packer #(
   logic                tag_q, tag_d;          // the VLAN tag is in
   tx_offload_t         ol_q, ol_d;            // the frame's offloads (last command seen)
   tx_meta_t            cs_meta;
+  logic                ct_push_q, ct_push_d, ct_frame_q, ct_frame_d;  // cut-through
+  tx_ct_t              ct_q, ct_d;
 
   // What leaves this cycle depends on flops only, so the checksum adder
   // behind tx_data_o is not re-evaluated whenever a top-level input (an R
@@ -204,10 +210,33 @@ module nic_dma_packer #(
     meta_o.ifcs    = ifcs_q;
     meta_o.len     = flen_q;
     meta_o.pkt_end = ol_q.seg_last;
+    meta_o.ct      = ct_frame_q;
     dma_err_o      = meta_push_o && dmaerr_q;
   end
 
-  assign idle_o = cmd_empty && acc_cnt_q == '0 && !flush_q;
+  assign idle_o = cmd_empty && acc_cnt_q == '0 && !flush_q && !ct_push_q;
+
+  // Cut-through: a ct command's first take (a frame's first bytes are never
+  // taken in a flush or tag cycle) announces the frame; registered, so the
+  // output comes from flops like the others.
+  always_comb begin : p_ct
+    ct_push_d  = !flush_q && !cmd_empty && cmd.has_data && cmd.ct && r_valid_i && !started_q;
+    ct_d       = ct_push_d ? '{len: cmd.ct_len} : ct_q;
+    ct_frame_d = ct_push_d || (ct_frame_q && !meta_push_o);
+  end
+  always_ff @(posedge clk_i or negedge rst_ni) begin : p_ct_regs
+    if (!rst_ni) begin
+      ct_push_q  <= 1'b0;
+      ct_frame_q <= 1'b0;
+      ct_q       <= '0;
+    end else begin
+      ct_push_q  <= ct_push_d;
+      ct_frame_q <= ct_frame_d;
+      ct_q       <= ct_d;
+    end
+  end
+  assign ct_push_o = ct_push_q;
+  assign ct_o      = ct_q;
 
   always_ff @(posedge clk_i or negedge rst_ni) begin : p_regs
     if (!rst_ni) begin
@@ -249,6 +278,9 @@ module nic_dma_packer #(
   // Metadata only once the frame's last word is out of the accumulator.
   MetaAfterLastWord: assert property (@(posedge clk_i) disable iff (!rst_ni)
       meta_push_o |-> flush_q && acc_cnt_d == 4'd0);
+  // A ct frame is announced once, before its metadata.
+  CtOncePerFrame: assert property (@(posedge clk_i) disable iff (!rst_ni)
+      ct_push_d |-> !ct_frame_q && !flush_q);
   // A frame never outgrows the limit the request side enforces (+ tag).
   FrameBounded: assert property (@(posedge clk_i) disable iff (!rst_ni)
       flen_q <= 16'(MaxFrameBytes + 8));

@@ -60,6 +60,10 @@ module nic_regs (
   input  logic        push_fb_i,      // TDPFC
   input  logic        push_bad_i,     // TDPBC
   input  logic        inl_taken_i,    // TDILC
+  // Cut-through: TXCT and the underrun counter TDURC.
+  output logic        ct_en_o,
+  output logic [11:0] ct_thresh_o,
+  input  logic        underrun_i,
   output logic        irq_o,
   output logic        idle_o          // no response owed, no timer running, irq settled
 );
@@ -109,12 +113,16 @@ module nic_regs (
   logic [31:0] gptc_q, tpt_q;
   logic [63:0] gotc_q, tot_q;
   logic [31:0] itr_q, tidv_q, tadv_q;
+  logic [31:0] txct_q;  // cut-through: bit 0 enable, bits 15:4 threshold (bytes)
+  assign ct_en_o     = txct_q[TxctEnBit];
+  assign ct_thresh_o = txct_q[TxctThreshLsb +: 12];
   // Counters cleared on read: PTC64..PTC1522, MPTC, BPTC, TSCTC, TSCTFC,
-  // TDZC, TDOC, TDEC, TDBC, TRJC, TWEC, TDPAC, TDPFC, TDPBC, TDILC.
-  localparam int unsigned NumCnt = 20;
+  // TDZC, TDOC, TDEC, TDBC, TRJC, TWEC, TDPAC, TDPFC, TDPBC, TDILC, TDURC.
+  localparam int unsigned NumCnt = 21;
   localparam int unsigned CntMptc = 6, CntBptc = 7, CntTsctc = 8, CntTsctfc = 9;
   localparam int unsigned CntTdzc = 10, CntTdoc = 11, CntTdec = 12, CntTdbc = 13, CntTrjc = 14;
   localparam int unsigned CntTwec = 15, CntTdpac = 16, CntTdpfc = 17, CntTdpbc = 18, CntTdilc = 19;
+  localparam int unsigned CntTdurc = 20;
   logic [31:0] cnt_q [NumCnt];
   logic [NumCnt-1:0] cnt_inc;   // status events only; TRJC's is added in p_csr_regs
   // Interrupt moderation: delay timers (cycles) and the ITR throttle.
@@ -143,6 +151,7 @@ module nic_regs (
       CntTdpfc:  return RegTdpfc;
       CntTdpbc:  return RegTdpbc;
       CntTdilc:  return RegTdilc;
+      CntTdurc:  return RegTdurc;
       default:   return RegPtc64 + 17'(4 * i);  // PTC64..PTC1522
     endcase
   endfunction
@@ -169,6 +178,7 @@ module nic_regs (
     cnt_inc[CntTdpfc]  = push_fb_i;
     cnt_inc[CntTdpbc]  = push_bad_i;
     cnt_inc[CntTdilc]  = inl_taken_i;
+    cnt_inc[CntTdurc]  = underrun_i;
   end
 
   // Kept out of the clocked decode: it feeds the write-back, which feeds ICR back.
@@ -199,8 +209,9 @@ module nic_regs (
       RegTotl:   val = tot_q[31:0];
       RegToth:   val = tot_q[63:32];
       RegTpt:    val = tpt_q;
-      RegTxcap:  val = (32'h1 << TxcapPushBit) | (32'h1 << TxcapInlineBit);
+      RegTxcap:  val = (32'h1 << TxcapPushBit) | (32'h1 << TxcapInlineBit) | (32'h1 << TxcapCutThroughBit);
       RegTxInlMax: val = 32'(InlineMaxBytes);
+      RegTxct:   val = txct_q;
       default: begin
         val = '0;
         for (int i = 0; i < NumCnt; i++) if (a == cnt_addr(i)) val = cnt_q[i];
@@ -246,6 +257,7 @@ module nic_regs (
       itr_q   <= '0;
       tidv_q  <= '0;
       tadv_q  <= '0;
+      txct_q  <= '0;
       for (int i = 0; i < NumCnt; i++) cnt_q[i] <= '0;
       tidv_cnt_q <= '0;
       tadv_cnt_q <= '0;
@@ -286,6 +298,7 @@ module nic_regs (
           RegItr:   itr_q <= merge(itr_q, s_axil_wdata_i, wmask) & 32'h0000_FFFF;
           RegTidv:  tidv_q <= merge(tidv_q, s_axil_wdata_i, wmask) & 32'h0000_FFFF;
           RegTadv:  tadv_q <= merge(tadv_q, s_axil_wdata_i, wmask) & 32'h0000_FFFF;
+          RegTxct:  txct_q <= merge(txct_q, s_axil_wdata_i, wmask) & 32'h0000_FFF1;
           default: ;
         endcase
       end

@@ -145,6 +145,11 @@ module nic_top #(
   logic [15:0] ring_size, tdt, tdh, tdh_wdata;
   logic [16:0] frame_octets;
   logic        regs_idle, fetch_idle, mac_idle;
+  // Cut-through: TXCT, the early-entry FIFO, underrun events.
+  logic        ct_en, ct_push, ct_pop, ct_empty, ct_full, underrun;
+  logic [11:0] ct_thresh;
+  tx_ct_t      ct_w, ct_r;
+  logic [$clog2(MetaDepth):0] ct_count_unused;
 
   // Wide writes are registered first: nothing downstream reads the inputs
   // (cheap for Verilator's input region) and decode starts from flops.
@@ -195,6 +200,7 @@ module nic_top #(
     .push_tdt_wr_i(push_hdr), .push_tdt_i(push_data_q[15:0]),
     .push_ok_i(push_ok), .push_fb_i(push_fb), .push_bad_i((push_valid_q && !push_full && !inl_blk) || inl_bad),
     .inl_taken_i(inl_taken),
+    .ct_en_o(ct_en), .ct_thresh_o(ct_thresh), .underrun_i(underrun),
     .irq_o, .idle_o(regs_idle)
   );
 
@@ -248,7 +254,7 @@ module nic_top #(
   nic_data_dma #(
     .AxiDataWidth(AxiDataWidth), .TxFifoWords(TxFifoWords), .MetaDepth(MetaDepth)
   ) u_data_dma (
-    .clk_i, .rst_ni(core_rst_nq), .vme_i(vme), .hold_i(gio_dis), .idle_o(dma_idle),
+    .clk_i, .rst_ni(core_rst_nq), .vme_i(vme), .hold_i(gio_dis), .idle_o(dma_idle), .ct_en_i(ct_en),
     .desc_valid_i(desc_valid), .desc_i(desc), .desc_ready_o(desc_ready),
     .cpl_push_o(cpl_push), .cpl_o(cpl), .cpl_full_i(cpl_full),
     .ar_valid_o(data_ar_valid), .ar_addr_o(data_ar_addr), .ar_len_o(data_ar_len),
@@ -256,7 +262,7 @@ module nic_top #(
     .r_valid_i(data_r_valid), .r_data_i(m_axi_rdata_i), .r_resp_i(m_axi_rresp_i),
     .r_last_i(m_axi_rlast_i), .r_ready_o(data_r_ready),
     .tx_push_o(tx_push), .tx_data_o(tx_wdata), .meta_push_o(meta_push), .meta_o(meta_w),
-    .dma_err_o(dma_err), .tx_pop_i(tx_pop), .meta_pop_i(meta_pop),
+    .dma_err_o(dma_err), .ct_push_o(ct_push), .ct_o(ct_w), .tx_pop_i(tx_pop), .meta_pop_i(meta_pop),
     .tso_ctx_o(ev_tso_ctx), .tso_fail_o(ev_tso_fail), .oversize_o(ev_oversize),
     .zero_len_o(ev_zero_len), .bad_desc_o(ev_bad_desc),
     .inl_i(inl_mark), .inl_used_o(inl_used), .inl_valid_i(inl_valid), .inl_data_i(inl_data),
@@ -286,11 +292,20 @@ module nic_top #(
     .empty_o(meta_empty), .full_o(meta_full), .count_o(meta_count_unused)
   );
 
-  nic_tx_mac u_tx_mac (
+  // At most MetaDepth ct frames are announced and not started: each holds a
+  // metadata credit, but the youngest, which took its first read with one free.
+  nic_fifo #(.Width($bits(tx_ct_t)), .Depth(MetaDepth)) u_ct_fifo (
+    .clk_i, .rst_ni(core_rst_nq),
+    .push_i(ct_push), .wdata_i(ct_w), .pop_i(ct_pop), .rdata_o(ct_r),
+    .empty_o(ct_empty), .full_o(ct_full), .count_o(ct_count_unused)
+  );
+
+  nic_tx_mac #(.TxCountW($clog2(TxFifoWords) + 1)) u_tx_mac (
     .clk_i, .rst_ni(core_rst_nq),
     .psp_i(tx_psp), .ipgt_i(ipgt),
-    .tx_data_i(tx_rdata), .tx_empty_i(tx_empty), .tx_pop_o(tx_pop),
+    .tx_data_i(tx_rdata), .tx_empty_i(tx_empty), .tx_pop_o(tx_pop), .tx_count_i(tx_count_unused),
     .meta_i(meta_r), .meta_empty_i(meta_empty), .meta_pop_o(meta_pop),
+    .ct_i(ct_r), .ct_empty_i(ct_empty), .ct_pop_o(ct_pop), .thresh_i(ct_thresh), .underrun_o(underrun),
     .xgmii_txd_o, .xgmii_txc_o,
     .frame_sent_o(frame_sent), .frame_octets_o(frame_octets), .frame_drop_o(frame_drop),
     .frame_pkt_end_o(frame_pkt_end), .frame_bcast_o(frame_bcast), .frame_mcast_o(frame_mcast),
@@ -312,7 +327,7 @@ module nic_top #(
   );
 
   // GIO master disable completes when nothing is in progress or in flight.
-  assign master_idle = dma_idle && meta_empty && tx_empty && wb_idle && !drain_q &&
+  assign master_idle = dma_idle && meta_empty && tx_empty && ct_empty && wb_idle && !drain_q &&
                        rd_out_q == '0 && wr_out_q == '0;
 
   // Whole-NIC idle: out of reset with no reset pending, nothing in flight on
@@ -334,13 +349,16 @@ module nic_top #(
   end
 
   logic unused_axi;
-  assign unused_axi = ^{m_axi_bid_i, tx_full, meta_full, drop_cnt_q, push_data_q[127:64], push_data_q[31:24]};
+  assign unused_axi = ^{m_axi_bid_i, tx_full, meta_full, ct_full, ct_count_unused, drop_cnt_q, push_data_q[127:64],
+                        push_data_q[31:24]};
 
   // Credits keep both FIFOs from overflowing; checked here at the top.
   TxFifoNoOverflow: assert property (@(posedge clk_i) disable iff (!core_rst_nq)
       tx_push |-> !tx_full || tx_pop);
   MetaFifoNoOverflow: assert property (@(posedge clk_i) disable iff (!core_rst_nq)
       meta_push |-> !meta_full);
+  CtFifoNoOverflow: assert property (@(posedge clk_i) disable iff (!core_rst_nq)
+      ct_push |-> !ct_full);
   // AXI master: a valid is held until ready, with its payload stable.
   AxiArHold: assert property (@(posedge clk_i) disable iff (!core_rst_nq)
       m_axi_arvalid_o && !m_axi_arready_i |=> m_axi_arvalid_o && $stable(m_axi_araddr_o) &&

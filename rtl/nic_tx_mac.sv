@@ -5,7 +5,14 @@
 // them by four lanes when the frame starts on lane 4. A deficit idle count
 // (IEEE 802.3 46.3.1.4, 0..3 bytes) picks each gap so the average gap equals
 // max(12, IPGT) exactly. Frames marked bad or of length 0 are dropped.
-module nic_tx_mac (
+// Cut-through: a frame announced by an early entry (ct FIFO) starts once
+// thresh_i of its bytes, or all of them, are stored, with the early length;
+// its metadata is popped at its end. An underrun (a word, or the metadata at
+// the FCS, not there in time) or an error in the metadata ends the frame with
+// the complement of its FCS and /T/; the rest of its words are discarded.
+module nic_tx_mac #(
+  parameter int unsigned TxCountW = 12  // width of the TX FIFO's word count
+) (
   input  logic                clk_i,
   input  logic                rst_ni,
   input  logic                psp_i,
@@ -14,10 +21,17 @@ module nic_tx_mac (
   input  logic [63:0]         tx_data_i,
   input  logic                tx_empty_i,
   output logic                tx_pop_o,
+  input  logic [TxCountW-1:0] tx_count_i,
   // Metadata FIFO
   input  nic_abi_types_pkg::tx_meta_t   meta_i,
   input  logic                meta_empty_i,
   output logic                meta_pop_o,
+  // Cut-through early entries and the start threshold (bytes)
+  input  nic_abi_types_pkg::tx_ct_t     ct_i,
+  input  logic                ct_empty_i,
+  output logic                ct_pop_o,
+  input  logic [11:0]         thresh_i,
+  output logic                underrun_o,      // a cut-through frame ran dry (TDURC)
   // XGMII
   output logic [63:0]         xgmii_txd_o,
   output logic [7:0]          xgmii_txc_o,
@@ -35,7 +49,9 @@ module nic_tx_mac (
   localparam logic [63:0] IdleWord     = {8{XgmiiIdle}};
   localparam logic [63:0] PreambleWord = {XgmiiSfd, {6{XgmiiPre}}, XgmiiStart};
 
-  typedef enum logic [1:0] {StIdle, StData, StDrop} state_e;
+  // StAbort: a cut-through frame was ended early; discard its remaining
+  // words and wait for its metadata.
+  typedef enum logic [1:0] {StIdle, StData, StDrop, StAbort} state_e;
 
   state_e      st_q, st_d;
   logic [16:0] pos_q, pos_d;   // frame byte index of lane 0 of the current word
@@ -53,6 +69,12 @@ module nic_tx_mac (
   logic        sent_q, sent_d, drop_q, drop_d;
   logic [16:0] octets_q, octets_d;
   logic        pkt_end_q, pkt_end_d, bcast_q, bcast_d, mcast_q, mcast_d;
+  logic        ct_q, ct_d;            // the current frame is cut through
+  logic        bad_q, bad_d;          // ... and its FCS goes out spoiled
+  logic [15:0] ct_len_q, ct_len_d;    // ... its early length
+  logic        urun_q, urun_d;
+  logic        ct_head, ct_ready, fcs_word, ct_bad_now, starve;
+  logic [16:0] ct_need;               // bytes stored before a ct frame may start
 
   logic [16:0] len, padded, total;
   logic [63:0] data_word;
@@ -60,16 +82,17 @@ module nic_tx_mac (
   logic [31:0] crc_next;
 
   always_comb begin : p_lengths
-    len    = {1'b0, meta_i.len};
+    // A cut-through frame uses its early length; offload fields never apply.
+    len    = ct_q ? {1'b0, ct_len_q} : {1'b0, meta_i.len};
     padded = (psp_i && len < 17'(MinFrameBytes)) ? 17'(MinFrameBytes) : len;
-    total  = padded + (meta_i.ifcs ? 17'd4 : 17'd0);
+    total  = padded + ((meta_i.ifcs || ct_q) ? 17'd4 : 17'd0);
     // Frame bytes past the stored length are padding zeros; checksum and
     // TSO fields are replaced by the values in the metadata.
     for (int i = 0; i < 8; i++) begin
       logic [16:0] b;
       b = pos_q + 17'(i);
       data_word[8*i +: 8] = (b < len) ? tx_data_i[8*i +: 8] : 8'h00;
-      if (b < len) begin
+      if (b < len && !ct_q) begin
         if (meta_i.ip_ins && b == 17'(meta_i.ip_off))         data_word[8*i +: 8] = meta_i.ip_csum[15:8];
         if (meta_i.ip_ins && b == 17'(meta_i.ip_off) + 17'd1) data_word[8*i +: 8] = meta_i.ip_csum[7:0];
         if (meta_i.tso) begin
@@ -98,6 +121,26 @@ module nic_tx_mac (
     .crc_i(crc_q), .data_i(data_word), .nbytes_i(crc_nbytes), .crc_o(crc_next)
   );
 
+  always_comb begin : p_ct
+    // The next frame is a cut-through one when an early entry waits and the
+    // oldest metadata (if any) is that frame's: frames are stored in order,
+    // and a started ct frame has popped its entry.
+    ct_head    = !ct_empty_i && (meta_empty_i || meta_i.ct);
+    // Start at the threshold plus 1/16 of the frame, or with the whole frame
+    // stored (its metadata). The packer fills at most 8 bytes a cycle, the
+    // rate the MAC drains, so every lost cycle stays lost: up to two partial
+    // takes per 512-byte read, and descriptor beats the shared R channel
+    // hands in between, both in proportion to the frame's length.
+    ct_need    = 17'(thresh_i) + 17'(ct_i.len[15:4]);
+    ct_ready   = !meta_empty_i ||
+                 ({1'b0, ct_i.len} > ct_need && 17'({tx_count_i, 3'b000}) >= ct_need);
+    // The first FCS byte is in this word: the metadata (err) decides it.
+    fcs_word   = padded >= pos_q && padded < pos_q + 17'd8;
+    ct_bad_now = bad_q || (fcs_word && (meta_empty_i || meta_i.err));
+    // A data word is due and not stored.
+    starve     = ct_q && pos_q < len && tx_empty_i;
+  end
+
   always_comb begin : p_fsm
     logic [31:0] fcs;
     logic [16:0] b;
@@ -108,6 +151,7 @@ module nic_tx_mac (
     logic [1:0]  t_lane;
 
     st_d       = st_q;
+    b          = '0;  // a loop temporary (StData), so no state keeps it
     pos_d      = pos_q;
     crc_d      = crc_q;
     ifg_d      = (ifg_q != '0) ? ifg_q - 1'b1 : ifg_q;
@@ -121,26 +165,46 @@ module nic_tx_mac (
     mcast_d    = mcast_q;
     tx_pop_o   = 1'b0;
     meta_pop_o = 1'b0;
+    ct_pop_o   = 1'b0;
+    ct_d       = ct_q;
+    bad_d      = bad_q;
+    ct_len_d   = ct_len_q;
+    urun_d     = 1'b0;
     shift_d      = shift_q;
     next_shift_d = next_shift_q;
     dic_d        = dic_q;
-    fcs        = ~crc_next;
+    fcs        = (ct_q && ct_bad_now) ? crc_next : ~crc_next;
     gap        = (ipgt_i < 10'(MinIfgBytes)) ? 11'(MinIfgBytes) : 11'(ipgt_i);
     // Gaps (from /T/ to /S/) that end on lane 0 or 4 are = -t mod 4, with t
     // the /T/ lane in the frame-aligned word. Round down while the deficit
     // stays within 3 bytes, else round up and pay the deficit back.
-    t_lane     = total[1:0];
+    // An underrun ends the frame after 4 spoiled FCS bytes at pos_q.
+    t_lane     = starve ? 2'd0 : total[1:0];
     rnd        = 3'(2'(gap[1:0] + t_lane));
     gap_dn     = gap - 11'(rnd);
     if (3'(dic_q) + rnd > 3'd3) begin
       gap_dn = gap_dn + 11'd4;
       rnd    = rnd - 3'd4;
     end
-    x          = 11'(total[2:0]) + (shift_q ? 11'd4 : 11'd0) + gap_dn;
+    x          = (starve ? 11'd4 : 11'(total[2:0])) + (shift_q ? 11'd4 : 11'd0) + gap_dn;
 
     unique case (st_q)
       StIdle: begin
-        if (ifg_q == '0 && !meta_empty_i) begin
+        if (ifg_q == '0 && ct_head) begin
+          if (ct_ready) begin
+            ct_pop_o = 1'b1;
+            ct_d     = 1'b1;
+            bad_d    = 1'b0;
+            ct_len_d = ct_i.len;
+            pos_d    = '0;
+            st_d     = StData;
+            crc_d    = CrcInit;
+            txd_d    = PreambleWord;
+            txc_d    = 8'h01;
+            shift_d  = next_shift_q;
+          end
+        end else if (ifg_q == '0 && !meta_empty_i) begin
+          ct_d = 1'b0;
           pos_d = '0;
           if (meta_i.err || meta_i.len == '0) begin
             st_d = StDrop;
@@ -159,7 +223,7 @@ module nic_tx_mac (
           if (b < padded) begin
             txd_d[8*i +: 8] = data_word[8*i +: 8];
             txc_d[i]        = 1'b0;
-          end else if (meta_i.ifcs && b < total) begin
+          end else if ((meta_i.ifcs || ct_q) && b < total) begin
             txd_d[8*i +: 8] = fcs[8*(b - padded) +: 8];
             txc_d[i]        = 1'b0;
           end else if (b == total) begin
@@ -173,6 +237,11 @@ module nic_tx_mac (
         tx_pop_o = (pos_q < len);
         crc_d    = crc_next;
         pos_d    = pos_q + 17'd8;
+        if (ct_q) begin
+          bad_d  = ct_bad_now;
+          // The metadata missing when the FCS is due counts as an underrun.
+          urun_d = fcs_word && !bad_q && meta_empty_i;
+        end
         if (total < pos_q + 17'd8) begin
           // This word carries /T/: the frame has left.
           st_d       = StIdle;
@@ -183,6 +252,44 @@ module nic_tx_mac (
           dic_d      = 2'(3'(dic_q) + rnd);
           next_shift_d = x[2];
           ifg_d      = 8'((x >> 3) - 11'd1);
+          if (ct_q && (ct_bad_now || meta_empty_i)) begin
+            // Spoiled: counted as a drop once its metadata is popped.
+            st_d       = StAbort;
+            meta_pop_o = 1'b0;
+            sent_d     = 1'b0;
+          end
+        end
+        if (starve) begin
+          // Underrun: instead, the complement of the FCS so far and /T/;
+          // the rest of the frame's words are discarded (StAbort).
+          txd_d      = {IdleWord[63:40], XgmiiTerm, crc_q};
+          txc_d      = 8'hF0;
+          tx_pop_o   = 1'b0;
+          crc_d      = crc_q;
+          pos_d      = pos_q;
+          bcast_d    = bcast_q;
+          mcast_d    = mcast_q;
+          meta_pop_o = 1'b0;
+          sent_d     = 1'b0;
+          pkt_end_d  = pkt_end_q;
+          octets_d   = octets_q;
+          st_d       = StAbort;
+          urun_d     = 1'b1;
+          bad_d      = 1'b1;
+          dic_d      = 2'(3'(dic_q) + rnd);
+          next_shift_d = x[2];
+          ifg_d      = 8'((x >> 3) - 11'd1);
+        end
+      end
+      StAbort: begin
+        if (pos_q < len) begin
+          tx_pop_o = !tx_empty_i;
+          pos_d    = tx_empty_i ? pos_q : pos_q + 17'd8;
+        end else if (!meta_empty_i) begin
+          st_d       = StIdle;
+          meta_pop_o = 1'b1;
+          drop_d     = 1'b1;
+          pkt_end_d  = meta_i.pkt_end;
         end
       end
       StDrop: begin
@@ -219,6 +326,10 @@ module nic_tx_mac (
       shift_q   <= 1'b0;
       next_shift_q <= 1'b0;
       dic_q     <= '0;
+      ct_q      <= 1'b0;
+      bad_q     <= 1'b0;
+      ct_len_q  <= '0;
+      urun_q    <= 1'b0;
     end else begin
       st_q     <= st_d;
       pos_q    <= pos_d;
@@ -237,6 +348,10 @@ module nic_tx_mac (
       shift_q   <= shift_d;
       next_shift_q <= next_shift_d;
       dic_q     <= dic_d;
+      ct_q      <= ct_d;
+      bad_q     <= bad_d;
+      ct_len_q  <= ct_len_d;
+      urun_q    <= urun_d;
     end
   end
 
@@ -256,7 +371,7 @@ module nic_tx_mac (
   // Idle: no frame in progress, no idle words still owed (ifg_q counts
   // down), no event pulse, and the output stage holds idle characters, so
   // with no metadata the next edge changes nothing (dic_q, shift_q keep).
-  assign idle_o = st_q == StIdle && ifg_q == '0 && !sent_q && !drop_q &&
+  assign idle_o = st_q == StIdle && ifg_q == '0 && !sent_q && !drop_q && !urun_q &&
                   out_txd_q == IdleWord && out_txc_q == 8'hFF &&
                   hold_txd_q == IdleWord[31:0] && hold_txc_q == 4'hF;
 
@@ -268,11 +383,27 @@ module nic_tx_mac (
   assign frame_pkt_end_o = pkt_end_q;
   assign frame_bcast_o  = bcast_q;
   assign frame_mcast_o  = mcast_q;
+  assign underrun_o     = urun_q;
 
   StateLegal: assert property (@(posedge clk_i) disable iff (!rst_ni)
-      st_q inside {StIdle, StData, StDrop});
-  // Store and forward: every word of a started frame is already stored.
-  NoPopEmpty: assert property (@(posedge clk_i) disable iff (!rst_ni) tx_pop_o |-> !tx_empty_i);
+      st_q inside {StIdle, StData, StDrop, StAbort});
+  // Nothing is popped from an empty FIFO; a store-and-forward frame never
+  // waits for a word (all of them were stored before it started).
+  NoPopEmpty: assert property (@(posedge clk_i) disable iff (!rst_ni)
+      tx_pop_o |-> !tx_empty_i);
+  StoreForwardNeverStarves: assert property (@(posedge clk_i) disable iff (!rst_ni)
+      st_q == StData && !ct_q && pos_q < len |-> !tx_empty_i);
+  MetaPopNotEmpty: assert property (@(posedge clk_i) disable iff (!rst_ni)
+      meta_pop_o |-> !meta_empty_i);
+  CtPopNotEmpty: assert property (@(posedge clk_i) disable iff (!rst_ni)
+      ct_pop_o |-> !ct_empty_i);
+  // The metadata popped belongs to the frame: a ct frame's says ct and has
+  // the early length; a store-and-forward frame's does not say ct.
+  MetaMatchesFrame: assert property (@(posedge clk_i) disable iff (!rst_ni)
+      meta_pop_o |-> (meta_i.ct == ct_q) && (!ct_q || meta_i.len == ct_len_q));
+  // Only cut-through frames underrun or abort.
+  AbortOnlyCutThrough: assert property (@(posedge clk_i) disable iff (!rst_ni)
+      (st_q == StAbort || urun_d) |-> ct_q);
   // /S/ only ever appears on lane 0 or lane 4.
   StartOnLane0Or4: assert property (@(posedge clk_i) disable iff (!rst_ni)
       ({xgmii_txc_o[7:5], xgmii_txc_o[3:1]} &

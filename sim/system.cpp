@@ -32,6 +32,7 @@ System::System(sc_core::sc_module_name name, const SystemConfig &cfg)
 
   // Doorbell-to-wire latency, observed on the bus and the wire.
   host_->on_driver_up = [this] { lat_.set_ring(adapter_->tx_ring().dma); };
+  lat_.set_data_at_first_byte(cfg_.e1000.cut_through);
   adapter_->on_doorbell = [this](const std::vector<TxPacketRecord> &pkts) {
     host_->cpu_sync();  // the doorbell rings after the software in front of it
     lat_.doorbell(pkts, adapter_->tx_ring().next_to_use, now_ps());

@@ -149,6 +149,9 @@ void add_host_options(CLI::App &cli, CliOptions &o) {
       ->transform(CLI::CheckedTransformer(tx_modes, CLI::ignore_case))
       ->default_str("ring")
       ->group(g);
+  cli.add_flag("--cut-through", o.sys.e1000.cut_through,
+               "NIC starts frames without checksum/TSO offload before their last byte is stored (TXCT)")
+      ->group(g);
   cli.add_option("--iptables", o.rules_path, "load netfilter rules from an iptables-save file (as iptables-restore)")
       ->check(CLI::ExistingFile)->group(g);
 }

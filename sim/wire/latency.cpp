@@ -18,6 +18,7 @@ void LatencyTracker::doorbell(const std::vector<TxPacketRecord> &pkts, uint32_t 
     // (one contiguous buffer), so that byte is first_frame_len into it.
     if (r.segs > 1 && r.first_frame_len && r.first_frame_len < r.len)
       p.data_addr = (r.last_buf_end - r.len + r.first_frame_len - 1) & ~uint64_t{15};
+    if (data_at_first_byte_) p.data_addr = r.first_buf & ~uint64_t{15};
     p.pushed = r.pushed;
     p.inlined = r.inlined;
     pending_.push_back(p);

@@ -51,6 +51,9 @@ struct FrameTag {
 class LatencyTracker {
 public:
   void set_ring(uint64_t ring_dma) { ring_dma_ = ring_dma; }
+  // Cut-through: a frame may start before its last byte is read, so the data
+  // stage ends at the R beat with the packet's first byte instead.
+  void set_data_at_first_byte(bool on) { data_at_first_byte_ = on; }
   // The driver writes tdt (its next_to_use) to TDT for pkts at t.
   void doorbell(const std::vector<TxPacketRecord> &pkts, uint32_t tdt, ps_t t);
   // A TDT write of value reached the NIC. Only the oldest outstanding
@@ -90,6 +93,7 @@ private:
     bool inlined = false;  // and its bytes: no data stage
   };
   uint64_t ring_dma_ = 0;
+  bool data_at_first_byte_ = false;
   std::deque<Pending> pending_;       // in doorbell (= wire) order
   struct Batch {
     size_t packets;

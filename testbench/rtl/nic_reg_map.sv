@@ -11,6 +11,7 @@ module nic_reg_map (
   output logic [31:0] tdzc_o, tdoc_o, tdec_o, tdbc_o, trjc_o, twec_o,
   output logic [31:0] tdpac_o, tdpfc_o, tdpbc_o, txcap_o, txcap_push_o, txpush_o, push_bytes_o, push_max_descs_o,
   output logic [31:0] tdilc_o, txcap_inline_o, txinlmax_o, txinline_o, inline_max_bytes_o, push_inl_len_byte_o,
+  output logic [31:0] txct_o, tdurc_o, txcap_ct_o, txct_en_o, txct_thresh_shift_o,
   // Register fields
   output logic [31:0] ctrl_rst_o, ctrl_vme_o, ctrl_gio_dis_o, status_gio_en_o, status_value_o,
   output logic [31:0] icr_txdw_o, icr_txqe_o, icr_dma_err_o, tctl_en_o, tctl_psp_o,
@@ -34,6 +35,11 @@ module nic_reg_map (
   assign tdpbc_o  = 32'(RegTdpbc);
   assign txcap_o  = 32'(RegTxcap);
   assign txcap_push_o = 32'h1 << TxcapPushBit;
+  assign txct_o   = 32'(RegTxct);
+  assign tdurc_o  = 32'(RegTdurc);
+  assign txcap_ct_o = 32'h1 << TxcapCutThroughBit;
+  assign txct_en_o  = 32'h1 << TxctEnBit;
+  assign txct_thresh_shift_o = 32'(TxctThreshLsb);
   assign txpush_o = 32'(RegTxPush);
   assign push_bytes_o = 32'(PushBytes);
   assign push_max_descs_o = 32'(PushMaxDescs);

@@ -176,6 +176,59 @@ TEST_F(DriverOnRtlInline, DriverChoosesInlinePerPacket) {
   EXPECT_EQ(a->tx_ring().next_to_clean, a->tx_ring().next_to_use);
 }
 
+// Cut-through: the same fixture with E1000Config::cut_through.
+struct DriverOnRtlCutThrough : DriverOnRtl {
+  void SetUp() override {
+    cfg.cut_through = true;
+    cfg.cut_through_bytes = 200;
+    DriverOnRtl::SetUp();
+  }
+};
+
+// DriverOnRtlCutThrough.WritesTxctAndPacketsLeaveByteExact: the driver
+// writes TXCT (TXCAP has the bit) at open and again after a reset; linear
+// (cut through), checksum-offloaded and paged (store-and-forward) skbs, one
+// at a time and in a burst, leave byte-exact with no underrun; without
+// cut_through the driver leaves TXCT at 0.
+TEST_F(DriverOnRtlCutThrough, WritesTxctAndPacketsLeaveByteExact) {
+  EXPECT_EQ(b.read32(E1000_TXCT), E1000_TXCT_EN | 200u << E1000_TXCT_THRESH_SHIFT);
+  std::mt19937 rng(47);
+  std::vector<Bytes> want;
+  for (int k = 0; k < 24; ++k) {
+    const size_t payload = 1 + rng() % 1400;
+    const uint8_t proto = k % 2 ? kProtoTcp : kProtoUdp;
+    const Bytes good = with_checksums(make_packet(rng, proto, payload));
+    sk_buff *skb;
+    if (k % 3 == 1) {
+      Bytes in = as_checksum_partial(good);
+      fix_ip_csum(in);
+      skb = skb_of(in, in.size());
+      skb->ip_summed = CHECKSUM_PARTIAL;
+      skb->csum_start = skb->transport_header;
+      skb->csum_offset = proto == kProtoTcp ? 16 : 6;
+    } else {
+      skb = skb_of(good, k % 3 == 2 && good.size() > 80 ? 60 : good.size());
+    }
+    ASSERT_EQ(a->e1000_xmit_frame(skb), NETDEV_TX_OK);
+    Bytes w = good;
+    w.resize(std::max<size_t>(w.size(), 60), 0);
+    want.push_back(w);
+    if (k < 12) wait_frames(want.size());
+  }
+  wait_frames(want.size());
+  ASSERT_EQ(b.frames.size(), want.size());
+  for (size_t i = 0; i < want.size(); ++i) {
+    EXPECT_EQ(wire(i), want[i]) << i;
+    EXPECT_TRUE(b.frames[i].fcs_ok) << i;
+  }
+  EXPECT_EQ(b.read32(E1000_TDURC), 0u);
+  b.run_until([&] { return b.read32(E1000_TDH) == a->tx_ring().next_to_use; }, 20000);
+  ASSERT_EQ(a->e1000e_reset_and_resend(), 0);
+  EXPECT_EQ(b.read32(E1000_TXCT), E1000_TXCT_EN | 200u << E1000_TXCT_THRESH_SHIFT);
+}
+
+TEST_F(DriverOnRtl, LeavesTxctOffWithoutCutThrough) { EXPECT_EQ(b.read32(E1000_TXCT), 0u); }
+
 // The driver advertises what the RTL does: SG, IPv4 TCP/UDP checksums, TSO, VLAN insertion.
 TEST_F(DriverOnRtl, AdvertisesTheOffloadsTheRtlImplements) {
   EXPECT_EQ(dev.hw_features, NETIF_F_SG | NETIF_F_IP_CSUM | NETIF_F_TSO | NETIF_F_HW_VLAN_CTAG_TX);

@@ -43,6 +43,16 @@ TEST_F(RegMap, RegisterOffsetsMatchTheDriver) {
   EXPECT_EQ(rtl->tadv_o, E1000_TADV);
 }
 
+// RegMap.CutThroughMatchesTheDriver: TXCT (enable, threshold field), TDURC
+// and the capability bit.
+TEST_F(RegMap, CutThroughMatchesTheDriver) {
+  EXPECT_EQ(rtl->txct_o, E1000_TXCT);
+  EXPECT_EQ(rtl->tdurc_o, E1000_TDURC);
+  EXPECT_EQ(rtl->txcap_ct_o, E1000_TXCAP_CT);
+  EXPECT_EQ(rtl->txct_en_o, E1000_TXCT_EN);
+  EXPECT_EQ(rtl->txct_thresh_shift_o, E1000_TXCT_THRESH_SHIFT);
+}
+
 // RegMap.PushWindowMatchesTheDriver: the descriptor push window, its
 // counters, the capability bit and the block layout.
 TEST_F(RegMap, PushWindowMatchesTheDriver) {

@@ -31,9 +31,9 @@ hdr="mode,frame,mmio_ns,desc_ns,data_ns,mac_ns,total_ns"
 check_csv "$dir/ring.csv" "$hdr" 7
 check_svg "$dir/ring.svg"
 "$LS" --per-size 2 --csv "$dir/all.csv" --plot "$dir/all.svg" > /dev/null || fail "latency_sweep all exit $?"
-check_csv "$dir/all.csv" "$hdr" 21
+check_csv "$dir/all.csv" "$hdr" 35
 check_svg "$dir/all.svg"
-for m in ring push inline; do
+for m in ring push inline ring-ct push-ct; do
   n=$(grep -c "^$m," "$dir/all.csv"); [ "$n" -eq 7 ] || fail "all.csv has $n $m rows, want 7"
 done
 # Each row's stages add up to its total (to the printed 0.1 ns, +-0.2 for rounding).

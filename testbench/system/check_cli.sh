@@ -10,7 +10,7 @@ fails=0
 expect() {
   local want="$1" re="$2"; shift 3
   "$BIN" "$@" > out.txt 2> err.txt; local rc=$?
-  if [ "$rc" -ne "$want" ] || ! cat out.txt err.txt | grep -Eq -- "$re"; then
+  if [ "$rc" -ne "$want" ] || ! grep -Eqs -- "$re" out.txt err.txt; then  # (not cat | grep -q: with pipefail, SIGPIPE when grep quits early)
     echo "FAIL: wirepath $* -> exit $rc (want $want), output must match /$re/:"; tail -n 5 out.txt err.txt
     fails=$((fails + 1))
   else

@@ -82,8 +82,9 @@ struct TxMeta {
   uint16_t ip_base = 0, tcp_base = 0, ip_len = 0, ip_id = 0;
   uint32_t tcp_seq = 0;
   uint8_t tcp_flags = 0;
+  bool ct = false;  // the frame was announced early (cut-through)
 
-  static constexpr unsigned kBits = 190;
+  static constexpr unsigned kBits = 191;
   template <size_t N>
   void pack(VlWide<N> &port) const {
     static_assert(N == (kBits + 31) / 32, "tx_meta_t width");
@@ -91,7 +92,7 @@ struct TxMeta {
     w.put(1, err).put(1, ifcs).put(1, pkt_end).put(16, len);
     w.put(1, ip_ins).put(16, ip_off).put(16, ip_csum).put(1, tu_ins).put(16, tu_off).put(16, tu_csum);
     w.put(1, tso).put(16, ip_base).put(16, tcp_base).put(16, ip_len).put(16, ip_id).put(32, tcp_seq);
-    w.put(8, tcp_flags);
+    w.put(8, tcp_flags).put(1, ct);
     w.done();
   }
   template <size_t N>
@@ -105,6 +106,7 @@ struct TxMeta {
     m.tso = r.get(1), m.ip_base = uint16_t(r.get(16)), m.tcp_base = uint16_t(r.get(16));
     m.ip_len = uint16_t(r.get(16)), m.ip_id = uint16_t(r.get(16)), m.tcp_seq = uint32_t(r.get(32));
     m.tcp_flags = uint8_t(r.get(8));
+    m.ct = r.get(1);
     r.done();
     return m;
   }
@@ -123,14 +125,17 @@ struct DmaCmd {
   bool has_data = false, err = false, derr = false, eop = false, ifcs = false;
   uint8_t off = 0;      // 6 bits
   uint16_t nbytes = 0;  // 13 bits
+  bool ct = false;      // cut-through: the frame's first read
+  uint16_t ct_len = 0;  // ... and its length
 
-  static constexpr unsigned kBits = TxOffload::kBits + 5 + 6 + 13;
+  static constexpr unsigned kBits = TxOffload::kBits + 5 + 6 + 13 + 17;
   template <size_t N>
   void pack(VlWide<N> &port) const {
     static_assert(N == (kBits + 31) / 32, "dma_cmd_t width");
     BitWriter w(port.data(), kBits);
     ol.write(w);
     w.put(1, has_data).put(1, err).put(1, derr).put(1, eop).put(1, ifcs).put(6, off).put(13, nbytes);
+    w.put(1, ct).put(16, ct_len);
     w.done();
   }
 };

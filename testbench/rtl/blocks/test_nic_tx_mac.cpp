@@ -83,6 +83,7 @@ class TxMac : public ::testing::Test {
     t.ipgt_i = 12;
     t.tx_empty_i = 1;
     t.meta_empty_i = 1;
+    t.ct_empty_i = 1;  // store-and-forward only (cut-through: test_nic_cut_through)
     tick_raw();
     t.rst_ni = 1;
   }
@@ -102,6 +103,24 @@ class TxMac : public ::testing::Test {
     }
     metas_.push_back({++at, s.meta});
     last_visible_ = at;
+    stored_.push_back(s);
+  }
+
+  // Cut-through: the frame's early entry is visible from `at`, its words one
+  // every `word_gap` cycles from `at`, its metadata (ct set) `meta_delay`
+  // cycles after the last word.
+  void store_ct(Stored s, uint64_t at, unsigned word_gap, unsigned meta_delay) {
+    at = std::max({at, cycle_, last_visible_});
+    s.meta.ct = true;
+    cts_.push_back({at, s.meta.len});
+    for (size_t pos = 0; pos < s.bytes.size(); pos += 8, at += word_gap) {
+      uint64_t w = 0;
+      for (size_t i = 0; i < 8 && pos + i < s.bytes.size(); ++i) w |= uint64_t(s.bytes[pos + i]) << (8 * i);
+      words_.push_back({at, w});
+    }
+    last_word_at_ = at - word_gap;
+    metas_.push_back({last_word_at_ + meta_delay, s.meta});
+    last_visible_ = last_word_at_ + meta_delay;
     stored_.push_back(s);
   }
 
@@ -127,6 +146,13 @@ class TxMac : public ::testing::Test {
       t.tx_empty_i = !w_vis;
       t.tx_data_i = w_vis ? words_.front().second : rng64_();  // stale while empty
       t.meta_empty_i = !m_vis;
+      const bool c_vis = !cts_.empty() && cts_.front().first <= cycle_;
+      t.ct_empty_i = !c_vis;
+      t.ct_i = c_vis ? cts_.front().second : uint16_t(rng64_());
+      unsigned count = 0;
+      for (auto &w : words_) count += w.first <= cycle_;
+      t.tx_count_i = uint16_t(std::min(count, 2047u));
+      t.thresh_i = thresh_;
       if (m_vis) {
         metas_.front().second.pack(t.meta_i);
       } else {
@@ -134,7 +160,7 @@ class TxMac : public ::testing::Test {
       }
       t.clk_i = 0;
       t.eval();
-      const bool pop = t.tx_pop_o, mpop = t.meta_pop_o;
+      const bool pop = t.tx_pop_o, mpop = t.meta_pop_o, cpop = t.ct_pop_o;
       t.clk_i = 1;
       t.eval();
       ++cycle_;
@@ -146,7 +172,12 @@ class TxMac : public ::testing::Test {
       if (t.frame_drop_o) dropped_.push_back({txd_.size(), 0, bool(t.frame_pkt_end_o), false, false});
       if (pop) words_.pop_front();
       if (mpop) metas_.pop_front();
-    } while ((!metas_.empty() || !top_->idle_o) && cycle_ < limit && !ctx_->gotError());
+      if (cpop) {
+        cts_.pop_front();
+        ct_started_.push_back(cycle_);
+      }
+      underruns_ += t.underrun_o;
+    } while ((!metas_.empty() || !cts_.empty() || !top_->idle_o) && cycle_ < limit && !ctx_->gotError());
     ASSERT_TRUE(metas_.empty()) << "frames left after " << cycle_ << " cycles";
     EXPECT_TRUE(words_.empty()) << "words left in the TX FIFO";
     decode();
@@ -265,6 +296,10 @@ class TxMac : public ::testing::Test {
   uint64_t cycle_ = 0, last_visible_ = 0;
   std::deque<std::pair<uint64_t, uint64_t>> words_;  // (visible from cycle, word)
   std::deque<std::pair<uint64_t, TxMeta>> metas_;
+  std::deque<std::pair<uint64_t, uint16_t>> cts_;  // cut-through early entries (visible from, len)
+  std::vector<uint64_t> ct_started_;               // cycles at which the MAC took one
+  uint64_t last_word_at_ = 0;
+  unsigned thresh_ = 64, underruns_ = 0;
   std::vector<Stored> stored_;
   std::vector<uint64_t> txd_;
   std::vector<uint8_t> txc_;
@@ -423,6 +458,75 @@ TEST_F(TxMac, AveragesTheGapOverTheWholeIpgtRange) {
     gaps(ipgt, 24, true);
     if (HasFatalFailure()) return;
   }
+}
+
+// TxMac.CutThroughStartsBeforeTheLastWordIsStored: frames announced by an
+// early entry, each arriving after the previous has left, its words one a
+// cycle (the packer's rate): each starts once threshold + len/16 bytes are
+// stored, long before its last word, and leaves byte-exact with a good FCS;
+// store-and-forward frames in between are unaffected; no underrun.
+TEST_F(TxMac, CutThroughStartsBeforeTheLastWordIsStored) {
+  std::vector<uint64_t> last_word;
+  for (int f = 0; f < 20; ++f) {
+    const size_t len = 600 + rng_() % 919;
+    if (f % 3 == 2) {
+      store(random_frame(len), last_visible_ + 300);
+    } else {
+      store_ct(random_frame(len), last_visible_ + 300, 1, 0);
+      last_word.push_back(last_word_at_);
+    }
+  }
+  run();
+  check_frames(true);
+  EXPECT_EQ(underruns_, 0u);
+  ASSERT_EQ(ct_started_.size(), last_word.size());
+  // Started with threshold + len/16 (at most 64 + 95 bytes: 20 words) stored.
+  for (size_t k = 0; k < last_word.size(); ++k) EXPECT_LT(ct_started_[k] + 40, last_word[k]) << k;
+}
+
+// TxMac.CutThroughWithLateMetadataSpoilsTheFcs: all words stored at once but
+// the metadata late: the frame goes out with the complement of its FCS,
+// counts one underrun and a drop (not sent) once the metadata is popped.
+TEST_F(TxMac, CutThroughWithLateMetadataSpoilsTheFcs) {
+  const Stored s = random_frame(200);
+  store_ct(s, 0, 0, 200);
+  run();
+  ASSERT_EQ(wire_.size(), 1u);
+  ASSERT_EQ(wire_[0].bytes.size(), 204u);
+  EXPECT_TRUE(std::equal(s.bytes.begin(), s.bytes.end(), wire_[0].bytes.begin()));
+  const uint32_t crc = uint32_t(crc32(0, s.bytes.data(), 200));
+  uint32_t fcs = 0;
+  for (int i = 0; i < 4; ++i) fcs |= uint32_t(wire_[0].bytes[200 + size_t(i)]) << (8 * i);
+  EXPECT_EQ(fcs, ~crc);
+  EXPECT_EQ(underruns_, 1u);
+  EXPECT_TRUE(sent_.empty());
+  ASSERT_EQ(dropped_.size(), 1u);
+  EXPECT_EQ(dropped_[0].pkt_end, s.meta.pkt_end);
+}
+
+// TxMac.CutThroughUnderrunEndsTheFrameAtOnce: words at half the line rate:
+// the frame ends where the FIFO ran dry with the complement of the FCS of
+// the bytes sent and /T/; the rest of its words are discarded, one underrun
+// and one drop are reported, and the next frame is sent whole.
+TEST_F(TxMac, CutThroughUnderrunEndsTheFrameAtOnce) {
+  const Stored s = random_frame(1000);
+  store_ct(s, 0, 2, 0);
+  store(random_frame(300));
+  run();
+  ASSERT_EQ(wire_.size(), 2u);
+  const Bytes &f = wire_[0].bytes;
+  ASSERT_GT(f.size(), 4u + 64 + 62);  // at least threshold + len/16 sent
+  ASSERT_LT(f.size(), 1004u);
+  const size_t n = f.size() - 4;
+  EXPECT_EQ(n % 8, 0u);
+  EXPECT_TRUE(std::equal(f.begin(), f.begin() + long(n), s.bytes.begin()));
+  uint32_t fcs = 0;
+  for (int i = 0; i < 4; ++i) fcs |= uint32_t(f[n + size_t(i)]) << (8 * i);
+  EXPECT_EQ(fcs, ~uint32_t(crc32(0, f.data(), uInt(n))));
+  EXPECT_EQ(underruns_, 1u);
+  EXPECT_EQ(dropped_.size(), 1u);
+  ASSERT_EQ(sent_.size(), 1u);
+  EXPECT_EQ(wire_[1].bytes, wire_image(stored_[1], true));
 }
 
 }  // namespace
