@@ -151,6 +151,7 @@ int sc_main(int argc, char **argv) {
   std::unique_ptr<TraceRecorder> trace;
   if (!o.trace_path.empty()) trace = std::make_unique<TraceRecorder>(sys, o.trace);
 
+  catch_run_signals();  // before the line that says the run has started
   UdpScenarioResult udp;
   TcpScenarioResult tcp;
   if (o.tcp_mode()) {

@@ -13,6 +13,8 @@ namespace {
 
 volatile std::sig_atomic_t g_signal = 0;
 extern "C" void on_signal(int sig) { g_signal = sig; }
+bool g_caught = false;
+struct sigaction g_old_int {}, g_old_term{};
 
 }  // namespace
 
@@ -25,13 +27,19 @@ const char *run_end_name(RunEnd e) {
   return "?";
 }
 
-RunEnd run_loop(const RunLoopConfig &cfg) {
+void catch_run_signals() {
+  if (g_caught) return;
   g_signal = 0;
-  struct sigaction sa {}, old_int{}, old_term{};
+  struct sigaction sa {};
   sa.sa_handler = on_signal;
   sigemptyset(&sa.sa_mask);
-  sigaction(SIGINT, &sa, &old_int);
-  sigaction(SIGTERM, &sa, &old_term);
+  sigaction(SIGINT, &sa, &g_old_int);
+  sigaction(SIGTERM, &sa, &g_old_term);
+  g_caught = true;
+}
+
+RunEnd run_loop(const RunLoopConfig &cfg) {
+  catch_run_signals();
   using clock = std::chrono::steady_clock;
   const auto t0 = clock::now();
   auto next_progress = t0 + std::chrono::duration_cast<clock::duration>(std::chrono::duration<double>(cfg.progress_after_s));
@@ -58,8 +66,9 @@ RunEnd run_loop(const RunLoopConfig &cfg) {
     }
   }
   if (shown) std::fprintf(stderr, "\r\033[K");
-  sigaction(SIGINT, &old_int, nullptr);
-  sigaction(SIGTERM, &old_term, nullptr);
+  sigaction(SIGINT, &g_old_int, nullptr);
+  sigaction(SIGTERM, &g_old_term, nullptr);
+  g_caught = false;
   return end;
 }
 

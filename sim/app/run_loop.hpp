@@ -22,8 +22,13 @@ struct RunLoopConfig {
   std::function<std::string()> progress_line;
 };
 
-// sc_start until sc_stop() (done), the limit, or a signal. Installs handlers
-// for SIGINT and SIGTERM for its duration.
+// Catch SIGINT and SIGTERM from now on (a signal is remembered for
+// run_loop). Call it before telling the user that the run has started, so a
+// signal sent on seeing that line cannot find the default action still in
+// place (exit 130 without a summary). Idempotent.
+void catch_run_signals();
+// sc_start until sc_stop() (done), the limit, or a signal. Catches SIGINT and
+// SIGTERM (catch_run_signals) until it returns, then restores their actions.
 RunEnd run_loop(const RunLoopConfig &cfg);
 const char *run_end_name(RunEnd e);
 
