@@ -74,15 +74,17 @@ module nic_dma_packer #(
   logic         tag_at_end;  // a frame of 12 bytes or less gets its tag at the end
 
   always_comb begin : p_out
-    // Emit a full word, or while flushing whatever is left.
-    if (acc_cnt_q >= 4'd8) emit_n = 4'd8;
-    else if (flush_q)      emit_n = acc_cnt_q;
-    else                   emit_n = 4'd0;
+    tag_at_end  = flush_q && !tag_q && ol_q.vle;
+    // Emit a full word, or while flushing whatever is left, except in the
+    // cycle a short frame's tag goes in behind its bytes (a partial word
+    // pushed then would put the tag in a word of its own, after zeros).
+    if (acc_cnt_q >= 4'd8)           emit_n = 4'd8;
+    else if (flush_q && !tag_at_end) emit_n = acc_cnt_q;
+    else                             emit_n = 4'd0;
     tx_push_o   = (emit_n != 4'd0);
     tx_data_o   = acc_q[63:0];
     cnt1        = acc_cnt_q - emit_n;
     acc1        = acc_q >> {emit_n, 3'b000};
-    tag_at_end  = flush_q && !tag_q && ol_q.vle;
     meta_push_o = flush_q && !tag_at_end && cnt1 == 4'd0;
   end
 
