@@ -77,50 +77,47 @@ module nic_tx_mac #(
   logic [16:0] ct_need;               // bytes stored before a ct frame may start
 
   logic [16:0] len, padded, total;
+  logic [16:0] field_end;       // last byte position of any offload field
   logic [63:0] data_word;
   logic [3:0]  crc_nbytes;
   logic [31:0] crc_next;
 
-  // Frame byte p := v if the word at pos holds it and it is a stored byte (p < flen).
-  function automatic logic [63:0] put(logic [63:0] w, logic [16:0] pos, logic [16:0] flen,
-                                      logic [16:0] p, logic [7:0] v);
-    logic [16:0] d;
-    d = p - pos;
-    if (d < 17'd8 && p < flen) w[{d[2:0], 3'b000} +: 8] = v;
-    return w;
-  endfunction
-
   always_comb begin : p_lengths
+    logic [16:0] b;
     // A cut-through frame uses its early length; offload fields never apply.
     len    = ct_q ? {1'b0, ct_len_q} : {1'b0, meta_i.len};
     padded = (psp_i && len < 17'(MinFrameBytes)) ? 17'(MinFrameBytes) : len;
     total  = padded + ((meta_i.ifcs || ct_q) ? 17'd4 : 17'd0);
     // Frame bytes past the stored length are padding zeros; checksum and
-    // TSO fields are replaced by the values in the metadata. Speed: one
-    // put() per field (later ones win, as before) instead of comparing every
-    // field against every lane.
+    // TSO fields are replaced by the values in the metadata.
     for (int i = 0; i < 8; i++) begin
       data_word[8*i +: 8] = (pos_q + 17'(i) < len) ? tx_data_i[8*i +: 8] : 8'h00;
     end
-    if (!ct_q) begin
-      if (meta_i.ip_ins) begin
-        data_word = put(data_word, pos_q, len, 17'(meta_i.ip_off),         meta_i.ip_csum[15:8]);
-        data_word = put(data_word, pos_q, len, 17'(meta_i.ip_off) + 17'd1, meta_i.ip_csum[7:0]);
-      end
-      if (meta_i.tso) begin
-        data_word = put(data_word, pos_q, len, 17'(meta_i.ip_base) + 17'd2,   meta_i.ip_len[15:8]);
-        data_word = put(data_word, pos_q, len, 17'(meta_i.ip_base) + 17'd3,   meta_i.ip_len[7:0]);
-        data_word = put(data_word, pos_q, len, 17'(meta_i.ip_base) + 17'd4,   meta_i.ip_id[15:8]);
-        data_word = put(data_word, pos_q, len, 17'(meta_i.ip_base) + 17'd5,   meta_i.ip_id[7:0]);
-        data_word = put(data_word, pos_q, len, 17'(meta_i.tcp_base) + 17'd4,  meta_i.tcp_seq[31:24]);
-        data_word = put(data_word, pos_q, len, 17'(meta_i.tcp_base) + 17'd5,  meta_i.tcp_seq[23:16]);
-        data_word = put(data_word, pos_q, len, 17'(meta_i.tcp_base) + 17'd6,  meta_i.tcp_seq[15:8]);
-        data_word = put(data_word, pos_q, len, 17'(meta_i.tcp_base) + 17'd7,  meta_i.tcp_seq[7:0]);
-        data_word = put(data_word, pos_q, len, 17'(meta_i.tcp_base) + 17'd13, meta_i.tcp_flags);
-      end
-      if (meta_i.tu_ins) begin
-        data_word = put(data_word, pos_q, len, 17'(meta_i.tu_off),         meta_i.tu_csum[15:8]);
-        data_word = put(data_word, pos_q, len, 17'(meta_i.tu_off) + 17'd1, meta_i.tu_csum[7:0]);
+    // Speed: the fields sit in the header; a word that starts past the last
+    // field byte (field_end) skips the per-lane compares.
+    field_end = 17'(meta_i.ip_off) + 17'd1;
+    if (meta_i.tso && 17'(meta_i.ip_base) + 17'd5 > field_end)   field_end = 17'(meta_i.ip_base) + 17'd5;
+    if (meta_i.tso && 17'(meta_i.tcp_base) + 17'd13 > field_end) field_end = 17'(meta_i.tcp_base) + 17'd13;
+    if (17'(meta_i.tu_off) + 17'd1 > field_end)                  field_end = 17'(meta_i.tu_off) + 17'd1;
+    b = pos_q;
+    if (!ct_q && pos_q <= field_end) for (int i = 0; i < 8; i++) begin
+      b = pos_q + 17'(i);
+      if (b < len) begin
+        if (meta_i.ip_ins && b == 17'(meta_i.ip_off))         data_word[8*i +: 8] = meta_i.ip_csum[15:8];
+        if (meta_i.ip_ins && b == 17'(meta_i.ip_off) + 17'd1) data_word[8*i +: 8] = meta_i.ip_csum[7:0];
+        if (meta_i.tso) begin
+          if (b == 17'(meta_i.ip_base) + 17'd2)   data_word[8*i +: 8] = meta_i.ip_len[15:8];
+          if (b == 17'(meta_i.ip_base) + 17'd3)   data_word[8*i +: 8] = meta_i.ip_len[7:0];
+          if (b == 17'(meta_i.ip_base) + 17'd4)   data_word[8*i +: 8] = meta_i.ip_id[15:8];
+          if (b == 17'(meta_i.ip_base) + 17'd5)   data_word[8*i +: 8] = meta_i.ip_id[7:0];
+          if (b == 17'(meta_i.tcp_base) + 17'd4)  data_word[8*i +: 8] = meta_i.tcp_seq[31:24];
+          if (b == 17'(meta_i.tcp_base) + 17'd5)  data_word[8*i +: 8] = meta_i.tcp_seq[23:16];
+          if (b == 17'(meta_i.tcp_base) + 17'd6)  data_word[8*i +: 8] = meta_i.tcp_seq[15:8];
+          if (b == 17'(meta_i.tcp_base) + 17'd7)  data_word[8*i +: 8] = meta_i.tcp_seq[7:0];
+          if (b == 17'(meta_i.tcp_base) + 17'd13) data_word[8*i +: 8] = meta_i.tcp_flags;
+        end
+        if (meta_i.tu_ins && b == 17'(meta_i.tu_off))         data_word[8*i +: 8] = meta_i.tu_csum[15:8];
+        if (meta_i.tu_ins && b == 17'(meta_i.tu_off) + 17'd1) data_word[8*i +: 8] = meta_i.tu_csum[7:0];
       end
     end
     if (padded <= pos_q)              crc_nbytes = 4'd0;
