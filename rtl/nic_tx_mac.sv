@@ -77,11 +77,13 @@ module nic_tx_mac #(
   logic [16:0] ct_need;               // bytes stored before a ct frame may start
 
   logic [16:0] len, padded, total;
+  logic [16:0] field_end;       // last byte position of any offload field
   logic [63:0] data_word;
   logic [3:0]  crc_nbytes;
   logic [31:0] crc_next;
 
   always_comb begin : p_lengths
+    logic [16:0] b;
     // A cut-through frame uses its early length; offload fields never apply.
     len    = ct_q ? {1'b0, ct_len_q} : {1'b0, meta_i.len};
     padded = (psp_i && len < 17'(MinFrameBytes)) ? 17'(MinFrameBytes) : len;
@@ -89,10 +91,18 @@ module nic_tx_mac #(
     // Frame bytes past the stored length are padding zeros; checksum and
     // TSO fields are replaced by the values in the metadata.
     for (int i = 0; i < 8; i++) begin
-      logic [16:0] b;
+      data_word[8*i +: 8] = (pos_q + 17'(i) < len) ? tx_data_i[8*i +: 8] : 8'h00;
+    end
+    // Speed: the fields sit in the header; a word that starts past the last
+    // field byte (field_end) skips the per-lane compares.
+    field_end = 17'(meta_i.ip_off) + 17'd1;
+    if (meta_i.tso && 17'(meta_i.ip_base) + 17'd5 > field_end)   field_end = 17'(meta_i.ip_base) + 17'd5;
+    if (meta_i.tso && 17'(meta_i.tcp_base) + 17'd13 > field_end) field_end = 17'(meta_i.tcp_base) + 17'd13;
+    if (17'(meta_i.tu_off) + 17'd1 > field_end)                  field_end = 17'(meta_i.tu_off) + 17'd1;
+    b = pos_q;
+    if (!ct_q && pos_q <= field_end) for (int i = 0; i < 8; i++) begin
       b = pos_q + 17'(i);
-      data_word[8*i +: 8] = (b < len) ? tx_data_i[8*i +: 8] : 8'h00;
-      if (b < len && !ct_q) begin
+      if (b < len) begin
         if (meta_i.ip_ins && b == 17'(meta_i.ip_off))         data_word[8*i +: 8] = meta_i.ip_csum[15:8];
         if (meta_i.ip_ins && b == 17'(meta_i.ip_off) + 17'd1) data_word[8*i +: 8] = meta_i.ip_csum[7:0];
         if (meta_i.tso) begin

@@ -85,18 +85,17 @@ module nic_writeback #(
     .empty_o(oq_empty), .full_o(oq_full), .count_o(oq_count_unused)
   );
 
+  // Speed: only AW/W valid's hold terms and the B-side retire read top-level
+  // inputs (Verilator's input region runs on every eval()); the issue
+  // decision is computed from flops alone in p_fsm.
+  logic aw_set;
+
   always_comb begin : p_fsm
     logic        issue;
     logic [63:0] sta_addr;
 
-    tdh_d    = tdh_q;
-    awv_d    = awv_q && !m_axi_awready_i;
-    wv_d     = wv_q && !m_axi_wready_i;
     awaddr_d = awaddr_q;
     off_d    = off_q;
-    txdw_o   = 1'b0;
-    txdw_ide_o = 1'b0;
-    txqe_o   = 1'b0;
     sta_addr = tdba_i + {44'h0, head.idx, 4'h0} + 64'(StaByte);
 
     // Issue: the head's frame has ended; an RS write needs the AW/W slot.
@@ -106,16 +105,25 @@ module nic_writeback #(
     oq_w.need_b   = head.rs;
     oq_w.ide      = head.ide;
     oq_w.next_idx = (head.idx + 16'd1 >= ring_size_i) ? 16'd0 : head.idx + 16'd1;
-    if (issue && head.rs) begin
-      awv_d    = 1'b1;
-      wv_d     = 1'b1;
+    aw_set = issue && head.rs;
+    if (aw_set) begin
       awaddr_d = sta_addr & ~(64'(BeatBytes) - 64'd1);
       off_d    = sta_addr[BeatOffW-1:0];
     end
     pend_d = pend_q + PendW'(frame_end_i) - PendW'(issue && head.eop);
-
-    // Retire in order: a write retires with its B response.
     m_axi_bready_o = !oq_empty && oq_r.need_b;
+    idle_o = cq_empty && oq_empty && !awv_q && !wv_q;
+  end
+
+  assign awv_d = aw_set || (awv_q && !m_axi_awready_i);
+  assign wv_d  = aw_set || (wv_q && !m_axi_wready_i);
+
+  // Retire in order: a write retires with its B response.
+  always_comb begin : p_retire
+    tdh_d      = tdh_q;
+    txdw_o     = 1'b0;
+    txdw_ide_o = 1'b0;
+    txqe_o     = 1'b0;
     oq_pop = !oq_empty && (!oq_r.need_b || m_axi_bvalid_i);
     if (oq_pop) begin
       tdh_d      = oq_r.next_idx;
@@ -124,7 +132,6 @@ module nic_writeback #(
       txdw_ide_o = oq_r.ide;
     end
     if (tdh_wr_i) tdh_d = tdh_wdata_i;
-    idle_o = cq_empty && oq_empty && !awv_q && !wv_q;
   end
 
   always_ff @(posedge clk_i or negedge rst_ni) begin : p_regs
