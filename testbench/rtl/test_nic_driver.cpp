@@ -70,6 +70,23 @@ struct DriverOnRtl : testing::Test {
   }
   void wait_frames(size_t n) { b.run_until([&] { return b.frames.size() >= n; }, 200000); }
   Bytes wire(size_t i) { return Bytes(b.frames.at(i).bytes.begin(), b.frames.at(i).bytes.end() - 4); }
+  // good as a CHECKSUM_PARTIAL skb (linear bytes in its head, the rest paged).
+  sk_buff *partial_skb(const Bytes &good, uint8_t proto, size_t linear) {
+    Bytes in = as_checksum_partial(good);
+    fix_ip_csum(in);  // the stack computes the IPv4 header checksum itself
+    sk_buff *skb = skb_of(in, linear);
+    skb->ip_summed = CHECKSUM_PARTIAL;
+    skb->csum_start = skb->transport_header;
+    skb->csum_offset = proto == kProtoTcp ? 16 : 6;
+    return skb;
+  }
+  // Transmits skb and appends the frame it must give (good, padded by TCTL.PSP).
+  void xmit(sk_buff *skb, const Bytes &good, std::vector<Bytes> &want) {
+    ASSERT_EQ(a->e1000_xmit_frame(skb), NETDEV_TX_OK);
+    Bytes w = good;
+    w.resize(std::max<size_t>(w.size(), 60), 0);
+    want.push_back(w);
+  }
 };
 
 // Push mode: the same fixture with --tx-mode push.
@@ -92,21 +109,9 @@ TEST_F(DriverOnRtlPush, PacketsLeaveAsInRingModeWithoutDescriptorFetch) {
     const size_t payload = 1 + rng() % 1400;
     const uint8_t proto = k % 2 ? kProtoTcp : kProtoUdp;
     const Bytes good = with_checksums(make_packet(rng, proto, payload));
-    sk_buff *skb;
-    if (k % 3 == 1) {
-      Bytes in = as_checksum_partial(good);
-      fix_ip_csum(in);
-      skb = skb_of(in, payload > 100 ? 60 : in.size());
-      skb->ip_summed = CHECKSUM_PARTIAL;
-      skb->csum_start = skb->transport_header;
-      skb->csum_offset = proto == kProtoTcp ? 16 : 6;
-    } else {
-      skb = skb_of(good, k % 3 == 2 && good.size() > 80 ? 60 : good.size());
-    }
-    ASSERT_EQ(a->e1000_xmit_frame(skb), NETDEV_TX_OK);
-    Bytes w = good;
-    w.resize(std::max<size_t>(w.size(), 60), 0);
-    want.push_back(w);
+    sk_buff *skb = k % 3 == 1 ? partial_skb(good, proto, payload > 100 ? 60 : good.size())
+                              : skb_of(good, k % 3 == 2 && good.size() > 80 ? 60 : good.size());
+    xmit(skb, good, want);
     if (k < 12) wait_frames(want.size());  // then a burst of 12 back to back
   }
   wait_frames(want.size());
@@ -143,23 +148,11 @@ TEST_F(DriverOnRtlInline, DriverChoosesInlinePerPacket) {
     const size_t payload = k % 4 == 3 ? 300 + rng() % 1100 : 1 + rng() % 200;
     const uint8_t proto = k % 2 ? kProtoTcp : kProtoUdp;
     const Bytes good = with_checksums(make_packet(rng, proto, payload));
-    sk_buff *skb;
     const bool paged = k % 5 == 2 && good.size() > 80;
-    if (k % 3 == 1) {
-      Bytes in = as_checksum_partial(good);
-      fix_ip_csum(in);
-      skb = skb_of(in, paged ? 60 : in.size());
-      skb->ip_summed = CHECKSUM_PARTIAL;
-      skb->csum_start = skb->transport_header;
-      skb->csum_offset = proto == kProtoTcp ? 16 : 6;
-    } else {
-      skb = skb_of(good, paged ? 60 : good.size());
-    }
+    sk_buff *skb = k % 3 == 1 ? partial_skb(good, proto, paged ? 60 : good.size())
+                              : skb_of(good, paged ? 60 : good.size());
     inl += !paged && good.size() <= E1000_INLINE_MAX;
-    ASSERT_EQ(a->e1000_xmit_frame(skb), NETDEV_TX_OK);
-    Bytes w = good;
-    w.resize(std::max<size_t>(w.size(), 60), 0);
-    want.push_back(w);
+    xmit(skb, good, want);
     if (k < 20) wait_frames(want.size());  // then a burst of 10 back to back
   }
   wait_frames(want.size());
@@ -198,21 +191,9 @@ TEST_F(DriverOnRtlCutThrough, WritesTxctAndPacketsLeaveByteExact) {
     const size_t payload = 1 + rng() % 1400;
     const uint8_t proto = k % 2 ? kProtoTcp : kProtoUdp;
     const Bytes good = with_checksums(make_packet(rng, proto, payload));
-    sk_buff *skb;
-    if (k % 3 == 1) {
-      Bytes in = as_checksum_partial(good);
-      fix_ip_csum(in);
-      skb = skb_of(in, in.size());
-      skb->ip_summed = CHECKSUM_PARTIAL;
-      skb->csum_start = skb->transport_header;
-      skb->csum_offset = proto == kProtoTcp ? 16 : 6;
-    } else {
-      skb = skb_of(good, k % 3 == 2 && good.size() > 80 ? 60 : good.size());
-    }
-    ASSERT_EQ(a->e1000_xmit_frame(skb), NETDEV_TX_OK);
-    Bytes w = good;
-    w.resize(std::max<size_t>(w.size(), 60), 0);
-    want.push_back(w);
+    sk_buff *skb = k % 3 == 1 ? partial_skb(good, proto, good.size())
+                              : skb_of(good, k % 3 == 2 && good.size() > 80 ? 60 : good.size());
+    xmit(skb, good, want);
     if (k < 12) wait_frames(want.size());
   }
   wait_frames(want.size());
@@ -243,16 +224,7 @@ TEST_F(DriverOnRtl, ChecksumPartialSkbsLeaveWithCorrectChecksums) {
   for (uint8_t proto : {kProtoUdp, kProtoTcp}) {
     for (size_t payload : {1u, 18u, 700u, 1400u}) {
       const Bytes good = with_checksums(make_packet(rng, proto, payload));
-      Bytes in = as_checksum_partial(good);
-      fix_ip_csum(in);  // the stack computes the IPv4 header checksum itself
-      sk_buff *skb = skb_of(in, payload > 100 ? 60 : in.size());
-      skb->ip_summed = CHECKSUM_PARTIAL;
-      skb->csum_start = skb->transport_header;
-      skb->csum_offset = proto == kProtoTcp ? 16 : 6;
-      ASSERT_EQ(a->e1000_xmit_frame(skb), NETDEV_TX_OK);
-      Bytes w = good;
-      w.resize(std::max<size_t>(w.size(), 60), 0);  // TCTL.PSP
-      want.push_back(w);
+      xmit(partial_skb(good, proto, payload > 100 ? 60 : good.size()), good, want);
     }
   }
   wait_frames(want.size());
